@@ -1,0 +1,36 @@
+#pragma once
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace vs::cli {
+
+// "--key value" and "--flag" arguments. Every getter marks the key as used; finish()
+// rejects unknown or unused flags so a typo never passes silently.
+class Args {
+ public:
+  Args(int argc, char** argv);
+  bool flag(const std::string& name);  // --name without a value
+  std::string get(const std::string& name, const std::string& fallback);
+  std::string require(const std::string& name);
+  double get_double(const std::string& name, double fallback, double min_value, double max_value);
+  long get_int(const std::string& name, long fallback, long min_value, long max_value);
+  bool has(const std::string& name) const { return values_.count(name) || flags_.count(name); }
+  void finish() const;  // throws vs::Error on any argument never asked for
+
+ private:
+  std::map<std::string, std::string> values_;
+  std::set<std::string> flags_;
+  mutable std::set<std::string> used_;
+};
+
+std::string usage();
+int run_command(const std::string& command, Args& args);
+
+int command_attention(Args& args);
+int command_threshold(Args& args);
+int command_bench(Args& args);
+int command_demo(Args& args);
+
+}  // namespace vs::cli

@@ -1,0 +1,28 @@
+// varscope-cli: the scriptable front door of the core. One file per subcommand.
+#include <cstdio>
+#include <string>
+
+#include "app/cli/commands.h"
+#include "core/error.h"
+
+int main(int argc, char** argv) {
+  using namespace vs::cli;
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "help") {
+    std::fputs(usage().c_str(), stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  try {
+    Args args(argc - 2, argv + 2);
+    return run_command(command, args);
+  } catch (const vs::Error& e) {
+    std::fprintf(stderr, "varscope-cli %s: error: %s\n", command.c_str(), e.what());
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "varscope-cli %s: error: out of memory\n", command.c_str());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "varscope-cli %s: error: %s\n", command.c_str(), e.what());
+    return 2;
+  }
+}

@@ -1,0 +1,73 @@
+#include "core/attention/pyramid.h"
+
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "core/error.h"
+
+namespace vs::attention {
+
+std::vector<int> var_pyramid(int final_side) {
+  if (final_side < 1) throw Error("pyramid: final side must be >= 1, got " + std::to_string(final_side));
+  if (final_side == 16) return {1, 2, 3, 4, 5, 6, 8, 10, 13, 16};
+  if (final_side == 32) return {1, 2, 3, 4, 6, 9, 13, 18, 24, 32};
+  if (final_side == 64) return {1, 2, 3, 4, 5, 7, 9, 12, 16, 21, 27, 36, 48, 64};
+  std::vector<int> sides;
+  for (int k = 0; k <= 9; ++k) {
+    const int side = static_cast<int>(std::lround(std::pow(double(final_side), k / 9.0)));
+    if (sides.empty() || side != sides.back()) sides.push_back(side);
+  }
+  return sides;
+}
+
+int64_t pyramid_tokens(const std::vector<int>& sides) {
+  int64_t total = 0;
+  for (int side : sides) {
+    if (side < 1) throw Error("pyramid: side " + std::to_string(side) + " is not positive");
+    const int64_t sq = int64_t(side) * side;
+    if (total > std::numeric_limits<int64_t>::max() - sq) throw Error("pyramid: token count overflows");
+    total += sq;
+  }
+  return total;
+}
+
+int64_t pyramid_allowed_pairs(const std::vector<int>& sides) {
+  int64_t cum = 0, pairs = 0;
+  for (int side : sides) {
+    const int64_t sq = int64_t(side) * side;
+    cum += sq;
+    pairs += sq * cum;
+  }
+  return pairs;
+}
+
+std::string pyramid_to_string(const std::vector<int>& sides) {
+  std::string s;
+  for (size_t i = 0; i < sides.size(); ++i) s += (i ? "," : "") + std::to_string(sides[i]);
+  return s;
+}
+
+std::vector<int> parse_pyramid(const std::string& text) {
+  std::vector<int> sides;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    size_t used = 0;
+    long value = 0;
+    try {
+      value = std::stol(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != item.size() || value < 1 || value > 65536)
+      throw Error("pyramid '" + text + "': '" + item + "' is not a side between 1 and 65536");
+    if (!sides.empty() && value <= sides.back())
+      throw Error("pyramid '" + text + "': sides must increase strictly");
+    sides.push_back(static_cast<int>(value));
+  }
+  if (sides.empty()) throw Error("pyramid '" + text + "' is empty");
+  return sides;
+}
+
+}  // namespace vs::attention

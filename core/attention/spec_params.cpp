@@ -1,0 +1,90 @@
+#include "core/attention/spec_params.h"
+
+#include <sstream>
+
+#include "core/attention/attention.h"
+#include "core/error.h"
+
+namespace vs::attention {
+
+namespace {
+[[noreturn]] void fail(const std::string& spec, const std::string& why) {
+  throw Error("attention variant '" + spec + "': " + why + "; valid variants: " +
+              valid_variant_specs());
+}
+}  // namespace
+
+SpecParams::SpecParams(const std::string& spec) : text_(spec) {
+  std::stringstream in(spec);
+  std::string part;
+  bool first = true;
+  while (std::getline(in, part, ':')) {
+    if (first) {
+      name_ = part;
+      first = false;
+      continue;
+    }
+    const size_t eq = part.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == part.size())
+      fail(spec, "parameter '" + part + "' is not key=value");
+    const std::string key = part.substr(0, eq);
+    if (values_.count(key)) fail(spec, "parameter '" + key + "' is given twice");
+    values_[key] = part.substr(eq + 1);
+    used_[key] = false;
+  }
+  if (name_.empty()) fail(spec, "no variant name");
+}
+
+int SpecParams::get_int(const std::string& key, int fallback, int min_value, int max_value) {
+  auto it = values_.find(key);
+  if (it == values_.end()) return fallback;
+  used_[key] = true;
+  size_t used = 0;
+  long value = 0;
+  try {
+    value = std::stol(it->second, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != it->second.size() || value < min_value || value > max_value)
+    fail(text_, key + "=" + it->second + " is not an integer in [" + std::to_string(min_value) +
+                    ", " + std::to_string(max_value) + "]");
+  return static_cast<int>(value);
+}
+
+double SpecParams::get_double(const std::string& key, double fallback, double min_value,
+                              double max_value) {
+  auto it = values_.find(key);
+  if (it == values_.end()) return fallback;
+  used_[key] = true;
+  size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(it->second, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != it->second.size() || !(value >= min_value && value <= max_value))
+    fail(text_, key + "=" + it->second + " is not a number in [" + std::to_string(min_value) +
+                    ", " + std::to_string(max_value) + "]");
+  return value;
+}
+
+std::string SpecParams::get_choice(const std::string& key, const std::string& fallback,
+                                   const std::vector<std::string>& choices) {
+  auto it = values_.find(key);
+  if (it == values_.end()) return fallback;
+  used_[key] = true;
+  for (const auto& c : choices)
+    if (c == it->second) return c;
+  std::string list;
+  for (const auto& c : choices) list += (list.empty() ? "" : "|") + c;
+  fail(text_, key + "=" + it->second + " is not one of " + list);
+}
+
+void SpecParams::expect_all_used() const {
+  for (const auto& [key, used] : used_)
+    if (!used) fail(text_, "unknown parameter '" + key + "' for " + name_);
+}
+
+}  // namespace vs::attention

@@ -1,0 +1,17 @@
+// Factories of the concrete variants, one per file (exact.cpp, poly.cpp, ...). Each
+// consumes its parameters from `params` and calls params.expect_all_used().
+#pragma once
+#include <memory>
+
+#include "core/attention/attention.h"
+#include "core/attention/spec_params.h"
+
+namespace vs::attention {
+
+std::unique_ptr<Variant> make_exact(SpecParams& params);      // exact
+std::unique_ptr<Variant> make_poly(SpecParams& params);       // poly:degree=G[:basis=taylor|chebyshev]
+std::unique_ptr<Variant> make_performer(SpecParams& params);  // performer:features=M[:seed=S]
+std::unique_ptr<Variant> make_nystrom(SpecParams& params);    // nystrom:landmarks=M
+std::unique_ptr<Variant> make_svd(SpecParams& params);        // svd:rank=R
+
+}  // namespace vs::attention

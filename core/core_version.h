@@ -1,0 +1,5 @@
+#pragma once
+
+namespace vs {
+const char* core_version();
+}  // namespace vs
