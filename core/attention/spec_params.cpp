@@ -33,6 +33,7 @@ SpecParams::SpecParams(const std::string& spec) : text_(spec) {
     used_[key] = false;
   }
   if (name_.empty()) fail(spec, "no variant name");
+  if (spec.back() == ':') fail(spec, "trailing ':' without a parameter");
 }
 
 int SpecParams::get_int(const std::string& key, int fallback, int min_value, int max_value) {

@@ -1,0 +1,387 @@
+// `poly:degree=G[:basis=taylor|chebyshev]` — the Alman–Song polynomial method (theory §2.3,
+// §2.4, §2.7). The default basis is taylor (the first example, `poly:degree=3`);
+// chebyshev reaches a given error with less degree (Table A) and is what §7.2 recommends.
+//
+// Per head:
+//  1. β̂ = τ·max_i‖q_i‖·max_j‖k_j‖ bounds every |logit| (Cauchy–Schwarz, O(L·d)), so the
+//     degree-g polynomial P ≈ exp is fitted on [−β̂, β̂] (core/theory/exp_polynomial.h).
+//  2. Features U (queries) and W (keys) with exactly r = C(d+g, g) columns, U_i·W_j =
+//     P(τ q_i·k_j) (poly_features.h), accumulated in double.
+//  3. out_i = (U_i·S)[:dv] / (U_i·S)[dv] with S = Σ_{visible j} W_jᵀ[v_j, 1] (r × (dv+1)),
+//     never forming L x L. Query blocks that see the same key prefix (one per VAR scale,
+//     the whole input for plain) share one prefix state S — the prefix sum per scale of
+//     §2.7, which also gives the KV-cache step (Lq < Lk) for free. Causal rows are grouped
+//     64 at a time: their 64 partly visible keys go through a masked (64 × 64) block.
+//     Cost O(L·r·(dv+1)), plus O(L·64·r) for causal.
+//  Features are built on the fly, a few rows at a time, so no (L × r) matrix is stored:
+//  memory is the prefix states plus per-thread blocks (and all of W when probabilities are
+//  captured). The heads run one after another, each parallel inside, so a single head (the
+//  benchmark, a KV-cache step) still uses every core.
+//
+// Positivity (§2.2): when the polynomial's relative error is ≥ 1 (low degree, wide range),
+// the approximate denominator D̃_i can be ≤ 0. Such D̃_i are raised to the provable lower
+// bound visible_i·e^{−β̂} of the exact denominator (every exact weight is ≥ e^{−β̂}), the
+// least wrong positive value, and a warning counts them.
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "core/attention/poly_features.h"
+#include "core/attention/query_blocks.h"
+#include "core/attention/variants.h"
+#include "core/error.h"
+#include "core/theory/exp_polynomial.h"
+#include "core/theory/rank.h"
+#include "core/theory/threshold.h"
+
+namespace vs::attention {
+
+namespace {
+
+using RowMatrixD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+constexpr int kMaxDegree = 16;
+// Rows of a query block, and the most partly visible keys it may have.
+constexpr int64_t kBlockRows = 64;
+// Keys summed by one task before the prefix sum, and the budget for those partial sums.
+constexpr int64_t kKeyPiece = 1024;
+constexpr double kPieceSumBytes = 64e6;
+// Key feature rows built at once inside a piece (bounded so large r stays in cache).
+constexpr double kFeatureChunkBytes = 1 << 20;
+// Below this many flops per head (a few ms on one core) threads cost more than they save,
+// above all on a loaded machine where every barrier may wait for a descheduled thread.
+constexpr double kParallelFlops = 2e7;
+
+// Where the prefix states S(c) = Σ_{j<c} W_jᵀ[v_j, 1] are needed: at every key count c a
+// query block starts from ("cut"). The keys between consecutive cuts are split into pieces
+// summed in parallel, then prefix-summed in order.
+struct PrefixPlan {
+  struct Piece {
+    int64_t begin, end;  // keys [begin, end)
+    size_t cut;          // the cut this piece's keys lie below
+  };
+  std::vector<int64_t> cuts;        // increasing key counts
+  std::vector<Piece> pieces;        // in key order
+  std::vector<size_t> block_state;  // per query block: the index of its cut
+
+  PrefixPlan(const std::vector<QueryBlock>& blocks, int64_t piece_keys) {
+    // Blocks come in row order, and visible key counts never decrease with the row.
+    for (const QueryBlock& block : blocks) {
+      if (cuts.empty() || cuts.back() != block.keys_min) cuts.push_back(block.keys_min);
+      block_state.push_back(cuts.size() - 1);
+    }
+    int64_t previous = 0;
+    for (size_t t = 0; t < cuts.size(); ++t) {
+      for (int64_t begin = previous; begin < cuts[t]; begin += piece_keys)
+        pieces.push_back({begin, std::min(cuts[t], begin + piece_keys), t});
+      previous = cuts[t];
+    }
+  }
+};
+
+// Sizes that bound the memory of one head, from (Lk, dv, r).
+struct Layout {
+  int64_t piece_keys = kKeyPiece;  // keys per piece: more when r·(dv+1) is large
+  int64_t chunk_rows = 8;          // key feature rows built at once
+
+  Layout(const Dims& dims, int64_t r) {
+    const double rank = double(r), width = double(dims.value_dim + 1);
+    const double max_pieces = std::max(1.0, std::floor(kPieceSumBytes / (8.0 * rank * width)));
+    piece_keys = std::max<int64_t>(
+        kKeyPiece, static_cast<int64_t>(std::ceil(double(dims.num_keys) / max_pieces)));
+    chunk_rows = std::clamp<int64_t>(static_cast<int64_t>(kFeatureChunkBytes / (8.0 * rank)), 8,
+                                     kKeyPiece);
+  }
+};
+
+// Scratch of one head in bytes (computed in double: it cannot overflow): prefix states and
+// piece sums (r × (dv+1) each), per-thread feature blocks, denominators, and all of W when
+// probabilities are captured.
+double scratch_bytes(const Dims& dims, int64_t r, const Layout& layout, const PrefixPlan& plan,
+                     int threads, bool capture_probs) {
+  const double rank = double(r), width = double(dims.value_dim + 1);
+  const double per_thread = double(layout.chunk_rows) * (rank + width) +
+                            double(kBlockRows) * (2 * rank + 2 * width + kBlockRows);
+  return 8.0 * (double(plan.cuts.size() + plan.pieces.size()) * rank * width +
+                threads * per_thread + double(dims.num_queries) +
+                (capture_probs ? double(dims.num_keys) * rank : 0.0));
+}
+
+double max_row_norm(const float* rows, int64_t count, int64_t width) {
+  double best = 0.0;
+  for (int64_t i = 0; i < count; ++i) {
+    double sum = 0.0;
+    for (int64_t c = 0; c < width; ++c) sum += double(rows[i * width + c]) * rows[i * width + c];
+    best = std::max(best, sum);
+  }
+  return std::sqrt(best);
+}
+
+// [v_j, 1] for keys [begin, begin+rows) into out (rows, dv+1).
+void fill_values_one(const float* values, int64_t begin, int64_t rows, int64_t dv, double* out) {
+  for (int64_t j = 0; j < rows; ++j) {
+    for (int64_t c = 0; c < dv; ++c) out[j * (dv + 1) + c] = values[(begin + j) * dv + c];
+    out[j * (dv + 1) + dv] = 1.0;
+  }
+}
+
+std::string format_number(double value) {
+  std::ostringstream text;
+  text.precision(3);
+  text << value;
+  return text.str();
+}
+
+// Per-head results that feed the run's warnings and stats.
+struct HeadReport {
+  double beta_bound = 0;
+  int64_t clamped_rows = 0;
+};
+
+// One head's inputs and its polynomial.
+struct HeadInputs {
+  const float* queries;  // (Lq, d)
+  const float* keys;     // (Lk, d)
+  const float* values;   // (Lk, dv)
+  double scale;
+  std::vector<double> query_weights;  // (r)
+  double floor_per_key;               // e^{−β̂}
+};
+
+class PolyAttention : public Variant {
+ public:
+  PolyAttention(int degree, theory::ExpBasis basis) : degree_(degree), basis_(basis) {}
+
+  std::string spec() const override {
+    return "poly:degree=" + std::to_string(degree_) + ":basis=" + theory::basis_name(basis_);
+  }
+
+  Result run(const Tensor& q, const Tensor& k, const Tensor& v, const Structure& structure,
+             const Options& options) const override {
+    const Dims dims = validate_inputs(spec(), q, k, v, structure, options);
+    const int64_t H = dims.heads, Lq = dims.num_queries, Lk = dims.num_keys, d = dims.head_dim,
+                  dv = dims.value_dim;
+    const int64_t r = theory::monomial_rank_saturating(d, degree_);
+    const Layout layout(dims, r);
+    const std::vector<QueryBlock> blocks = query_blocks(structure, Lq, Lk, kBlockRows);
+    const PrefixPlan plan(blocks, layout.piece_keys);
+    check_scratch(dims, r, scratch_bytes(dims, r, layout, plan, omp_get_max_threads(),
+                                         options.capture_probs), options);
+
+    Result result;
+    result.out = Tensor({H, Lq, dv});
+    if (options.capture_probs)
+      result.probs = Tensor({H, options.prob_row_end - options.prob_row_begin, Lk});
+    std::vector<HeadReport> reports;
+    if (Lq > 0) {
+      const PolynomialFeatures features(d, degree_);
+      const double scale = resolved_scale(options, d);
+      for (int64_t h = 0; h < H; ++h) {
+        HeadInputs in{q.ptr() + h * Lq * d, k.ptr() + h * Lk * d, v.ptr() + h * Lk * dv, scale,
+                      {}, 0};
+        HeadReport report;
+        report.beta_bound = scale * max_row_norm(in.queries, Lq, d) * max_row_norm(in.keys, Lk, d);
+        const double beta = std::min(report.beta_bound, theory::kMaxExpBeta);
+        in.query_weights =
+            features.query_weights(theory::exp_polynomial_coefficients(basis_, degree_, beta));
+        in.floor_per_key = std::exp(-report.beta_bound);
+        report.clamped_rows = run_head(h, in, features, structure, dims, blocks, plan, layout,
+                                       options, result);
+        reports.push_back(report);
+      }
+    }
+    return finish(result, reports, r, Lk, options);
+  }
+
+ private:
+  void check_scratch(const Dims& dims, int64_t r, double bytes, const Options& options) const {
+    if (bytes > double(options.max_scratch_bytes) || r > std::numeric_limits<int>::max())
+      throw Error(spec() + ": rank r = C(d+g, g) = C(" + std::to_string(dims.head_dim + degree_) +
+                  ", " + std::to_string(degree_) + ") = " + format_number(double(r)) +
+                  " needs prefix states and feature blocks (r x (dv+1) doubles, dv = " +
+                  std::to_string(dims.value_dim) + ") of " + format_number(bytes / 1e9) +
+                  " GB for " + std::to_string(dims.num_queries) + " queries over " +
+                  std::to_string(dims.num_keys) + " keys, above the scratch limit of " +
+                  format_number(double(options.max_scratch_bytes) / 1e9) +
+                  " GB; lower the degree");
+  }
+
+  // Computes one head's output rows; returns how many denominators were raised.
+  static int64_t run_head(int64_t h, const HeadInputs& in, const PolynomialFeatures& features,
+                          const Structure& structure, const Dims& dims,
+                          const std::vector<QueryBlock>& blocks, const PrefixPlan& plan,
+                          const Layout& layout, const Options& options, Result& result) {
+    const int64_t Lq = dims.num_queries, Lk = dims.num_keys, dv = dims.value_dim,
+                  r = features.rank();
+    std::vector<RowMatrixD> piece_sums(plan.pieces.size());  // each (r, dv+1)
+    std::vector<RowMatrixD> states(plan.cuts.size());        // S(cut) (r, dv+1)
+    std::vector<double> denominators(Lq);
+    float* out = result.out.ptr() + h * Lq * dv;  // (Lq, dv)
+    int64_t clamped = 0;
+    const double flops = 2.0 * double(Lq + Lk) * double(r) * double(dv + 1);
+#pragma omp parallel reduction(+ : clamped) if (flops >= kParallelFlops)
+    {
+      // Our loops are the unit of parallelism; Eigen must not fork inside them (this sets
+      // the ICV of this region's implicit tasks only).
+      omp_set_num_threads(1);
+      RowMatrixD key_chunk(layout.chunk_rows, r), value_chunk(layout.chunk_rows, dv + 1);
+#pragma omp for schedule(dynamic, 1)
+      for (size_t p = 0; p < plan.pieces.size(); ++p) {
+        const PrefixPlan::Piece& piece = plan.pieces[p];
+        piece_sums[p].setZero(r, dv + 1);
+        for (int64_t begin = piece.begin; begin < piece.end; begin += layout.chunk_rows) {
+          const int64_t rows = std::min(layout.chunk_rows, piece.end - begin);
+          features.fill(in.keys + begin * dims.head_dim, rows, 1.0, nullptr, key_chunk.data());
+          fill_values_one(in.values, begin, rows, dv, value_chunk.data());
+          piece_sums[p].noalias() += key_chunk.topRows(rows).transpose() * value_chunk.topRows(rows);
+        }
+      }
+#pragma omp single
+      {
+        // S(cut_t) = S(cut_{t−1}) + the pieces between them: the prefix sum of §2.7.
+        size_t p = 0;
+        for (size_t t = 0; t < plan.cuts.size(); ++t) {
+          states[t] = t ? states[t - 1] : RowMatrixD::Zero(r, dv + 1);
+          for (; p < plan.pieces.size() && plan.pieces[p].cut == t; ++p) states[t] += piece_sums[p];
+        }
+      }
+      RowMatrixD query_block(kBlockRows, r), key_block(kBlockRows, r);
+      RowMatrixD value_block(kBlockRows, dv + 1);
+      RowMatrixD numerators, partial;  // (rows, dv+1); masked U·Wᵀ (rows, spread)
+#pragma omp for schedule(dynamic, 1)
+      for (size_t b = 0; b < blocks.size(); ++b) {
+        const QueryBlock& block = blocks[b];
+        const int64_t rows = block.row_end - block.row_begin;
+        features.fill(in.queries + block.row_begin * dims.head_dim, rows, in.scale,
+                      in.query_weights.data(), query_block.data());
+        numerators.noalias() = query_block.topRows(rows) * states[plan.block_state[b]];
+        if (block.keys_max > block.keys_min) {
+          const int64_t spread = block.keys_max - block.keys_min;
+          features.fill(in.keys + block.keys_min * dims.head_dim, spread, 1.0, nullptr,
+                        key_block.data());
+          fill_values_one(in.values, block.keys_min, spread, dv, value_block.data());
+          partial.noalias() = query_block.topRows(rows) * key_block.topRows(spread).transpose();
+          for (int64_t i = 0; i < rows; ++i) {
+            const int64_t visible = structure.visible_keys(block.row_begin + i, Lq, Lk);
+            partial.row(i).tail(spread - (visible - block.keys_min)).setZero();
+          }
+          numerators.noalias() += partial * value_block.topRows(spread);
+        }
+        for (int64_t i = 0; i < rows; ++i) {
+          const int64_t row = block.row_begin + i;
+          const double floor =
+              std::max(std::numeric_limits<double>::min(),
+                       double(structure.visible_keys(row, Lq, Lk)) * in.floor_per_key);
+          double denominator = numerators(i, dv);
+          if (!(denominator >= floor)) {
+            denominator = floor;
+            ++clamped;
+          }
+          denominators[row] = denominator;
+          for (int64_t c = 0; c < dv; ++c)
+            out[row * dv + c] = static_cast<float>(numerators(i, c) / denominator);
+        }
+      }
+    }
+    if (options.capture_probs)
+      capture_probs(h, in, features, structure, dims, denominators, options, result);
+    return clamped;
+  }
+
+  // Probabilities U_i·W_jᵀ/D̃_i over the visible j of the requested rows (0 elsewhere),
+  // 64 rows at a time: U·Wᵀ for all requested rows at once could be L x L.
+  static void capture_probs(int64_t h, const HeadInputs& in, const PolynomialFeatures& features,
+                            const Structure& structure, const Dims& dims,
+                            const std::vector<double>& denominators, const Options& options,
+                            Result& result) {
+    const int64_t Lq = dims.num_queries, Lk = dims.num_keys, r = features.rank();
+    const int64_t rows = options.prob_row_end - options.prob_row_begin;
+    RowMatrixD key_features(Lk, r);  // W (Lk, r)
+    features.fill(in.keys, Lk, 1.0, nullptr, key_features.data());
+    float* probs = result.probs.ptr() + h * rows * Lk;  // (rows, Lk)
+#pragma omp parallel if (2.0 * double(rows) * double(Lk) * double(r) >= kParallelFlops)
+    {
+      omp_set_num_threads(1);
+      RowMatrixD query_block(kBlockRows, r), weights;  // (64, r); (64, Lk)
+#pragma omp for schedule(dynamic, 1)
+      for (int64_t first = 0; first < rows; first += kBlockRows) {
+        const int64_t count = std::min(kBlockRows, rows - first);
+        const int64_t row0 = options.prob_row_begin + first;
+        features.fill(in.queries + row0 * dims.head_dim, count, in.scale, in.query_weights.data(),
+                      query_block.data());
+        weights.noalias() = query_block.topRows(count) * key_features.transpose();
+        for (int64_t i = 0; i < count; ++i) {
+          const int64_t visible = structure.visible_keys(row0 + i, Lq, Lk);
+          for (int64_t j = 0; j < visible; ++j)
+            probs[(first + i) * Lk + j] = static_cast<float>(weights(i, j) / denominators[row0 + i]);
+        }
+      }
+    }
+  }
+
+  Result& finish(Result& result, const std::vector<HeadReport>& reports, int64_t r, int64_t Lk,
+                 const Options& options) const {
+    double beta = 0;
+    int64_t clamped = 0;
+    for (const HeadReport& report : reports) {
+      beta = std::max(beta, report.beta_bound);
+      clamped += report.clamped_rows;
+    }
+    // The polynomial's error grows with the range it must cover, so the worst head is the
+    // one with the largest β̂: one evaluation (a 2001-point grid) serves every head.
+    const double error = theory::exp_relative_error(basis_, degree_, std::min(beta, theory::kMaxExpBeta));
+    result.stats["degree"] = degree_;
+    result.stats["rank"] = double(r);
+    result.stats["beta_bound"] = beta;
+    result.stats["poly_rel_error"] = error;
+    result.stats["clamped_rows"] = double(clamped);
+    if (r >= Lk)
+      result.warnings.push_back(spec() + ": no speed-up possible: rank r = C(d+g, g) = " +
+                                std::to_string(r) + " ≥ L = " + std::to_string(Lk) + " keys");
+    const double wall = theory::kUnitRoundoffFloat64 * std::exp(2.0 * beta);
+    if (wall > options.target_error)
+      result.warnings.push_back(spec() + ": precision wall: u·e^{2β̂} = " + format_number(wall) +
+                                " exceeds the target error " + format_number(options.target_error) +
+                                " (β̂ = " + format_number(beta) +
+                                "; monomial features cancel in double, theory §2.8)");
+    if (error > options.target_error && options.target_error > 0 && options.target_error < 1) {
+      const int needed = theory::least_exp_degree(basis_, std::min(beta, theory::kMaxExpBeta),
+                                                  options.target_error);
+      result.warnings.push_back(
+          spec() + ": relative error of the degree-" + std::to_string(degree_) + " " +
+          theory::basis_name(basis_) + " polynomial on [−β̂, β̂] (β̂ = " + format_number(beta) +
+          ") is " + format_number(error) + ", above the target " +
+          format_number(options.target_error) + "; " +
+          (needed >= 0 ? "degree " + std::to_string(needed) + " would be needed"
+                       : std::string("no degree up to 1000 reaches it")));
+    }
+    if (clamped > 0)
+      result.warnings.push_back(
+          spec() + ": " + std::to_string(clamped) +
+          " query rows had an approximate denominator D̃ below visible keys·e^{−β̂} (the "
+          "polynomial is not positive enough on [−β̂, β̂], theory §2.2); raised to that lower "
+          "bound of the exact denominator");
+    return result;
+  }
+
+  int degree_;
+  theory::ExpBasis basis_;
+};
+
+}  // namespace
+
+std::unique_ptr<Variant> make_poly(SpecParams& params) {
+  const int degree = params.get_int("degree", -1, 0, kMaxDegree);
+  if (degree < 0)
+    throw Error("attention variant '" + params.text() + "': poly needs degree=G (0.." +
+                std::to_string(kMaxDegree) + "); valid variants: " + valid_variant_specs());
+  const std::string basis = params.get_choice("basis", "taylor", {"taylor", "chebyshev"});
+  params.expect_all_used();
+  return std::make_unique<PolyAttention>(
+      degree, basis == "taylor" ? theory::ExpBasis::kTaylor : theory::ExpBasis::kChebyshev);
+}
+
+}  // namespace vs::attention

@@ -1,0 +1,240 @@
+// `performer` (FAVOR+, theory §6): the kernel estimate is unbiased, the attention error
+// falls with the feature count, seeds are deterministic, masks and the KV-cache step
+// follow the per-scale semantics of the naive reference, bad specs and budgets are refused.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "core/attention/attention.h"
+#include "core/attention/naive_reference.h"
+#include "core/attention/performer.h"
+#include "core/error.h"
+
+namespace vs::attention {
+namespace {
+
+// Uniform entries in [-bound, bound] from mt19937_64's raw output (fully specified by the
+// standard, unlike the distributions), so the fixtures are the same on every platform.
+Tensor uniform_tensor(Shape shape, double bound, uint64_t seed) {
+  Tensor t(shape);
+  std::mt19937_64 gen(seed);
+  for (float& x : t.data) x = float((double(gen() >> 11) * 0x1.0p-53 * 2 - 1) * bound);
+  return t;
+}
+
+double relative_error(const Tensor& approx, const std::vector<double>& exact) {
+  double diff = 0, norm = 0;
+  for (size_t i = 0; i < exact.size(); ++i) {
+    diff += (approx.data[i] - exact[i]) * (approx.data[i] - exact[i]);
+    norm += exact[i] * exact[i];
+  }
+  return std::sqrt(diff / norm);
+}
+
+// Rows [row_begin, row_end) of head h of an (H, L, c) tensor.
+std::vector<float> rows_of(const Tensor& t, int64_t h, int64_t row_begin, int64_t row_end) {
+  const int64_t L = t.dim(1), c = t.dim(2);
+  return std::vector<float>(t.data.begin() + (h * L + row_begin) * c,
+                            t.data.begin() + (h * L + row_end) * c);
+}
+
+TEST(Performer, KernelEstimateIsUnbiasedOverSeeds) {
+  // E[φ(x)·φ(y)] = exp(xᵀy) with x = q√τ, y = k√τ (theory §6): the mean over 200 seeds
+  // must match exp(τ qᵀk) within 4 standard errors, for several (q, k) pairs.
+  const int64_t d = 8;
+  const int features = 16, seeds = 200;
+  const double tau = 1.0 / std::sqrt(double(d));
+  const Tensor qs = uniform_tensor({5, d}, 1.0, 11), ks = uniform_tensor({5, d}, 1.0, 12);
+  for (int pair = 0; pair < 5; ++pair) {
+    RowMatrixD x(1, d), y(1, d);
+    double dot = 0;
+    for (int64_t c = 0; c < d; ++c) {
+      x(0, c) = qs.data[pair * d + c] * std::sqrt(tau);
+      y(0, c) = ks.data[pair * d + c] * std::sqrt(tau);
+      dot += double(qs.data[pair * d + c]) * ks.data[pair * d + c];
+    }
+    const double exact = std::exp(tau * dot);
+    double sum = 0, sum_sq = 0;
+    for (int s = 1; s <= seeds; ++s) {
+      const RowMatrixD omega = performer_projection(features, d, uint64_t(s));
+      const RowMatrixD lx = performer_log_features(omega, x), ly = performer_log_features(omega, y);
+      const double estimate = (lx + ly).array().exp().sum();
+      sum += estimate;
+      sum_sq += estimate * estimate;
+    }
+    const double mean = sum / seeds;
+    const double stderr_mean = std::sqrt((sum_sq / seeds - mean * mean) / (seeds - 1));
+    EXPECT_LT(std::abs(mean - exact), 4 * stderr_mean + 1e-12)
+        << "pair " << pair << ": mean " << mean << " exact " << exact << " stderr " << stderr_mean;
+    // A useful estimator: a handful of percent per seed at this size, not a wild one.
+    EXPECT_LT(stderr_mean, 0.02 * exact) << "pair " << pair;
+  }
+}
+
+TEST(Performer, ProjectionBlocksAreOrthogonalWithChiNorms) {
+  const int64_t d = 6;
+  const int features = 15;  // two full blocks and a partial one
+  double norm_sq_sum = 0;
+  int rows = 0;
+  for (uint64_t seed = 1; seed <= 100; ++seed) {
+    const RowMatrixD omega = performer_projection(features, d, seed);
+    ASSERT_EQ(omega.rows(), features);
+    ASSERT_EQ(omega.cols(), d);
+    for (int start = 0; start < features; start += int(d))
+      for (int a = start; a < std::min<int>(features, start + int(d)); ++a)
+        for (int b = start; b < a; ++b)
+          EXPECT_NEAR(omega.row(a).normalized().dot(omega.row(b).normalized()), 0.0, 1e-12);
+    for (int r = 0; r < features; ++r, ++rows) norm_sq_sum += omega.row(r).squaredNorm();
+  }
+  // ‖ω‖² is chi-squared with d degrees of freedom: mean d, variance 2d.
+  const double mean = norm_sq_sum / rows;
+  EXPECT_NEAR(mean, double(d), 4 * std::sqrt(2.0 * d / rows));
+}
+
+TEST(Performer, SameSeedSameFeaturesEverywhere) {
+  // Pins the generator: splitmix64 → xoshiro256** → Box–Muller must not drift between
+  // builds, or saved experiments stop being reproducible.
+  const RowMatrixD a = performer_projection(4, 2, 1), b = performer_projection(4, 2, 1);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, performer_projection(4, 2, 2));
+}
+
+TEST(Performer, AttentionErrorFallsWithFeatureCount) {
+  const Tensor q = uniform_tensor({2, 64, 8}, 0.5, 1), k = uniform_tensor({2, 64, 8}, 0.5, 2),
+               v = uniform_tensor({2, 64, 8}, 1.0, 3);
+  const NaiveResult exact = naive_attention(q, k, v, Structure::plain(), 1 / std::sqrt(8.0));
+  std::vector<double> mean_error;
+  for (int features : {4, 32, 256}) {
+    double total = 0;
+    for (int seed = 1; seed <= 8; ++seed) {
+      auto variant = make_variant("performer:features=" + std::to_string(features) +
+                                  ":seed=" + std::to_string(seed));
+      total += relative_error(variant->run(q, k, v, Structure::plain(), Options{}).out, exact.out);
+    }
+    mean_error.push_back(total / 8);
+  }
+  EXPECT_LT(mean_error[1], mean_error[0]);
+  EXPECT_LT(mean_error[2], mean_error[1]);
+  // Monte-Carlo rate 1/√m: 64x the features should cut the error well beyond 3x.
+  EXPECT_LT(mean_error[2], mean_error[0] / 3) << mean_error[0] << " " << mean_error[2];
+}
+
+TEST(Performer, DeterministicPerSeed) {
+  const Tensor q = uniform_tensor({3, 30, 8}, 0.5, 4), k = uniform_tensor({3, 30, 8}, 0.5, 5),
+               v = uniform_tensor({3, 30, 4}, 1.0, 6);
+  const Structure pyramid = Structure::block_causal({1, 2, 3, 4});
+  const auto a = make_variant("performer:features=32:seed=7")->run(q, k, v, pyramid, Options{});
+  const auto b = make_variant("performer:features=32:seed=7")->run(q, k, v, pyramid, Options{});
+  const auto c = make_variant("performer:features=32:seed=8")->run(q, k, v, pyramid, Options{});
+  EXPECT_EQ(a.out.data, b.out.data);
+  EXPECT_NE(a.out.data, c.out.data);
+  EXPECT_EQ(a.stats.at("features"), 32);
+}
+
+TEST(Performer, SpecIsCanonical) {
+  EXPECT_EQ(make_variant("performer:features=64")->spec(), "performer:features=64:seed=1");
+  EXPECT_EQ(make_variant("performer:seed=3:features=5")->spec(), "performer:features=5:seed=3");
+}
+
+TEST(Performer, StructuresMatchNaiveForManyFeatures) {
+  const Tensor q = uniform_tensor({2, 55, 8}, 0.5, 7), k = uniform_tensor({2, 55, 8}, 0.5, 8),
+               v = uniform_tensor({2, 55, 8}, 1.0, 9);
+  const double tau = 1 / std::sqrt(8.0);
+  auto variant = make_variant("performer:features=4096:seed=3");
+  for (const Structure& s :
+       {Structure::plain(), Structure::causal(), Structure::block_causal({1, 2, 3, 4, 5})}) {
+    const NaiveResult exact = naive_attention(q, k, v, s, tau);
+    const double error = relative_error(variant->run(q, k, v, s, Options{}).out, exact.out);
+    EXPECT_LT(error, 0.03) << s.describe();
+  }
+  // The mask matters at this tolerance: plain attention is far from the block-causal answer.
+  const NaiveResult block = naive_attention(q, k, v, Structure::block_causal({1, 2, 3, 4, 5}), tau);
+  EXPECT_GT(relative_error(variant->run(q, k, v, Structure::plain(), Options{}).out, block.out), 0.1);
+}
+
+TEST(Performer, EarlierScalesNeverSeeLaterKeys) {
+  const Structure pyramid = Structure::block_causal({1, 2, 3, 4});  // scales end at 1, 5, 14, 30
+  const Tensor q = uniform_tensor({2, 30, 8}, 0.5, 10), v = uniform_tensor({2, 30, 8}, 1.0, 12);
+  Tensor k = uniform_tensor({2, 30, 8}, 0.5, 11);
+  Tensor v_changed = v, k_changed = k;
+  for (int64_t h = 0; h < 2; ++h)
+    for (int64_t c = 0; c < 8; ++c) {
+      v_changed.data[(h * 30 + 20) * 8 + c] += 5.0f;  // key 20 belongs to the last scale
+      k_changed.data[(h * 30 + 20) * 8 + c] += 2.0f;
+    }
+  auto variant = make_variant("performer:features=64:seed=2");
+  const auto before = variant->run(q, k, v, pyramid, Options{});
+  const auto after = variant->run(q, k_changed, v_changed, pyramid, Options{});
+  for (int64_t h = 0; h < 2; ++h) {
+    EXPECT_EQ(rows_of(before.out, h, 0, 14), rows_of(after.out, h, 0, 14));
+    EXPECT_NE(rows_of(before.out, h, 14, 30), rows_of(after.out, h, 14, 30));
+  }
+}
+
+TEST(Performer, KvCacheStepMatchesFullPass) {
+  const Structure pyramid = Structure::block_causal({1, 2, 3, 4});
+  const Tensor q = uniform_tensor({2, 30, 8}, 0.5, 13), k = uniform_tensor({2, 30, 8}, 0.5, 14),
+               v = uniform_tensor({2, 30, 8}, 1.0, 15);
+  auto variant = make_variant("performer:features=64:seed=4");
+  const auto full = variant->run(q, k, v, pyramid, Options{});
+  Tensor q_last({2, 16, 8});  // the last scale's queries only
+  for (int64_t h = 0; h < 2; ++h)
+    std::copy(q.data.begin() + (h * 30 + 14) * 8, q.data.begin() + (h * 30 + 30) * 8,
+              q_last.data.begin() + h * 16 * 8);
+  for (const Structure& s : {pyramid, Structure::plain()}) {
+    const auto step = variant->run(q_last, k, v, s, Options{});
+    for (int64_t h = 0; h < 2; ++h) {
+      const auto a = rows_of(full.out, h, 14, 30), b = rows_of(step.out, h, 0, 16);
+      for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-5) << s.describe();
+    }
+  }
+}
+
+TEST(Performer, ProbabilitiesAreConsistentWithOutput) {
+  const Structure pyramid = Structure::block_causal({1, 2, 3, 4});
+  const Tensor q = uniform_tensor({2, 30, 8}, 0.5, 16), k = uniform_tensor({2, 30, 8}, 0.5, 17),
+               v = uniform_tensor({2, 30, 3}, 1.0, 18);
+  Options options;
+  options.capture_probs = true;
+  options.prob_row_begin = 3;
+  options.prob_row_end = 20;
+  const auto result = make_variant("performer:features=32")->run(q, k, v, pyramid, options);
+  ASSERT_EQ(result.probs.shape, (Shape{2, 17, 30}));
+  for (int64_t h = 0; h < 2; ++h)
+    for (int64_t i = 3; i < 20; ++i) {
+      const int64_t visible = pyramid.visible_keys(i, 30, 30);
+      const float* p = result.probs.ptr() + (h * 17 + i - 3) * 30;
+      double sum = 0;
+      for (int64_t j = 0; j < 30; ++j) {
+        if (j >= visible) EXPECT_EQ(p[j], 0.0f);
+        EXPECT_GE(p[j], 0.0f);  // positive features: never a negative probability
+        sum += p[j];
+      }
+      EXPECT_NEAR(sum, 1.0, 1e-5);
+      for (int64_t c = 0; c < 3; ++c) {
+        double pv = 0;
+        for (int64_t j = 0; j < 30; ++j) pv += p[j] * v.data[(h * 30 + j) * 3 + c];
+        EXPECT_NEAR(pv, result.out.data[(h * 30 + i) * 3 + c], 1e-5);
+      }
+    }
+}
+
+TEST(Performer, RefusesBadSpecs) {
+  for (const char* spec : {"performer", "performer:features=0", "performer:features=abc",
+                           "performer:features=8:seed=-1", "performer:features=8:bogus=1",
+                           "performer:features=8:seed=x"})
+    EXPECT_THROW(make_variant(spec), Error) << spec;
+}
+
+TEST(Performer, RefusesWorkAboveScratchBudget) {
+  const Tensor q = uniform_tensor({2, 30, 8}, 0.5, 1), k = q, v = q;
+  Options options;
+  options.max_scratch_bytes = 4096;
+  EXPECT_THROW(make_variant("performer:features=64")->run(q, k, v, Structure::plain(), options),
+               Error);
+}
+
+}  // namespace
+}  // namespace vs::attention

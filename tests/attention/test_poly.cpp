@@ -1,0 +1,315 @@
+// `poly` (Alman–Song polynomial attention) against the dense double reference and against
+// the error bound of theory §2.5.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "core/attention/attention.h"
+#include "core/attention/naive_reference.h"
+#include "core/attention/poly_features.h"
+#include "core/attention/pyramid.h"
+#include "core/error.h"
+#include "core/theory/exp_polynomial.h"
+#include "core/theory/rank.h"
+
+namespace vs::attention {
+namespace {
+
+Tensor random_tensor(Shape shape, float bound, uint32_t seed) {
+  Tensor t(std::move(shape));
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> uniform(-bound, bound);
+  for (float& x : t.data) x = uniform(rng);
+  return t;
+}
+
+struct Qkv {
+  Tensor q, k, v;
+};
+Qkv random_qkv(int64_t H, int64_t Lq, int64_t Lk, int64_t d, float bound, uint32_t seed) {
+  return {random_tensor({H, Lq, d}, bound, seed), random_tensor({H, Lk, d}, bound, seed + 1),
+          random_tensor({H, Lk, d}, 1.0f, seed + 2)};
+}
+
+double max_abs_diff(const Tensor& out, const std::vector<double>& reference) {
+  double worst = 0;
+  for (size_t i = 0; i < reference.size(); ++i)
+    worst = std::max(worst, std::fabs(double(out.data[i]) - reference[i]));
+  return worst;
+}
+
+double max_abs(const Tensor& t) {
+  double worst = 0;
+  for (float x : t.data) worst = std::max(worst, double(std::fabs(x)));
+  return worst;
+}
+
+// β̂ = τ·max‖q_i‖·max‖k_j‖ per head, computed here independently; the largest over heads.
+double beta_bound(const Tensor& q, const Tensor& k, double scale) {
+  const int64_t H = q.dim(0), Lq = q.dim(1), Lk = k.dim(1), d = q.dim(2);
+  auto max_norm = [&](const Tensor& t, int64_t h, int64_t L) {
+    double best = 0;
+    for (int64_t i = 0; i < L; ++i) {
+      double s = 0;
+      for (int64_t c = 0; c < d; ++c) s += double(t.data[(h * L + i) * d + c]) * t.data[(h * L + i) * d + c];
+      best = std::max(best, std::sqrt(s));
+    }
+    return best;
+  };
+  double beta = 0;
+  for (int64_t h = 0; h < H; ++h) beta = std::max(beta, scale * max_norm(q, h, Lq) * max_norm(k, h, Lk));
+  return beta;
+}
+
+Result run_spec(const std::string& spec, const Qkv& x, const Structure& s, Options options = {}) {
+  return make_variant(spec)->run(x.q, x.k, x.v, s, options);
+}
+
+TEST(PolyFeatures, InnerProductsAreThePolynomialOfTheScaledLogit) {
+  // U_i·W_j = P(τ q_i·k_j) (theory §2.3), with P the Chebyshev polynomial for β = 2.
+  const int64_t d = 5;
+  const double tau = 0.7;
+  const Tensor q = random_tensor({1, 6, d}, 0.8f, 3), k = random_tensor({1, 7, d}, 0.8f, 4);
+  for (int g : {0, 1, 2, 3, 5}) {
+    const PolynomialFeatures features(d, g);
+    ASSERT_EQ(features.rank(), theory::monomial_rank_saturating(d, g));
+    const std::vector<double> c = theory::exp_polynomial_coefficients(theory::ExpBasis::kChebyshev, g, 2.0);
+    const std::vector<double> weights = features.query_weights(c);
+    std::vector<double> u(6 * features.rank()), w(7 * features.rank());
+    features.fill(q.ptr(), 6, tau, weights.data(), u.data());
+    features.fill(k.ptr(), 7, 1.0, nullptr, w.data());
+    for (int i = 0; i < 6; ++i)
+      for (int j = 0; j < 7; ++j) {
+        double dot = 0, inner = 0;
+        for (int64_t col = 0; col < d; ++col) dot += tau * double(q.data[i * d + col]) * k.data[j * d + col];
+        double p = 0;
+        for (int m = g; m >= 0; --m) p = p * dot + c[m];
+        for (int64_t m = 0; m < features.rank(); ++m) inner += u[i * features.rank() + m] * w[j * features.rank() + m];
+        EXPECT_NEAR(inner, p, 1e-12 * std::max(1.0, std::fabs(p))) << "g=" << g;
+      }
+  }
+}
+
+TEST(PolyFeatures, MultinomialWeightsSumToPowersOfTheDimension) {
+  // Σ_{|α|=k} k!/α! = d^k: with all-ones inputs and c_k = 1 the features sum to Σ_k d^k.
+  const int64_t d = 4;
+  const PolynomialFeatures features(d, 4);
+  const std::vector<double> weights = features.query_weights({1, 1, 1, 1, 1});
+  Tensor ones({1, 1, d}, 1.0f);
+  std::vector<double> u(features.rank());
+  features.fill(ones.ptr(), 1, 1.0, weights.data(), u.data());
+  double sum = 0;
+  for (double x : u) sum += x;
+  EXPECT_DOUBLE_EQ(sum, 1 + 4 + 16 + 64 + 256);
+}
+
+TEST(Poly, ErrorFallsWithDegreeAndStaysWithinTheBoundOfSection25) {
+  const Qkv x = random_qkv(2, 200, 200, 8, 0.5f, 7);
+  const double scale = 1.0f / std::sqrt(8.0f);  // the float scale the variants apply
+  const NaiveResult exact = naive_attention(x.q, x.k, x.v, Structure::plain(), scale);
+  for (const std::string basis : {"taylor", "chebyshev"}) {
+    double previous = INFINITY;
+    for (int g = 0; g <= 6; ++g) {
+      SCOPED_TRACE(basis + " degree " + std::to_string(g));
+      const Result r = run_spec("poly:degree=" + std::to_string(g) + ":basis=" + basis, x,
+                                Structure::plain());
+      const double error = max_abs_diff(r.out, exact.out);
+      const double eps = r.stats.at("poly_rel_error");
+      EXPECT_NEAR(r.stats.at("beta_bound"), beta_bound(x.q, x.k, scale), 1e-9);
+      EXPECT_EQ(r.stats.at("degree"), g);
+      ASSERT_LT(eps, 1.0);
+      // §2.5, plus float32 output rounding.
+      EXPECT_LE(error, 2 * eps / (1 - eps) * max_abs(x.v) + 2e-7);
+      EXPECT_LT(error, previous);
+      previous = error;
+    }
+    EXPECT_LT(previous, 1e-5);
+  }
+}
+
+TEST(Poly, ChebyshevBeatsTaylorAtTheSameDegree) {
+  const Qkv x = random_qkv(1, 150, 150, 8, 0.8f, 11);
+  for (int g : {1, 2, 3}) {
+    const Result taylor = run_spec("poly:degree=" + std::to_string(g), x, Structure::plain());
+    const Result chebyshev = run_spec("poly:degree=" + std::to_string(g) + ":basis=chebyshev", x,
+                                      Structure::plain());
+    EXPECT_LT(chebyshev.stats.at("poly_rel_error"), taylor.stats.at("poly_rel_error"));
+    EXPECT_EQ(make_variant("poly:degree=" + std::to_string(g))->spec(),
+              "poly:degree=" + std::to_string(g) + ":basis=taylor");
+  }
+}
+
+TEST(Poly, AllStructuresMatchTheReferenceAtHighDegree) {
+  const std::vector<int> sides{1, 2, 3, 4, 5, 6, 8};  // L = 155: several causal blocks of 64
+  const int64_t L = pyramid_tokens(sides);
+  const Qkv x = random_qkv(3, L, L, 8, 0.5f, 21);
+  for (const Structure& s : {Structure::plain(), Structure::causal(), Structure::block_causal(sides)})
+    for (const std::string spec : {"poly:degree=7", "poly:degree=6:basis=chebyshev"}) {
+      SCOPED_TRACE(s.describe() + " " + spec);
+      const NaiveResult exact = naive_attention(x.q, x.k, x.v, s, 1 / std::sqrt(8.0));
+      const Result r = run_spec(spec, x, s);
+      const double eps = r.stats.at("poly_rel_error");
+      const double error = max_abs_diff(r.out, exact.out);
+      EXPECT_LE(error, 2 * eps / (1 - eps) * max_abs(x.v) + 2e-7);
+      EXPECT_LT(error, 1e-5);
+    }
+}
+
+TEST(Poly, ManyKeyPiecesAndQueryBlocksMatchTheReference) {
+  // Beyond 1024 keys the prefix states are summed from several pieces, and at this size
+  // (r = C(12, 4) = 495, ~7e7 flops) in parallel.
+  const std::vector<int> sides = var_pyramid(48);  // L = 3972
+  const int64_t L = pyramid_tokens(sides);
+  const Qkv x = random_qkv(1, L, L, 8, 0.4f, 25);
+  for (const Structure& s : {Structure::plain(), Structure::block_causal(sides)}) {
+    SCOPED_TRACE(s.describe());
+    const NaiveResult exact = naive_attention(x.q, x.k, x.v, s, 1.0f / std::sqrt(8.0f));
+    const Result r = run_spec("poly:degree=4:basis=chebyshev", x, s);
+    const double eps = r.stats.at("poly_rel_error");
+    EXPECT_LE(max_abs_diff(r.out, exact.out), 2 * eps / (1 - eps) * max_abs(x.v) + 2e-7);
+    EXPECT_LT(eps, 1e-4);
+  }
+}
+
+TEST(Poly, BlockCausalRowsEqualPlainAttentionOverTheirScalePrefix) {
+  // Taylor coefficients do not depend on β̂, so the per-scale plain runs use the very same
+  // polynomial and must agree to rounding (a low degree makes masking mistakes visible).
+  const std::vector<int> sides{1, 2, 3, 4, 6};
+  const int64_t L = pyramid_tokens(sides), d = 8;
+  const Qkv x = random_qkv(2, L, L, d, 0.7f, 31);
+  const Result block = run_spec("poly:degree=2", x, Structure::block_causal(sides));
+  int64_t begin = 0;
+  for (int side : sides) {
+    const int64_t end = begin + int64_t(side) * side;
+    Qkv part{Tensor({2, end - begin, d}), Tensor({2, end, d}), Tensor({2, end, d})};
+    for (int64_t h = 0; h < 2; ++h) {
+      std::copy_n(x.q.ptr() + (h * L + begin) * d, (end - begin) * d, part.q.ptr() + h * (end - begin) * d);
+      std::copy_n(x.k.ptr() + h * L * d, end * d, part.k.ptr() + h * end * d);
+      std::copy_n(x.v.ptr() + h * L * d, end * d, part.v.ptr() + h * end * d);
+    }
+    const Result plain = run_spec("poly:degree=2", part, Structure::plain());
+    for (int64_t h = 0; h < 2; ++h)
+      for (int64_t i = 0; i < (end - begin) * d; ++i)
+        EXPECT_NEAR(block.out.data[(h * L + begin) * d + i], plain.out.data[h * (end - begin) * d + i], 1e-5)
+            << "side " << side;
+    begin = end;
+  }
+}
+
+TEST(Poly, KvCacheStepEqualsTheLastRowsOfTheFullPass) {
+  const std::vector<int> sides{1, 2, 3, 4, 5};
+  const int64_t L = pyramid_tokens(sides), d = 8, newest = 25;
+  const Qkv x = random_qkv(2, L, L, d, 0.6f, 41);
+  for (const Structure& s : {Structure::block_causal(sides), Structure::causal()}) {
+    SCOPED_TRACE(s.describe());
+    const Result full = run_spec("poly:degree=3", x, s);
+    Qkv step{Tensor({2, newest, d}), x.k, x.v};
+    for (int64_t h = 0; h < 2; ++h)
+      std::copy_n(x.q.ptr() + (h * L + L - newest) * d, newest * d, step.q.ptr() + h * newest * d);
+    const Result cached = run_spec("poly:degree=3", step, s);
+    for (int64_t h = 0; h < 2; ++h)
+      for (int64_t i = 0; i < newest * d; ++i)
+        EXPECT_NEAR(cached.out.data[h * newest * d + i], full.out.data[(h * L + L - newest) * d + i], 1e-5);
+    const NaiveResult exact = naive_attention(step.q, step.k, step.v, s, 1 / std::sqrt(8.0));
+    EXPECT_LT(max_abs_diff(cached.out, exact.out), 2e-3);
+  }
+}
+
+TEST(Poly, CapturedProbabilitiesMatchTheReferenceAndSumToOne) {
+  const std::vector<int> sides{1, 2, 3, 4};
+  const int64_t L = pyramid_tokens(sides);
+  const Qkv x = random_qkv(2, L, L, 4, 0.5f, 51);
+  Options options;
+  options.capture_probs = true;
+  options.prob_row_begin = 3;
+  options.prob_row_end = 20;
+  for (const Structure& s : {Structure::block_causal(sides), Structure::causal()}) {
+    const Result r = run_spec("poly:degree=6", x, s, options);
+    const NaiveResult exact = naive_attention(x.q, x.k, x.v, s, 0.5, true);
+    ASSERT_EQ(r.probs.shape, (Shape{2, 17, L}));
+    for (int64_t h = 0; h < 2; ++h)
+      for (int64_t i = 0; i < 17; ++i) {
+        double sum = 0;
+        for (int64_t j = 0; j < L; ++j) {
+          const float p = r.probs.data[(h * 17 + i) * L + j];
+          EXPECT_NEAR(p, exact.probs[(h * L + i + 3) * L + j], 1e-6);
+          sum += p;
+        }
+        EXPECT_NEAR(sum, 1.0, 1e-5);
+      }
+  }
+}
+
+TEST(Poly, WarnsWhenTheRankReachesTheKeyCount) {
+  const Qkv small = random_qkv(1, 30, 30, 8, 0.5f, 61);  // r = C(10, 2) = 45 ≥ 30
+  const Result r = run_spec("poly:degree=2", small, Structure::plain());
+  EXPECT_EQ(r.stats.at("rank"), 45);
+  ASSERT_FALSE(r.warnings.empty());
+  EXPECT_NE(r.warnings[0].find("no speed-up"), std::string::npos);
+  const Qkv large = random_qkv(1, 100, 100, 8, 0.2f, 62);
+  const Result quiet = run_spec("poly:degree=2:basis=chebyshev", large, Structure::plain());
+  for (const std::string& w : quiet.warnings) EXPECT_EQ(w.find("no speed-up"), std::string::npos) << w;
+}
+
+TEST(Poly, WarnsAboutThePrecisionWallAndTheDegreeNeeded) {
+  const Qkv x = random_qkv(1, 80, 80, 8, 3.5f, 71);
+  const Result r = run_spec("poly:degree=4", x, Structure::plain());
+  ASSERT_GT(r.stats.at("beta_bound"), 16);  // u·e^{32} ≈ 9e−3 > 1e−3
+  bool wall = false, degree = false;
+  for (const std::string& w : r.warnings) {
+    wall |= w.find("precision wall") != std::string::npos;
+    degree |= w.find("would be needed") != std::string::npos;
+  }
+  EXPECT_TRUE(wall);
+  EXPECT_TRUE(degree);
+}
+
+TEST(Poly, NonPositiveDenominatorsAreRaisedAndReported) {
+  // Degree 1 Taylor, 1 + x, is negative below x = −1: with a wide logit range, some rows'
+  // approximate denominators drop to ≤ 0 (theory §2.2, positivity).
+  Tensor q({1, 4, 1}), k({1, 4, 1}), v({1, 4, 1});
+  q.data = {3, -3, 2, 1};
+  k.data = {3, 3, 3, -3};
+  v.data = {1, 2, 3, 4};
+  Options options;
+  options.scale = 1;
+  const Result r = make_variant("poly:degree=1")->run(q, k, v, Structure::plain(), options);
+  EXPECT_GT(r.stats.at("clamped_rows"), 0);
+  for (float o : r.out.data) EXPECT_TRUE(std::isfinite(o));
+  bool reported = false;
+  for (const std::string& w : r.warnings) reported |= w.find("denominator") != std::string::npos;
+  EXPECT_TRUE(reported);
+}
+
+TEST(Poly, RefusesHugeRanksWithAnErrorNotBadAlloc) {
+  const Qkv x = random_qkv(1, 64, 64, 64, 0.1f, 81);
+  try {
+    run_spec("poly:degree=16", x, Structure::plain());  // r = C(80, 16) ≈ 2.9e16
+    FAIL() << "expected vs::Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("scratch"), std::string::npos) << e.what();
+  }
+  Options tight;
+  tight.max_scratch_bytes = 100000;  // degree 3 at d = 64: r = 47905 → ~50 MB
+  EXPECT_THROW(run_spec("poly:degree=3", x, Structure::plain(), tight), Error);
+}
+
+TEST(Poly, BadSpecsThrow) {
+  for (const char* spec : {"poly", "poly:degree=-1", "poly:degree=17", "poly:degree=two",
+                           "poly:degree=2:basis=legendre", "poly:degree=2:features=4"})
+    EXPECT_THROW(make_variant(spec), Error) << spec;
+  EXPECT_EQ(make_variant("poly:degree=3:basis=chebyshev")->spec(), "poly:degree=3:basis=chebyshev");
+}
+
+TEST(Poly, ZeroInputsGiveTheMeanOfTheValues) {
+  const Qkv x{Tensor({1, 5, 3}), Tensor({1, 5, 3}), random_tensor({1, 5, 2}, 1.0f, 91)};
+  const Result r = run_spec("poly:degree=2:basis=chebyshev", x, Structure::causal());
+  const NaiveResult exact = naive_attention(x.q, x.k, x.v, Structure::causal(), 1.0);
+  EXPECT_LT(max_abs_diff(r.out, exact.out), 1e-6);
+  EXPECT_EQ(r.stats.at("beta_bound"), 0.0);
+}
+
+}  // namespace
+}  // namespace vs::attention
