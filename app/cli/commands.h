@@ -16,6 +16,8 @@ class Args {
   std::string require(const std::string& name);
   double get_double(const std::string& name, double fallback, double min_value, double max_value);
   long get_int(const std::string& name, long fallback, long min_value, long max_value);
+  // The index-th bare word (e.g. "attention" in "bench attention"); "" if absent.
+  std::string positional(size_t index);
   bool has(const std::string& name) const { return values_.count(name) || flags_.count(name); }
   void finish() const;  // throws vs::Error on any argument never asked for
 

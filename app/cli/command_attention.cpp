@@ -1,0 +1,58 @@
+// varscope-cli attention: one attention variant over q, k, v from a safetensors file.
+#include <chrono>
+#include <cstdio>
+
+#include "app/cli/commands.h"
+#include "core/attention/attention.h"
+#include "core/attention/pyramid.h"
+#include "core/error.h"
+#include "core/io/safetensors.h"
+
+namespace vs::cli {
+
+int command_attention(Args& args) {
+  const std::string in_path = args.require("qkv");
+  const std::string out_path = args.require("out");
+  const std::string pyramid_text = args.get("pyramid", "");
+  const std::string variant_spec = args.get("variant", "exact");
+  const double scale = args.get_double("scale", -1.0, 0.0, 1e6);
+  const bool causal = args.flag("causal");
+  args.finish();
+
+  auto variant = attention::make_variant(variant_spec);
+  const io::SafetensorsFile file = io::SafetensorsFile::open(in_path);
+  for (const char* name : {"q", "k", "v"})
+    if (!file.contains(name))
+      throw Error(in_path + ": tensor '" + name + "' is missing (expected q, k, v as F32 [H, L, d])");
+  const Tensor q = file.read_float("q"), k = file.read_float("k"), v = file.read_float("v");
+
+  attention::Structure structure = attention::Structure::plain();
+  if (!pyramid_text.empty()) {
+    if (causal) throw Error("--pyramid and --causal are exclusive");
+    structure = attention::Structure::block_causal(attention::parse_pyramid(pyramid_text));
+  } else if (causal) {
+    structure = attention::Structure::causal();
+  }
+  attention::Options options;
+  if (scale >= 0) options.scale = static_cast<float>(scale);
+
+  const auto start = std::chrono::steady_clock::now();
+  attention::Result result = variant->run(q, k, v, structure, options);
+  const double elapsed_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  for (const auto& warning : result.warnings) std::fprintf(stderr, "warning: %s\n", warning.c_str());
+
+  io::SafetensorsWriter writer;
+  writer.set_metadata("variant", variant->spec());
+  writer.set_metadata("structure", structure.describe());
+  writer.set_metadata("source", in_path);
+  writer.add("o", result.out);
+  writer.write(out_path);
+  std::printf("%s %s attention over q %s, k %s: %.3f ms -> %s\n", variant->spec().c_str(),
+              structure.describe().c_str(), q.shape_str().c_str(), k.shape_str().c_str(), elapsed_ms,
+              out_path.c_str());
+  for (const auto& [key, value] : result.stats) std::printf("  %s = %.6g\n", key.c_str(), value);
+  return 0;
+}
+
+}  // namespace vs::cli

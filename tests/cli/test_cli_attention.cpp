@@ -1,0 +1,107 @@
+// End to end: the varscope-cli binary reads q/k/v, runs a variant, writes o; we compare
+// with the float64 reference. Also: bad input gives one line on stderr and exit code 2.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+
+#include "core/attention/naive_reference.h"
+#include "core/io/safetensors.h"
+
+namespace {
+
+struct Run {
+  int exit_code;
+  std::string output;  // stdout + stderr
+};
+
+Run run_cli(const std::string& arguments) {
+  const std::string command = std::string(VARSCOPE_CLI) + " " + arguments + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return {-1, "popen failed"};
+  std::string output;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+std::string temp_path(const std::string& name) {
+  return std::string(VARSCOPE_BINARY_DIR) + "/tests/cli_" + name;
+}
+
+vs::Tensor random_tensor(vs::Shape shape, std::mt19937& rng) {
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  vs::Tensor t(std::move(shape));
+  for (float& x : t.data) x = u(rng);
+  return t;
+}
+
+TEST(CliAttention, BlockCausalRoundTripMatchesReference) {
+  std::mt19937 rng(3);
+  const vs::Tensor q = random_tensor({2, 14, 8}, rng), k = random_tensor({2, 14, 8}, rng),
+                   v = random_tensor({2, 14, 8}, rng);
+  vs::io::SafetensorsWriter writer;
+  writer.add("q", q);
+  writer.add("k", k);
+  writer.add("v", v);
+  const std::string in = temp_path("qkv.safetensors"), out = temp_path("o.safetensors");
+  writer.write(in);
+  std::remove(out.c_str());
+
+  const Run run = run_cli("attention --qkv " + in + " --pyramid 1,2,3 --variant exact --out " + out);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const auto file = vs::io::SafetensorsFile::open(out);
+  const vs::Tensor o = file.read_float("o");
+  ASSERT_EQ(o.shape, q.shape);
+  const auto reference = vs::attention::naive_attention(
+      q, k, v, vs::attention::Structure::block_causal({1, 2, 3}), 1.0 / std::sqrt(8.0));
+  for (size_t i = 0; i < o.data.size(); ++i) EXPECT_NEAR(o.data[i], reference.out[i], 1e-5);
+  EXPECT_EQ(file.metadata().at("variant"), "exact");
+}
+
+TEST(CliAttention, PyramidThatDoesNotCoverTheTokensIsAOneLineError) {
+  std::mt19937 rng(4);
+  vs::io::SafetensorsWriter writer;
+  for (const char* name : {"q", "k", "v"}) writer.add(name, random_tensor({1, 14, 4}, rng));
+  const std::string in = temp_path("qkv_bad.safetensors");
+  writer.write(in);
+  const Run run = run_cli("attention --qkv " + in + " --pyramid 1,2 --out " + temp_path("x.safetensors"));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("14"), std::string::npos) << run.output;
+  EXPECT_EQ(std::count(run.output.begin(), run.output.end(), '\n'), 1) << run.output;
+}
+
+TEST(CliAttention, MissingFileAndBadVariantAreErrors) {
+  Run run = run_cli("attention --qkv /nonexistent.safetensors --out /tmp/x.safetensors");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("/nonexistent.safetensors"), std::string::npos) << run.output;
+  run = run_cli("attention --qkv /nonexistent.safetensors --variant magic --out /tmp/x.safetensors");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("poly:degree"), std::string::npos) << run.output;  // lists valid specs
+  run = run_cli("attention --qkv a --out b --frobnicate 3");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("--frobnicate"), std::string::npos) << run.output;
+}
+
+TEST(CliBench, AttentionWritesJsonWithSlopes) {
+  const std::string json = temp_path("bench.json");
+  std::remove(json.c_str());
+  const Run run = run_cli("bench attention --sides 4,8,12 --repeats 1 --variants exact,poly:degree=2 --json " + json);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  std::ifstream in(json);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string s = text.str();
+  for (const char* key : {"\"machine\"", "\"results\"", "\"slopes\"", "\"median_ms\"", "\"rel_error\"",
+                          "\"tokens\":30", "\"poly:degree=2\""})
+    EXPECT_NE(s.find(key), std::string::npos) << key << " missing in " << s;
+}
+
+}  // namespace

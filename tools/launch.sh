@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds VARScope (Release) and launches it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/install-deps.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake --build build -j"$(nproc)" --target varscope-cli
+exec build/app/varscope-cli demo "$@"

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds VARScope and runs every test: the Release build (all
+# tests), then the loader and attention tests again under AddressSanitizer + UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/install-deps.sh
+jobs=$(nproc)
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake --build build -j"$jobs"
+
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DVARSCOPE_SANITIZE=ON
+cmake --build build-asan -j"$jobs"
+
+echo "== sanitizer run (io, theory, attention) =="
+ctest --test-dir build-asan --output-on-failure -j"$jobs"
+echo "== release run (all tests) =="
+ctest --test-dir build --output-on-failure -j"$jobs"
