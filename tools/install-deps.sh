@@ -12,7 +12,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   # explorer (Dear ImGui 1.86 + GLFW + OpenGL through libepoxy) and its headless tests
-  libimgui-dev libglfw3-dev libepoxy-dev xvfb xauth
+  libimgui-dev libglfw3-dev libepoxy-dev fonts-dejavu-core xvfb xauth
 )
 
 missing=()

@@ -1,0 +1,369 @@
+#include "app/gui/app.h"
+
+#include <epoxy/gl.h>
+// epoxy first: GLFW must not pull in the system GL header.
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/gui/fonts.h"
+#include "app/gui/panels/phase_transition_panel.h"
+#include "app/gui/panels/runtime_scaling_panel.h"
+#include "app/gui/panels/threshold_theory_panel.h"
+#include "app/gui/screenshot.h"
+#include "app/gui/settings.h"
+
+namespace vs::gui {
+
+namespace {
+
+std::string g_glfw_error;  // last GLFW error, for the one-line failure messages
+
+// Set by any window event (input, resize, expose): the idle loop renders only then.
+bool g_event_seen = false;
+// Set by SIGINT/SIGTERM, so a terminal Ctrl+C still saves the settings.
+volatile std::sig_atomic_t g_stop_signal = 0;
+
+// Installed before ImGui's backend, which chains to them for the events it handles too.
+void watch_window_events(GLFWwindow* window) {
+  glfwSetCursorPosCallback(window, [](GLFWwindow*, double, double) { g_event_seen = true; });
+  glfwSetMouseButtonCallback(window, [](GLFWwindow*, int, int, int) { g_event_seen = true; });
+  glfwSetScrollCallback(window, [](GLFWwindow*, double, double) { g_event_seen = true; });
+  glfwSetKeyCallback(window, [](GLFWwindow*, int, int, int, int) { g_event_seen = true; });
+  glfwSetCharCallback(window, [](GLFWwindow*, unsigned) { g_event_seen = true; });
+  glfwSetWindowFocusCallback(window, [](GLFWwindow*, int) { g_event_seen = true; });
+  glfwSetCursorEnterCallback(window, [](GLFWwindow*, int) { g_event_seen = true; });
+  glfwSetFramebufferSizeCallback(window, [](GLFWwindow*, int, int) { g_event_seen = true; });
+  glfwSetWindowRefreshCallback(window, [](GLFWwindow*) { g_event_seen = true; });
+}
+
+// Default placement of each panel as fractions of the work area below the menu bar:
+// theory on the left, the two measurement plots stacked on the right.
+struct Placement {
+  float x, y, w, h;
+};
+Placement default_placement(const std::string& key) {
+  if (key == "theory") return {0.0f, 0.0f, 0.37f, 1.0f};
+  if (key == "scaling") return {0.37f, 0.0f, 0.63f, 0.6f};
+  return {0.37f, 0.6f, 0.63f, 0.4f};
+}
+
+struct PanelSlot {
+  std::unique_ptr<Panel> panel;
+  bool visible = true;
+  PixelRect last_rect;  // where its window was drawn last frame, in framebuffer pixels
+};
+
+class App {
+ public:
+  explicit App(const AppOptions& options) : options_(options) {}
+  int run();
+
+ private:
+  bool headless() const { return options_.frames > 0; }
+  void draw_frame();
+  void draw_menu_bar();
+  void draw_status_bar();
+  bool any_busy() const;
+  void load_settings();
+  void save_settings();
+
+  AppOptions options_;
+  GLFWwindow* window_ = nullptr;
+  std::vector<PanelSlot> panels_;
+  Settings settings_;
+  std::string settings_path_, ini_path_;
+  bool reset_layout_ = false;
+  bool save_window_png_ = false;
+  int save_panel_png_ = -1;  // index into panels_ of a panel to save, -1: none
+  bool show_about_ = false;
+  std::string status_;
+  float menu_height_ = 0;
+};
+
+bool App::any_busy() const {
+  for (const auto& slot : panels_)
+    if (slot.panel->busy()) return true;
+  return false;
+}
+
+void App::load_settings() {
+  const std::string dir = config_directory();
+  if (headless() || dir.empty()) return;  // screenshots must not depend on a user's layout
+  make_directories(dir);  // ImGui saves imgui.ini there during the session, not only at exit
+  settings_path_ = dir + "/settings.ini";
+  ini_path_ = dir + "/imgui.ini";
+  settings_.load(settings_path_);
+  options_.width = settings_.get_int("window.width", options_.width);
+  options_.height = settings_.get_int("window.height", options_.height);
+}
+
+void App::save_settings() {
+  if (settings_path_.empty()) return;
+  int w = 0, h = 0;
+  glfwGetWindowSize(window_, &w, &h);
+  settings_.set_int("window.width", w);
+  settings_.set_int("window.height", h);
+  for (const auto& slot : panels_) {
+    settings_.set_bool(std::string(slot.panel->key()) + ".visible", slot.visible);
+    slot.panel->save(settings_);
+  }
+  settings_.save(settings_path_);
+}
+
+void App::draw_menu_bar() {
+  if (!ImGui::BeginMainMenuBar()) return;
+  if (ImGui::BeginMenu("File")) {
+    if (ImGui::MenuItem("Save window as PNG", "Ctrl+S")) save_window_png_ = true;
+    if (ImGui::BeginMenu("Save panel as PNG")) {
+      for (size_t i = 0; i < panels_.size(); ++i)
+        if (ImGui::MenuItem(panels_[i].panel->title(), nullptr, false, panels_[i].last_rect.width > 0))
+          save_panel_png_ = int(i);
+      ImGui::EndMenu();
+    }
+    ImGui::Separator();
+    if (ImGui::MenuItem("Quit", "Ctrl+Q")) glfwSetWindowShouldClose(window_, GLFW_TRUE);
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("View")) {
+    for (auto& slot : panels_) ImGui::MenuItem(slot.panel->title(), nullptr, &slot.visible);
+    ImGui::Separator();
+    if (ImGui::MenuItem("Reset layout")) reset_layout_ = true;
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Help")) {
+    if (ImGui::MenuItem("About VARScope")) show_about_ = true;
+    ImGui::EndMenu();
+  }
+  menu_height_ = ImGui::GetWindowSize().y;
+  ImGui::EndMainMenuBar();
+}
+
+void App::draw_status_bar() {
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  const float height = ImGui::GetFrameHeight();
+  ImGui::SetNextWindowPos({viewport->WorkPos.x, viewport->WorkPos.y + viewport->WorkSize.y - height});
+  ImGui::SetNextWindowSize({viewport->WorkSize.x, height});
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
+                                 ImGuiWindowFlags_NoBringToFrontOnFocus;
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {8, 2});
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0);
+  if (ImGui::Begin("##status", nullptr, flags)) {
+    ImGui::TextDisabled("%s", status_.empty() ? (any_busy() ? "working…" : "idle") : status_.c_str());
+    const std::string right = "VARScope · " + std::string(fonts().dejavu ? "DejaVu" : "default font") +
+                              " · " + std::to_string(int(ImGui::GetIO().Framerate + 0.5f)) + " fps";
+    ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(right.c_str()).x - 12);
+    ImGui::TextDisabled("%s", right.c_str());
+  }
+  ImGui::End();
+  ImGui::PopStyleVar(2);
+}
+
+void App::draw_frame() {
+  // ImGui 1.86's GLFW backend indexes KeysDown by GLFW key codes.
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false))
+    glfwSetWindowShouldClose(window_, GLFW_TRUE);
+  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_S, false)) save_window_png_ = true;
+
+  draw_menu_bar();
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  const float status_h = ImGui::GetFrameHeight();
+  const ImVec2 area_pos = viewport->WorkPos;
+  const ImVec2 area_size{viewport->WorkSize.x, viewport->WorkSize.y - status_h};
+
+  if (reset_layout_)  // before the windows, so hidden panels get their default place too
+    for (auto& slot : panels_) slot.visible = true;
+  for (auto& slot : panels_) {
+    slot.panel->update();
+    const bool solo = !options_.panel.empty();
+    if (solo && options_.panel != slot.panel->key()) continue;
+    if (!solo && !slot.visible) continue;
+    ImGuiWindowFlags flags = ImGuiWindowFlags_NoCollapse;
+    if (solo) {
+      ImGui::SetNextWindowPos(area_pos);
+      ImGui::SetNextWindowSize(area_size);
+      flags |= ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings;
+    } else {
+      const Placement p = default_placement(slot.panel->key());
+      const ImGuiCond cond = reset_layout_ ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+      ImGui::SetNextWindowPos({area_pos.x + p.x * area_size.x, area_pos.y + p.y * area_size.y}, cond);
+      ImGui::SetNextWindowSize({p.w * area_size.x, p.h * area_size.y}, cond);
+    }
+    if (ImGui::Begin(slot.panel->title(), solo ? nullptr : &slot.visible, flags)) slot.panel->draw();
+    const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+    const ImVec2 fb_scale = ImGui::GetIO().DisplayFramebufferScale;
+    slot.last_rect = {int(pos.x * fb_scale.x), int(pos.y * fb_scale.y), int(size.x * fb_scale.x), int(size.y * fb_scale.y)};
+    ImGui::End();
+  }
+  reset_layout_ = false;
+
+  if (show_about_) {
+    ImGui::OpenPopup("About VARScope");
+    show_about_ = false;
+  }
+  if (ImGui::BeginPopupModal("About VARScope", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::Text("VARScope: an explorer of visual autoregressive attention and its fine-grained complexity.");
+    ImGui::TextDisabled("Settings: %s", settings_path_.empty() ? "(not saved in this mode)" : settings_path_.c_str());
+    if (ImGui::Button("Close")) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+  draw_status_bar();
+}
+
+int App::run() {
+  glfwSetErrorCallback([](int, const char* description) { g_glfw_error = description ? description : ""; });
+  if (!glfwInit()) {
+    std::fprintf(stderr, "varscope: no display: set DISPLAY or run under xvfb-run\n");
+    return 3;
+  }
+  load_settings();
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  // Headless: the framebuffer must be exactly the requested size, whatever the WM does.
+  if (headless()) glfwWindowHint(GLFW_RESIZABLE, GLFW_FALSE);
+  window_ = glfwCreateWindow(options_.width, options_.height, "VARScope", nullptr, nullptr);
+  if (!window_) {
+    std::fprintf(stderr, "varscope: cannot create an OpenGL 3.3 core window (%s); try varscope-cli\n",
+                 g_glfw_error.c_str());
+    glfwTerminate();
+    return 4;
+  }
+  glfwMakeContextCurrent(window_);
+  glfwSwapInterval(headless() ? 0 : 1);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = ini_path_.empty() ? nullptr : ini_path_.c_str();
+  ImGui::StyleColorsDark();
+  ImGuiStyle& style = ImGui::GetStyle();
+  style.WindowRounding = 4.0f;
+  style.FrameRounding = 3.0f;
+  style.GrabRounding = 3.0f;
+  style.WindowPadding = {10, 8};
+  style.ItemSpacing = {8, 5};
+  float scale_x = 1, scale_y = 1;
+  glfwGetWindowContentScale(window_, &scale_x, &scale_y);
+  const float scale = std::max(1.0f, std::max(scale_x, scale_y));
+  style.ScaleAllSizes(scale);
+  load_fonts(scale);
+  watch_window_events(window_);
+  ImGui_ImplGlfw_InitForOpenGL(window_, true);
+  std::signal(SIGINT, [](int) { g_stop_signal = 1; });
+  std::signal(SIGTERM, [](int) { g_stop_signal = 1; });
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+
+  auto wake = [] { glfwPostEmptyEvent(); };
+  panels_.push_back({std::make_unique<ThresholdTheoryPanel>(wake), true});
+  panels_.push_back({std::make_unique<RuntimeScalingPanel>(wake), true});
+  panels_.push_back({std::make_unique<PhaseTransitionPanel>(wake), true});
+  for (auto& slot : panels_) {
+    slot.visible = settings_.get_bool(std::string(slot.panel->key()) + ".visible", true);
+    slot.panel->load(settings_);
+  }
+
+  int exit_code = 0;
+  int frame = 0;
+  int settle_frames = 3;  // frames still to draw after the last event, so ImGui settles
+  const auto start = std::chrono::steady_clock::now();
+  while (!glfwWindowShouldClose(window_) && !g_stop_signal) {
+    if (headless()) {
+      glfwPollEvents();
+    } else if (any_busy()) {
+      // Workers publish and wake us; 30 Hz keeps the UI live without taking much CPU
+      // from the measurements (under software GL a frame is tens of ms).
+      glfwWaitEventsTimeout(1.0 / 30);
+      settle_frames = 3;                 // and the frames after the last result
+    } else if (settle_frames > 0) {
+      glfwPollEvents();
+      --settle_frames;
+    } else {
+      // Idle: sleep until a window event and draw nothing on a bare timeout; the timeout
+      // only lets a stop signal through.
+      g_event_seen = false;
+      glfwWaitEventsTimeout(0.5);
+      if (!g_event_seen && !any_busy()) continue;
+      settle_frames = 3;
+    }
+    if (g_event_seen) settle_frames = 3, g_event_seen = false;
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    // Headless: Xvfb parks its pointer mid-screen; keep it out so screenshots show no hover.
+    if (headless()) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    ImGui::NewFrame();
+    draw_frame();
+    ImGui::Render();
+    int fb_w = 0, fb_h = 0;
+    glfwGetFramebufferSize(window_, &fb_w, &fb_h);
+    glViewport(0, 0, fb_w, fb_h);
+    glClearColor(0.09f, 0.10f, 0.12f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+    if (save_window_png_ || save_panel_png_ >= 0) {
+      const bool whole = save_window_png_;
+      PixelRect rect{0, 0, fb_w, fb_h};
+      std::string what = "window";
+      if (!whole) rect = panels_[save_panel_png_].last_rect, what = panels_[save_panel_png_].panel->key();
+      save_window_png_ = false, save_panel_png_ = -1;
+      char stamp[32];
+      const std::time_t now = std::time(nullptr);
+      std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+      const std::string name = "varscope-" + what + "-" + stamp + ".png";
+      try {
+        write_framebuffer_png(name, rect, fb_w, fb_h);
+        status_ = "saved " + name;
+      } catch (const std::exception& e) {
+        status_ = e.what();
+      }
+    }
+    ++frame;
+    if (headless() && frame >= options_.frames) {
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const bool keep_waiting = any_busy() && elapsed < options_.wait_workers_s;
+      if (!keep_waiting) {
+        if (!options_.screenshot_path.empty()) {
+          try {
+            write_framebuffer_png(options_.screenshot_path, {0, 0, fb_w, fb_h}, fb_w, fb_h);
+          } catch (const std::exception& e) {
+            std::fprintf(stderr, "varscope: %s\n", e.what());
+            exit_code = 5;
+          }
+        }
+        glfwSetWindowShouldClose(window_, GLFW_TRUE);
+      }
+    }
+    glfwSwapBuffers(window_);
+  }
+
+  save_settings();
+  panels_.clear();  // joins the workers before the context goes away
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window_);
+  glfwTerminate();
+  return exit_code;
+}
+
+}  // namespace
+
+int run_app(const AppOptions& options) { return App(options).run(); }
+
+}  // namespace vs::gui

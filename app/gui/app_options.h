@@ -1,0 +1,25 @@
+// Command-line options of the explorer. The headless flags (--frames, --screenshot) make
+// the real UI testable under Xvfb: render N frames, write the framebuffer, exit.
+#pragma once
+#include <string>
+
+namespace vs::gui {
+
+struct AppOptions {
+  int frames = 0;               // > 0: render this many frames, then exit (0: interactive)
+  std::string screenshot_path;  // write a PNG of the window after the last frame
+  std::string panel;            // show only this panel, full window ("theory", "scaling", "phase")
+  int width = 1600, height = 1000;
+  double wait_workers_s = 0;    // headless: after the frames, keep rendering until the
+                                // workers finish (at most this long), so plots are full
+  bool help = false;
+};
+
+// Throws vs::Error with a one-line message on unknown flags or bad values.
+AppOptions parse_app_options(int argc, const char* const* argv);
+std::string app_usage();
+// Canonical panel key for a user-given name ("Runtime scaling", "scaling" -> "scaling");
+// empty when the name matches no panel.
+std::string canonical_panel_name(const std::string& name);
+
+}  // namespace vs::gui

@@ -1,0 +1,22 @@
+// varscope: the explorer's entry point. Flags are parsed before any window exists, so
+// --help and flag errors work without a display.
+#include <cstdio>
+
+#include "app/gui/app.h"
+#include "app/gui/app_options.h"
+#include "core/error.h"
+
+int main(int argc, char** argv) {
+  vs::gui::AppOptions options;
+  try {
+    options = vs::gui::parse_app_options(argc, argv);
+  } catch (const vs::Error& e) {
+    std::fprintf(stderr, "varscope: %s\n", e.what());
+    return 2;
+  }
+  if (options.help) {
+    std::fputs(vs::gui::app_usage().c_str(), stdout);
+    return 0;
+  }
+  return vs::gui::run_app(options);
+}

@@ -1,0 +1,181 @@
+#include "app/gui/panels/phase_transition_panel.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "app/gui/fonts.h"
+#include "app/gui/panels/zone_gauge.h"
+#include "app/gui/workers/measurement_slot.h"
+#include "core/attention/pyramid.h"
+#include "core/attention/attention.h"
+#include "core/attention/head_norms.h"
+#include "core/theory/exp_polynomial.h"
+#include "core/theory/threshold.h"
+
+namespace vs::gui {
+
+PhaseTransitionPanel::PhaseTransitionPanel(std::function<void()> wake) : job_(std::move(wake)) {}
+
+void PhaseTransitionPanel::load(const Settings& s) {
+  side_ = std::clamp(s.get_int("phase.side", side_), 2, 64);
+  head_dim_ = std::clamp(s.get_int("phase.head_dim", head_dim_), 1, 64);
+  degree_ = std::clamp(s.get_int("phase.degree", degree_), 0, 6);
+  steps_ = std::clamp(s.get_int("phase.steps", steps_), 2, 64);
+  chebyshev_ = s.get_bool("phase.chebyshev", chebyshev_);
+  bound_min_ = float(std::clamp(s.get_double("phase.bound_min", bound_min_), 0.001, 10.0));
+  bound_max_ = float(std::clamp(s.get_double("phase.bound_max", bound_max_), 0.001, 10.0));
+}
+
+void PhaseTransitionPanel::save(Settings& s) const {
+  s.set_int("phase.side", side_);
+  s.set_int("phase.head_dim", head_dim_);
+  s.set_int("phase.degree", degree_);
+  s.set_int("phase.steps", steps_);
+  s.set_bool("phase.chebyshev", chebyshev_);
+  s.set_double("phase.bound_min", bound_min_);
+  s.set_double("phase.bound_max", bound_max_);
+}
+
+namespace {
+
+// Entries uniform in [−bound, bound]; mt19937_64's raw output is fixed by the standard,
+// so a seed gives the same inputs everywhere.
+vs::Tensor uniform_tensor(vs::Shape shape, double bound, std::mt19937_64& rng) {
+  vs::Tensor t(std::move(shape));
+  for (float& x : t.data) x = float((2.0 * (double(rng() >> 11) * 0x1.0p-53) - 1.0) * bound);
+  return t;
+}
+
+// ‖a − b‖_F / ‖b‖_F
+double relative_frobenius(const vs::Tensor& a, const vs::Tensor& b) {
+  double num = 0, den = 0;
+  for (size_t i = 0; i < a.data.size(); ++i) {
+    const double diff = double(a.data[i]) - b.data[i];
+    num += diff * diff, den += double(b.data[i]) * b.data[i];
+  }
+  return den > 0 ? std::sqrt(num / den) : std::sqrt(num);
+}
+
+}  // namespace
+
+void PhaseTransitionPanel::start() {
+  error_.clear();
+  points_.clear();
+  std::vector<int> sides;
+  try {
+    sides = vs::attention::var_pyramid(side_);
+    tokens_ = vs::attention::pyramid_tokens(sides);
+  } catch (const std::exception& e) {
+    error_ = e.what();
+    return;
+  }
+  const double lo = std::min(bound_min_, bound_max_), hi = std::max(bound_min_, bound_max_);
+  const int steps = steps_, head_dim = head_dim_, degree = degree_;
+  const int64_t tokens = tokens_;
+  const auto basis = chebyshev_ ? vs::theory::ExpBasis::kChebyshev : vs::theory::ExpBasis::kTaylor;
+  const std::string spec = "poly:degree=" + std::to_string(degree) + ":basis=" + vs::theory::basis_name(basis);
+  run_label_ = spec + ", n = " + std::to_string(side_) + " (L = " + std::to_string(tokens_) +
+               "), d = " + std::to_string(head_dim);
+  job_.start([=](BackgroundJob<Point>::Context& job) {
+    const auto exact = vs::attention::make_variant("exact");
+    const auto poly = vs::attention::make_variant(spec);
+    const auto structure = vs::attention::Structure::block_causal(sides);
+    std::mt19937_64 rng(7);
+    for (int i = 0; i < steps && !job.cancelled(); ++i) {
+      const double bound = lo * std::pow(hi / lo, steps > 1 ? double(i) / (steps - 1) : 0.0);
+      job.progress(i, steps, "bound " + plot::format_value(bound));
+      const vs::Shape shape{1, tokens, head_dim};
+      const vs::Tensor q = uniform_tensor(shape, bound, rng), k = uniform_tensor(shape, bound, rng),
+                       v = uniform_tensor(shape, bound, rng);
+      const auto slot = acquire_measurement_slot(*job.cancel_flag());  // CPU-heavy: do not disturb timings
+      if (!slot.owns_lock()) break;
+      const vs::attention::Options options;
+      const double measured =
+          relative_frobenius(poly->run(q, k, v, structure, options).out, exact->run(q, k, v, structure, options).out);
+      const vs::attention::HeadNorms norms = vs::attention::head_norms(q, k, structure, -1.0).front();
+      const double exp_error = norms.beta <= vs::theory::kMaxExpBeta
+                                   ? vs::theory::exp_relative_error(basis, degree, norms.beta)
+                                   : NAN;
+      job.publish({bound, norms.beta, norms.ratio, measured, exp_error});
+    }
+    job.progress(steps, steps, "done");
+  });
+}
+
+void PhaseTransitionPanel::update() {
+  if (!started_once_) {
+    started_once_ = true;
+    start();
+  }
+  for (const Point& p : job_.take()) points_.push_back(p);
+  const std::string error = job_.error();
+  if (!error.empty() && !job_.running()) error_ = error;
+}
+
+void PhaseTransitionPanel::draw_controls() {
+  ImGui::PushFont(fonts().heading);
+  ImGui::TextUnformatted("Sweep of entry bounds");
+  ImGui::PopFont();
+  ImGui::PushItemWidth(6.5f * ImGui::GetFontSize());
+  ImGui::SliderInt("final side n", &side_, 2, 48);
+  ImGui::SliderInt("head dim d", &head_dim_, 1, 64, "%d", ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderInt("degree g", &degree_, 0, 6);
+  int basis = chebyshev_ ? 1 : 0;
+  ImGui::Combo("basis", &basis, "taylor\0chebyshev\0");
+  chebyshev_ = basis == 1;
+  ImGui::DragFloatRange2("bounds", &bound_min_, &bound_max_, 0.01f, 0.001f, 10.0f, "%.3g", "%.3g");
+  ImGui::SliderInt("steps", &steps_, 2, 40);
+  ImGui::PopItemWidth();
+  if (job_.running()) {
+    if (ImGui::Button("Cancel", {-1, 0})) job_.cancel();
+    const JobProgress progress = job_.progress();
+    ImGui::ProgressBar(float(progress.fraction()), {-1, 0});
+    ImGui::TextDisabled("%s", progress.what.c_str());
+  } else if (ImGui::Button("Run sweep", {-1, 0})) {
+    start();
+  }
+  if (!error_.empty()) ImGui::TextColored({1, 0.45f, 0.4f, 1}, "%s", error_.c_str());
+  if (!run_label_.empty()) ImGui::TextWrapped("Run: %s", run_label_.c_str());
+  ImGui::TextWrapped("Q, K, V uniform in [−bound, bound]; β = the largest |logit| present (softmax scale 1/√d), "
+                     "x = √β/√(ln L). Hover a point for its bound.");
+}
+
+void PhaseTransitionPanel::draw() {
+  ImGui::BeginChild("controls", {17.0f * ImGui::GetFontSize(), 0}, false);
+  draw_controls();
+  ImGui::EndChild();
+  ImGui::SameLine();
+  ImGui::BeginChild("plot", {0, 0}, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  plot::PlotSpec spec;
+  spec.title = "Polynomial attention error vs the threshold ratio";
+  spec.legend_corner = plot::PlotSpec::LegendCorner::kBottomRight;
+  spec.x_label = "B_eff/√(ln L)";
+  spec.y_label = "relative error";
+  spec.y_scale = plot::Scale::kLog10;
+  double x_max = 2.0;
+  for (const Point& p : points_) x_max = std::max(x_max, p.ratio * 1.05);
+  spec.x_range = plot::Range{0, x_max};
+  namespace th = vs::theory;
+  spec.bands = {{0, th::kZoneFastBelow, zone_color(0, 45), "I provably fast"},
+                {th::kZoneFastBelow, th::kZoneHardFrom, zone_color(1, 45), "II grey band"},
+                {th::kZoneHardFrom, x_max, zone_color(2, 45), "III SETH-hard"}};
+  plot::Series measured{"measured: output error vs exact", plot::palette_color(1)};
+  plot::Series theory{"theory: rel. error of the polynomial on exp", IM_COL32(200, 200, 200, 220)};
+  theory.dashed = true, theory.markers = false;
+  theory.fits_range = false;  // it reaches 1e20 where the measurement saturates
+  for (const Point& p : points_) {
+    measured.x.push_back(p.ratio), measured.y.push_back(p.measured_error);
+    measured.notes.push_back("entries ≤ " + plot::format_value(p.bound) + ", β = " + plot::format_value(p.beta) +
+                             ", ε of exp = " + plot::format_value(p.exp_error));
+    theory.x.push_back(p.ratio), theory.y.push_back(p.exp_error);
+  }
+  spec.series = {measured, theory};
+  spec.empty_text = job_.running() ? "measuring…" : "press Run sweep";
+  plot::draw_plot("phase", spec, plot_state_, {0, 0});
+  ImGui::EndChild();
+}
+
+}  // namespace vs::gui

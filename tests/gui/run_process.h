@@ -1,0 +1,23 @@
+// Runs a shell command for the GUI tests and captures its exit code and output.
+#pragma once
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <string>
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string output;  // stdout + stderr, as the command line redirects them
+};
+
+inline ProcessResult run_process(const std::string& command) {
+  ProcessResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return result;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}

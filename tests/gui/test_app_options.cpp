@@ -1,0 +1,49 @@
+// The explorer's command line: headless flags, defaults, and one-line errors.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "app/gui/app_options.h"
+#include "core/error.h"
+
+namespace {
+
+vs::gui::AppOptions parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "varscope");
+  return vs::gui::parse_app_options(int(args.size()), args.data());
+}
+
+}  // namespace
+
+TEST(AppOptions, ScreenshotImpliesTwentyFrames) {
+  const auto o = parse({"--screenshot", "out.png"});
+  EXPECT_EQ(o.frames, 20);
+  EXPECT_EQ(o.screenshot_path, "out.png");
+  EXPECT_EQ(o.width, 1600);
+  EXPECT_EQ(o.height, 1000);
+}
+
+TEST(AppOptions, ParsesFramesPanelAndSize) {
+  const auto o = parse({"--frames", "5", "--panel", "Runtime scaling", "--size", "1280x720", "--wait-workers", "2.5"});
+  EXPECT_EQ(o.frames, 5);
+  EXPECT_EQ(o.panel, "scaling");
+  EXPECT_EQ(o.width, 1280);
+  EXPECT_EQ(o.height, 720);
+  EXPECT_DOUBLE_EQ(o.wait_workers_s, 2.5);
+  EXPECT_TRUE(parse({"--help"}).help);
+  EXPECT_EQ(parse({}).frames, 0);  // interactive by default
+}
+
+TEST(AppOptions, RejectsBadInputWithOneLine) {
+  for (const auto& args : std::vector<std::vector<const char*>>{
+           {"--frames", "0"}, {"--frames"}, {"--panel", "nope"}, {"--size", "big"}, {"--bogus"}, {"--frames", "3x"}}) {
+    try {
+      parse(args);
+      FAIL() << "accepted " << args[0];
+    } catch (const vs::Error& e) {
+      const std::string message = e.what();
+      EXPECT_FALSE(message.empty());
+      EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+    }
+  }
+}
