@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "core/attention/pyramid.h"
 #include "core/attention/scaling_benchmark.h"
 #include "core/attention/structure.h"
