@@ -1,0 +1,199 @@
+#include "core/var/var_weights.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "core/error.h"
+
+namespace vs::var {
+
+namespace {
+
+// Up to `shown` items joined by ", ", then "(+N more)".
+std::string list_some(const std::vector<std::string>& items, size_t shown = 4) {
+  std::string text;
+  for (size_t i = 0; i < items.size() && i < shown; ++i) text += (i ? ", " : "") + items[i];
+  if (items.size() > shown) text += " (+" + std::to_string(items.size() - shown) + " more)";
+  return text;
+}
+
+// Scale index of every token (the lvl_1L buffer's content).
+std::vector<int> token_scales(const VarConfig& cfg) {
+  std::vector<int> scales;
+  for (int s = 0; s < cfg.num_scales(); ++s) scales.insert(scales.end(), cfg.scale_tokens(s), s);
+  return scales;
+}
+
+// A buffer's content problem, or "" when it holds what the config implies.
+std::string check_buffer(const VarConfig& cfg, const std::string& key, const Tensor& t) {
+  if (key == "lvl_1L") {
+    const auto scales = token_scales(cfg);
+    for (size_t i = 0; i < scales.size(); ++i)
+      if (t.data[i] != float(scales[i]))
+        return "'lvl_1L' token " + std::to_string(i) + " has scale " + std::to_string(t.data[i]) +
+               ", expected " + std::to_string(scales[i]) + " for patch_nums";
+    return {};
+  }
+  if (key == "attn_bias_for_masking") {
+    const auto scales = token_scales(cfg);
+    const size_t L = scales.size();
+    for (size_t i = 0; i < L; ++i)
+      for (size_t j = 0; j < L; ++j) {
+        const float b = t.data[i * L + j];
+        const bool allowed = scales[j] <= scales[i];  // var.md §3.2
+        if (allowed ? b != 0.0f : !(std::isinf(b) && b < 0))
+          return "'attn_bias_for_masking' [" + std::to_string(i) + ", " + std::to_string(j) +
+                 "] is " + std::to_string(b) + ", not the block-causal mask of these patch_nums";
+      }
+    return {};
+  }
+  for (float x : t.data)  // blocks.{i}.attn.zero_k_bias
+    if (x != 0.0f) return "'" + key + "' is not all zeros";
+  return {};
+}
+
+Tensor take(io::Checkpoint& ckpt, const std::string& key) {
+  return std::move(ckpt.tensors.at(key));
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, Shape>> var_parameter_shapes(const VarConfig& cfg) {
+  const int64_t C = cfg.width, D = cfg.width, H = cfg.heads, V = cfg.vocab, Cv = cfg.cvae,
+                hidden = cfg.mlp_hidden, L = cfg.tokens(), K = cfg.num_scales();
+  std::vector<std::pair<std::string, Shape>> keys = {
+      {"pos_start", {1, 1, C}},
+      {"pos_1LC", {1, L, C}},
+      {"word_embed.weight", {C, Cv}},
+      {"word_embed.bias", {C}},
+      {"class_emb.weight", {cfg.num_classes + 1, C}},
+      {"lvl_embed.weight", {K, C}},
+  };
+  if (cfg.shared_aln) {
+    keys.push_back({"shared_ada_lin.1.weight", {6 * C, D}});
+    keys.push_back({"shared_ada_lin.1.bias", {6 * C}});
+  }
+  for (int i = 0; i < cfg.depth; ++i) {
+    const std::string p = "blocks." + std::to_string(i) + ".";
+    if (cfg.shared_aln) {
+      keys.push_back({p + "ada_gss", {1, 1, 6, C}});
+    } else {
+      keys.push_back({p + "ada_lin.1.weight", {6 * C, D}});
+      keys.push_back({p + "ada_lin.1.bias", {6 * C}});
+    }
+    if (cfg.attn_l2_norm) keys.push_back({p + "attn.scale_mul_1H11", {1, H, 1, 1}});
+    keys.push_back({p + "attn.q_bias", {C}});
+    keys.push_back({p + "attn.v_bias", {C}});
+    keys.push_back({p + "attn.mat_qkv.weight", {3 * C, C}});
+    keys.push_back({p + "attn.proj.weight", {C, C}});
+    keys.push_back({p + "attn.proj.bias", {C}});
+    keys.push_back({p + "ffn.fc1.weight", {hidden, C}});
+    keys.push_back({p + "ffn.fc1.bias", {hidden}});
+    keys.push_back({p + "ffn.fc2.weight", {C, hidden}});
+    keys.push_back({p + "ffn.fc2.bias", {C}});
+  }
+  keys.push_back({"head_nm.ada_lin.1.weight", {2 * C, D}});
+  keys.push_back({"head_nm.ada_lin.1.bias", {2 * C}});
+  keys.push_back({"head.weight", {V, C}});
+  keys.push_back({"head.bias", {V}});
+  return keys;
+}
+
+VarWeights take_var_weights(const VarConfig& cfg, io::Checkpoint& ckpt) {
+  const int64_t C = cfg.width, L = cfg.tokens();
+  // Buffers: optional, verified when present (var.md §5.1).
+  std::vector<std::pair<std::string, Shape>> buffers = {{"lvl_1L", {1, L}},
+                                                        {"attn_bias_for_masking", {1, 1, L, L}}};
+  for (int i = 0; i < cfg.depth; ++i)
+    buffers.push_back({"blocks." + std::to_string(i) + ".attn.zero_k_bias", {C}});
+
+  const auto params = var_parameter_shapes(cfg);
+  std::vector<std::string> missing, misshaped, unexpected, bad_buffers;
+  std::set<std::string> known;
+  for (const auto& [key, shape] : params) {
+    known.insert(key);
+    if (!ckpt.has(key))
+      missing.push_back(key + " " + shape_to_string(shape));
+    else if (ckpt.tensors.at(key).shape != shape)
+      misshaped.push_back(key + " " + ckpt.tensors.at(key).shape_str() + " (expected " +
+                          shape_to_string(shape) + ")");
+  }
+  for (const auto& [key, shape] : buffers) {
+    known.insert(key);
+    if (!ckpt.has(key)) continue;
+    const Tensor& t = ckpt.tensors.at(key);
+    if (t.shape != shape)
+      misshaped.push_back(key + " " + t.shape_str() + " (expected " + shape_to_string(shape) + ")");
+    else if (std::string problem = check_buffer(cfg, key, t); !problem.empty())
+      bad_buffers.push_back(problem);
+  }
+  for (const auto& [key, tensor] : ckpt.tensors)
+    if (!known.count(key)) unexpected.push_back(key + " " + tensor.shape_str());
+
+  if (!missing.empty() || !misshaped.empty() || !unexpected.empty() || !bad_buffers.empty()) {
+    std::string message = ckpt.path + ": checkpoint does not match " + cfg.describe();
+    if (!missing.empty()) message += "; missing: " + list_some(missing);
+    if (!misshaped.empty()) message += "; wrong shape: " + list_some(misshaped);
+    if (!unexpected.empty()) message += "; unexpected: " + list_some(unexpected);
+    if (!bad_buffers.empty()) message += "; " + list_some(bad_buffers, 2);
+    throw Error(message);
+  }
+
+  VarWeights w;
+  w.pos_start = take(ckpt, "pos_start");
+  w.word_embed_weight = take(ckpt, "word_embed.weight");
+  w.word_embed_bias = take(ckpt, "word_embed.bias");
+  w.class_emb = take(ckpt, "class_emb.weight");
+  // lvl_pos = lvl_embed(lvl_1L) + pos_1LC, computed once like the reference (var.md §4.2).
+  {
+    const Tensor pos = take(ckpt, "pos_1LC");
+    const Tensor lvl = take(ckpt, "lvl_embed.weight");
+    const auto scales = token_scales(cfg);
+    w.lvl_pos = Tensor({L, C});
+    for (int64_t t = 0; t < L; ++t)
+      for (int64_t c = 0; c < C; ++c)
+        w.lvl_pos.data[t * C + c] = lvl.data[scales[t] * C + c] + pos.data[t * C + c];
+  }
+  if (cfg.shared_aln) {
+    w.shared_ada_weight = take(ckpt, "shared_ada_lin.1.weight");
+    w.shared_ada_bias = take(ckpt, "shared_ada_lin.1.bias");
+  }
+  w.blocks.resize(cfg.depth);
+  for (int i = 0; i < cfg.depth; ++i) {
+    const std::string p = "blocks." + std::to_string(i) + ".";
+    VarBlockWeights& b = w.blocks[i];
+    if (cfg.shared_aln) {
+      b.ada_gss = take(ckpt, p + "ada_gss");
+    } else {
+      b.ada_lin_weight = take(ckpt, p + "ada_lin.1.weight");
+      b.ada_lin_bias = take(ckpt, p + "ada_lin.1.bias");
+    }
+    if (cfg.attn_l2_norm) {
+      // exp(min(s, ln 100)) (var.md §3.4), in float like the reference's clamp_max().exp().
+      const Tensor s = take(ckpt, p + "attn.scale_mul_1H11");
+      const float max_log = std::log(100.0f);
+      for (float x : s.data) b.q_multiplier.push_back(std::exp(std::min(x, max_log)));
+    }
+    const Tensor q_bias = take(ckpt, p + "attn.q_bias");
+    const Tensor v_bias = take(ckpt, p + "attn.v_bias");
+    b.qkv_bias = Tensor({3 * C});  // the k third stays 0: K has no bias
+    std::copy(q_bias.data.begin(), q_bias.data.end(), b.qkv_bias.data.begin());
+    std::copy(v_bias.data.begin(), v_bias.data.end(), b.qkv_bias.data.begin() + 2 * C);
+    b.qkv_weight = take(ckpt, p + "attn.mat_qkv.weight");
+    b.proj_weight = take(ckpt, p + "attn.proj.weight");
+    b.proj_bias = take(ckpt, p + "attn.proj.bias");
+    b.fc1_weight = take(ckpt, p + "ffn.fc1.weight");
+    b.fc1_bias = take(ckpt, p + "ffn.fc1.bias");
+    b.fc2_weight = take(ckpt, p + "ffn.fc2.weight");
+    b.fc2_bias = take(ckpt, p + "ffn.fc2.bias");
+  }
+  w.head_nm_weight = take(ckpt, "head_nm.ada_lin.1.weight");
+  w.head_nm_bias = take(ckpt, "head_nm.ada_lin.1.bias");
+  w.head_weight = take(ckpt, "head.weight");
+  w.head_bias = take(ckpt, "head.bias");
+  ckpt.tensors.clear();
+  return w;
+}
+
+}  // namespace vs::var
