@@ -15,12 +15,12 @@
 
 namespace {
 
-struct Run {
+struct CliRun {
   int exit_code;
   std::string output;  // stdout + stderr
 };
 
-Run run_cli(const std::string& arguments) {
+CliRun run_cli(const std::string& arguments) {
   const std::string command = std::string(VARSCOPE_CLI) + " " + arguments + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return {-1, "popen failed"};
@@ -55,7 +55,7 @@ TEST(CliAttention, BlockCausalRoundTripMatchesReference) {
   writer.write(in);
   std::remove(out.c_str());
 
-  const Run run = run_cli("attention --qkv " + in + " --pyramid 1,2,3 --variant exact --out " + out);
+  const CliRun run = run_cli("attention --qkv " + in + " --pyramid 1,2,3 --variant exact --out " + out);
   ASSERT_EQ(run.exit_code, 0) << run.output;
   const auto file = vs::io::SafetensorsFile::open(out);
   const vs::Tensor o = file.read_float("o");
@@ -72,14 +72,14 @@ TEST(CliAttention, PyramidThatDoesNotCoverTheTokensIsAOneLineError) {
   for (const char* name : {"q", "k", "v"}) writer.add(name, random_tensor({1, 14, 4}, rng));
   const std::string in = temp_path("qkv_bad.safetensors");
   writer.write(in);
-  const Run run = run_cli("attention --qkv " + in + " --pyramid 1,2 --out " + temp_path("x.safetensors"));
+  const CliRun run = run_cli("attention --qkv " + in + " --pyramid 1,2 --out " + temp_path("x.safetensors"));
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.output.find("14"), std::string::npos) << run.output;
   EXPECT_EQ(std::count(run.output.begin(), run.output.end(), '\n'), 1) << run.output;
 }
 
 TEST(CliAttention, MissingFileAndBadVariantAreErrors) {
-  Run run = run_cli("attention --qkv /nonexistent.safetensors --out /tmp/x.safetensors");
+  CliRun run = run_cli("attention --qkv /nonexistent.safetensors --out /tmp/x.safetensors");
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.output.find("/nonexistent.safetensors"), std::string::npos) << run.output;
   run = run_cli("attention --qkv /nonexistent.safetensors --variant magic --out /tmp/x.safetensors");
@@ -93,7 +93,7 @@ TEST(CliAttention, MissingFileAndBadVariantAreErrors) {
 TEST(CliBench, AttentionWritesJsonWithSlopes) {
   const std::string json = temp_path("bench.json");
   std::remove(json.c_str());
-  const Run run = run_cli("bench attention --sides 4,8,12 --repeats 1 --variants exact,poly:degree=2 --json " + json);
+  const CliRun run = run_cli("bench attention --sides 4,8,12 --repeats 1 --variants exact,poly:degree=2 --json " + json);
   ASSERT_EQ(run.exit_code, 0) << run.output;
   std::ifstream in(json);
   std::stringstream text;
