@@ -67,6 +67,7 @@ std::vector<int> parse_pyramid(const std::string& text) {
     sides.push_back(static_cast<int>(value));
   }
   if (sides.empty()) throw Error("pyramid '" + text + "' is empty");
+  if (text.back() == ',') throw Error("pyramid '" + text + "': trailing ','");
   return sides;
 }
 
