@@ -1,0 +1,208 @@
+#include "core/flowar/flowar_sampler.h"
+
+#include <algorithm>
+#include <string>
+
+#if defined(__SSE__) || defined(__x86_64__)
+#include <xmmintrin.h>
+#define VS_FLOWAR_HAS_MXCSR 1
+#endif
+
+#include "core/error.h"
+#include "core/flowar/gaussian_noise.h"
+#include "core/flowar/time_grid.h"
+#include "core/nn/resample.h"
+
+namespace vs::flowar {
+
+namespace {
+
+// (B, s², c) row-major tokens <-> (B, c, s, s) maps.
+Tensor tokens_to_maps(const Tensor& tokens) {
+  const int64_t B = tokens.dim(0), n = tokens.dim(1), c = tokens.dim(2);
+  const int64_t s = side_of_tokens(n);
+  Tensor maps({B, c, s, s});
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t t = 0; t < n; ++t)
+      for (int64_t ch = 0; ch < c; ++ch)
+        maps.data[(b * c + ch) * n + t] = tokens.data[(b * n + t) * c + ch];
+  return maps;
+}
+
+Tensor maps_to_tokens(const Tensor& maps) {
+  const int64_t B = maps.dim(0), c = maps.dim(1), n = maps.dim(2) * maps.dim(3);
+  Tensor tokens({B, n, c});
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t t = 0; t < n; ++t)
+      for (int64_t ch = 0; ch < c; ++ch)
+        tokens.data[(b * n + t) * c + ch] = maps.data[(b * c + ch) * n + t];
+  return tokens;
+}
+
+// Rows [begin, begin + count) of a (R, n, C) tensor.
+Tensor row_slice(const Tensor& x, int64_t begin, int64_t count) {
+  const int64_t per_row = x.numel() / x.dim(0);
+  Tensor out({count, x.dim(1), x.dim(2)});
+  std::copy(x.data.begin() + begin * per_row, x.data.begin() + (begin + count) * per_row,
+            out.data.begin());
+  return out;
+}
+
+// Flush-to-zero and denormals-are-zero on the calling thread and every OpenMP thread for
+// the sampler's lifetime (the issue measured FlowAR-L sampling 4x faster with them);
+// each thread's previous mode is restored at the end.
+class FlushDenormals {
+ public:
+  FlushDenormals() { for_all_threads(true); }
+  ~FlushDenormals() { for_all_threads(false); }
+  FlushDenormals(const FlushDenormals&) = delete;
+  FlushDenormals& operator=(const FlushDenormals&) = delete;
+
+ private:
+  static void set(bool on, unsigned& saved) {
+#ifdef VS_FLOWAR_HAS_MXCSR
+    constexpr unsigned kFtzDaz = 0x8040;  // MXCSR bits 15 (FTZ) and 6 (DAZ)
+    if (on) {
+      saved = _mm_getcsr();
+      _mm_setcsr(saved | kFtzDaz);
+    } else {
+      _mm_setcsr(saved);
+    }
+#else
+    (void)on;
+    (void)saved;
+#endif
+  }
+  static void for_all_threads(bool on) {
+    static thread_local unsigned saved = 0;
+    set(on, saved);
+#pragma omp parallel
+    {
+      set(on, saved);
+    }
+  }
+};
+
+bool cancelled(const FlowArSamplerHooks& hooks) {
+  return hooks.cancel && hooks.cancel->load(std::memory_order_relaxed);
+}
+
+}  // namespace
+
+double cfg_weight(double cfg, int scale, int num_scales) {
+  if (num_scales <= 1) return cfg;
+  return 1.0 + (cfg - 1.0) * double(scale) / double(num_scales - 1);
+}
+
+Tensor next_scale_tokens(const Tensor& tokens, int full_side, int side) {
+  const Tensor full = nn::interpolate_bicubic(tokens_to_maps(tokens), full_side, full_side);
+  return maps_to_tokens(nn::interpolate_area(full, side, side));
+}
+
+FlowArSampleResult sample_flowar(const FlowArModel& model, const std::vector<int64_t>& labels,
+                                 const FlowArSamplingOptions& options,
+                                 const FlowArSamplerHooks& hooks, const KlVae* vae) {
+  const FlowArConfig& config = model.config;
+  const int64_t B = static_cast<int64_t>(labels.size());
+  if (B == 0) throw Error("FlowAR sampler: no labels (batch of 0 images)");
+  const FlushDenormals flush_denormals;
+  const int K = config.num_scales();
+  const int64_t T = config.latent_channels;
+  const std::vector<double> grid = time_grid(options.num_steps);
+  const int steps = static_cast<int>(grid.size()) - 1;
+
+  // With guidance the AR runs 2B rows: conditional, then the null class (§7 step 1).
+  const bool use_cfg = options.cfg > 1.0;
+  std::vector<int64_t> ar_labels = labels;
+  if (use_cfg) ar_labels.insert(ar_labels.end(), labels.size(), config.null_class());
+  const int64_t R = static_cast<int64_t>(ar_labels.size());
+  const ArConditioning conditioning = model.ar.condition(ar_labels);
+  ArCache cache = model.ar.make_cache(R);
+
+  std::vector<GaussianNoise> noise_streams;
+  for (int64_t b = 0; b < B; ++b) noise_streams.emplace_back(options.seed, uint64_t(b));
+
+  FlowArSampleResult result;
+  Tensor next_source;  // the sample the next scale's AR input is built from
+  for (int k = 0; k < K; ++k) {
+    if (cancelled(hooks)) {
+      result.cancelled = true;
+      return result;
+    }
+    const int side = config.scales[k];
+    const int64_t n = config.scale_tokens(k);
+    const Tensor ar_input =
+        k == 0 ? model.ar.first_scale_input(conditioning)
+               : model.ar.scale_input(next_scale_tokens(next_source, config.full_side(), side),
+                                      use_cfg ? 2 : 1);
+    const Tensor z = model.ar.forward_scale(ar_input, conditioning, cache, k, hooks.ar_context);
+
+    const double w = cfg_weight(options.cfg, k, K);
+    const bool guided_scale = use_cfg && w > 1.0;
+    const FlownetCondition cond = model.flownet.prepare(row_slice(z, 0, B), k, 0, guided_scale ? 2 * B : B);
+    FlownetCondition uncond;
+    if (guided_scale) uncond = model.flownet.prepare(row_slice(z, B, B), k, B, 2 * B);
+
+    Tensor noise({B, n, T});
+    for (int64_t b = 0; b < B; ++b) noise_streams[b].fill(noise.ptr() + b * n * T, n * T);
+    if (hooks.inject_noise) {
+      hooks.inject_noise(k, noise);
+      if (noise.shape != Shape{B, n, T})
+        throw Error("FlowAR sampler: injected noise of scale " + std::to_string(k) + " has shape " +
+                    noise.shape_str() + ", expected " + shape_to_string({B, n, T}));
+    }
+
+    // Euler on a float64 state; the network sees float32 (flowar.md §7 steps 5-6, §9).
+    std::vector<double> state(noise.data.begin(), noise.data.end());
+    Tensor x({B, n, T});
+    for (int i = 0; i < steps; ++i) {
+      if (cancelled(hooks)) {
+        result.cancelled = true;
+        return result;
+      }
+      const double t_cur = grid[i], t_next = grid[i + 1];
+      for (size_t j = 0; j < state.size(); ++j) x.data[j] = static_cast<float>(state[j]);
+      const int64_t t_int = time_integer(t_cur);
+      Tensor v = model.flownet.velocity(x, t_int, cond, hooks.flow_context);
+      if (guided_scale && t_cur >= 0.0 && t_cur <= options.guidance) {
+        const Tensor v_uncond = model.flownet.velocity(x, t_int, uncond, hooks.flow_context);
+        const float wf = static_cast<float>(w);
+        for (int64_t j = 0; j < v.numel(); ++j)
+          v.data[j] = v_uncond.data[j] + wf * (v.data[j] - v_uncond.data[j]);
+      }
+      const double dt = t_next - t_cur;
+      for (size_t j = 0; j < state.size(); ++j) state[j] += dt * double(v.data[j]);
+      if (hooks.on_step) hooks.on_step(k, i + 1, steps);
+    }
+
+    Tensor sample({B, n, T});
+    for (size_t j = 0; j < state.size(); ++j) sample.data[j] = static_cast<float>(state[j]);
+    result.samples.push_back(std::move(sample));
+    result.conditions.push_back(row_slice(z, 0, B));
+    result.scales_done = k + 1;
+    Tensor preview;
+    if (vae && hooks.decode_each_scale && hooks.on_scale) {
+      const Tensor full = nn::interpolate_bicubic(tokens_to_maps(result.samples.back()),
+                                                  config.full_side(), config.full_side());
+      preview = vae->decode_tokens(full);
+    }
+    if (hooks.on_scale &&
+        !hooks.on_scale({k, side, K, result.samples.back(), result.conditions.back(),
+                         preview.numel() ? &preview : nullptr})) {
+      result.cancelled = k + 1 < K;
+      if (result.cancelled) return result;
+    }
+    next_source = result.samples.back();
+    if (hooks.inject_sample) {
+      hooks.inject_sample(k, next_source);
+      if (next_source.shape != result.samples.back().shape)
+        throw Error("FlowAR sampler: injected sample of scale " + std::to_string(k) + " has shape " +
+                    next_source.shape_str() + ", expected " + result.samples.back().shape_str());
+    }
+  }
+  result.latent = tokens_to_maps(result.samples.back());
+  if (vae) result.image = vae->decode_tokens(result.latent);
+  return result;
+}
+
+}  // namespace vs::flowar
