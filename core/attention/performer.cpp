@@ -214,8 +214,9 @@ Result Performer::run(const Tensor& q, const Tensor& k, const Tensor& v,
   if (options.capture_probs)
     result.probs = Tensor({H, options.prob_row_end - options.prob_row_begin, Lk});
 
+  // One head per thread; a single head leaves the threads to Eigen's own products.
   std::string first_error;
-#pragma omp parallel for schedule(dynamic, 1)
+#pragma omp parallel for schedule(dynamic, 1) if (H > 1)
   for (int64_t h = 0; h < H; ++h) {
     try {
       run_head(h, dims, projection, root_scale, runs, q, k, v, options, result);

@@ -167,6 +167,23 @@ TEST(Nystrom, ProbabilitiesReproduceOutputAndRespectMask) {
   }
 }
 
+TEST(Nystrom, RankDeficientCoreIsHandledByThePseudoInverse) {
+  // Identical keys make every landmark equal: softmax(Q̃K̃ᵀ) is rank one and a plain inverse
+  // would blow up. The pseudo-inverse keeps the exact answer, the mean of V.
+  Tensor q = uniform_tensor({1, 24, 4}, 1.0, 19), k({1, 24, 4}, 0.25f);
+  const Tensor v = uniform_tensor({1, 24, 2}, 1.0, 20);
+  const auto result = make_variant("nystrom:landmarks=6")->run(q, k, v, Structure::plain(), Options{});
+  const NaiveResult exact = naive_attention(q, k, v, Structure::plain(), 0.5);
+  EXPECT_LT(max_abs_diff(result.out.data, exact.out), 1e-5);
+}
+
+TEST(Nystrom, NoQueriesGiveAnEmptyOutput) {
+  const Tensor q({2, 0, 8}), k = uniform_tensor({2, 30, 8}, 1.0, 21), v = k;
+  const auto result =
+      make_variant("nystrom:landmarks=4")->run(q, k, v, Structure::block_causal({1, 2, 3, 4}), Options{});
+  EXPECT_EQ(result.out.shape, (Shape{2, 0, 8}));
+}
+
 TEST(Nystrom, RefusesBadSpecs) {
   for (const char* spec : {"nystrom", "nystrom:landmarks=0", "nystrom:landmarks=-3",
                            "nystrom:landmarks=x", "nystrom:landmarks=4:seed=1"})
