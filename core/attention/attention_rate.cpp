@@ -5,19 +5,16 @@
 #include <random>
 
 #include "core/attention/attention.h"
+#include "core/attention/random_inputs.h"
 
 namespace vs::attention {
 
 double measure_exact_attention_gflops(int tokens, int head_dim, int repeats, int heads) {
   std::mt19937_64 rng(7);
-  auto random = [&](Shape shape) {
-    Tensor t(std::move(shape));
-    for (float& x : t.data) x = float(double(rng() >> 11) * 0x1.0p-53 - 0.5);
-    return t;
-  };
-  const Tensor q = random({heads, tokens, head_dim});
-  const Tensor k = random({heads, tokens, head_dim});
-  const Tensor v = random({heads, tokens, head_dim});
+  const Shape shape{heads, tokens, head_dim};
+  const Tensor q = uniform_tensor(shape, 0.5, rng);
+  const Tensor k = uniform_tensor(shape, 0.5, rng);
+  const Tensor v = uniform_tensor(shape, 0.5, rng);
   const auto exact = make_variant("exact");
   double best_s = 1e300;
   for (int rep = 0; rep <= std::max(1, repeats); ++rep) {

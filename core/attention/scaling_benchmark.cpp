@@ -9,32 +9,12 @@
 #include "core/attention/attention.h"
 #include "core/attention/naive_reference.h"
 #include "core/attention/pyramid.h"
+#include "core/attention/random_inputs.h"
 #include "core/error.h"
 
 namespace vs::attention {
 
 namespace {
-
-// mt19937_64's raw output is fixed by the C++ standard (unlike its distributions), so the
-// inputs are the same on every machine for a given seed.
-Tensor uniform_tensor(Shape shape, double bound, std::mt19937_64& rng) {
-  Tensor t(std::move(shape));
-  for (float& x : t.data) {
-    const double u = double(rng() >> 11) * 0x1.0p-53;  // [0, 1)
-    x = static_cast<float>((2.0 * u - 1.0) * bound);
-  }
-  return t;
-}
-
-double rel_frobenius_error(const std::vector<float>& approx, const std::vector<double>& reference) {
-  double num = 0, den = 0;
-  for (size_t i = 0; i < approx.size(); ++i) {
-    const double diff = approx[i] - reference[i];
-    num += diff * diff;
-    den += reference[i] * reference[i];
-  }
-  return den > 0 ? std::sqrt(num / den) : std::sqrt(num);
-}
 
 double median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
@@ -119,10 +99,10 @@ ScalingResult run_scaling_benchmark(
         point.rel_error = NAN;
         if (pair_cost <= kReferenceBudget) {
           const NaiveResult naive = naive_attention(q, k, v, structure, resolved_scale(options, config.head_dim));
-          point.rel_error = rel_frobenius_error(last.out.data, naive.out);
+          point.rel_error = relative_frobenius_error(last.out.data, naive.out);
         }
       } else {
-        point.rel_error = rel_frobenius_error(last.out.data, reference);
+        point.rel_error = relative_frobenius_error(last.out.data, reference);
       }
       result.points.push_back(point);
       if (on_point) on_point(point);

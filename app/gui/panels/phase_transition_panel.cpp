@@ -11,6 +11,7 @@
 #include "app/gui/workers/measurement_slot.h"
 #include "core/attention/pyramid.h"
 #include "core/attention/attention.h"
+#include "core/attention/random_inputs.h"
 #include "core/attention/head_norms.h"
 #include "core/theory/exp_polynomial.h"
 #include "core/theory/threshold.h"
@@ -39,27 +40,6 @@ void PhaseTransitionPanel::save(Settings& s) const {
   s.set_double("phase.bound_max", bound_max_);
 }
 
-namespace {
-
-// Entries uniform in [−bound, bound]; mt19937_64's raw output is fixed by the standard,
-// so a seed gives the same inputs everywhere.
-vs::Tensor uniform_tensor(vs::Shape shape, double bound, std::mt19937_64& rng) {
-  vs::Tensor t(std::move(shape));
-  for (float& x : t.data) x = float((2.0 * (double(rng() >> 11) * 0x1.0p-53) - 1.0) * bound);
-  return t;
-}
-
-// ‖a − b‖_F / ‖b‖_F
-double relative_frobenius(const vs::Tensor& a, const vs::Tensor& b) {
-  double num = 0, den = 0;
-  for (size_t i = 0; i < a.data.size(); ++i) {
-    const double diff = double(a.data[i]) - b.data[i];
-    num += diff * diff, den += double(b.data[i]) * b.data[i];
-  }
-  return den > 0 ? std::sqrt(num / den) : std::sqrt(num);
-}
-
-}  // namespace
 
 void PhaseTransitionPanel::start() {
   error_.clear();
@@ -88,13 +68,14 @@ void PhaseTransitionPanel::start() {
       const double bound = lo * std::pow(hi / lo, steps > 1 ? double(i) / (steps - 1) : 0.0);
       job.progress(i, steps, "bound " + plot::format_value(bound));
       const vs::Shape shape{1, tokens, head_dim};
-      const vs::Tensor q = uniform_tensor(shape, bound, rng), k = uniform_tensor(shape, bound, rng),
-                       v = uniform_tensor(shape, bound, rng);
+      const vs::Tensor q = vs::attention::uniform_tensor(shape, bound, rng), k = vs::attention::uniform_tensor(shape, bound, rng),
+                       v = vs::attention::uniform_tensor(shape, bound, rng);
       const auto slot = acquire_measurement_slot(*job.cancel_flag());  // CPU-heavy: do not disturb timings
       if (!slot.owns_lock()) break;
       const vs::attention::Options options;
       const double measured =
-          relative_frobenius(poly->run(q, k, v, structure, options).out, exact->run(q, k, v, structure, options).out);
+          vs::attention::relative_frobenius_error(poly->run(q, k, v, structure, options).out,
+                                                   exact->run(q, k, v, structure, options).out);
       const vs::attention::HeadNorms norms = vs::attention::head_norms(q, k, structure, -1.0).front();
       const double exp_error = norms.beta <= vs::theory::kMaxExpBeta
                                    ? vs::theory::exp_relative_error(basis, degree, norms.beta)
