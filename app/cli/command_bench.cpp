@@ -53,7 +53,8 @@ int bench_attention(Args& args) {
   std::printf("block-causal attention, VAR pyramids, d=%d, heads=%d, entries uniform in [-%g, %g], median of %d\n\n",
               config.head_dim, config.heads, config.bound, config.bound, config.repeats);
 
-  std::vector<std::string> printed_warnings;
+  // The first warning of each variant, and how many more it raised (one per side, typically).
+  std::vector<std::pair<std::string, int>> warnings;
   const auto result = attention::run_scaling_benchmark(
       config,
       [](int done, int total, const std::string& what) {
@@ -63,10 +64,10 @@ int bench_attention(Args& args) {
       },
       [&](const attention::ScalingPoint& p) {
         for (const auto& w : p.warnings) {
-          const std::string line = p.variant + ": " + w;
-          bool seen = false;
-          for (const auto& s : printed_warnings) seen |= (s == line);
-          if (!seen) printed_warnings.push_back(line);
+          auto it = warnings.begin();
+          while (it != warnings.end() && it->first.rfind(p.variant + ": ", 0) != 0) ++it;
+          if (it == warnings.end()) warnings.emplace_back(p.variant + ": " + w, 0);
+          else ++it->second;
         }
       });
 
@@ -89,7 +90,11 @@ int bench_attention(Args& args) {
   }
   std::printf("\nfitted slope of log(time) against log(n) (theory: exact 4, low-rank 2 + o(1)):\n");
   for (const auto& v : config.variants) std::printf("  %-30s %.3f\n", v.c_str(), result.slopes.at(v));
-  for (const auto& w : printed_warnings) std::printf("warning: %s\n", w.c_str());
+  for (const auto& [w, more] : warnings) {
+    std::printf("warning: %s", w.c_str());
+    if (more) std::printf(" (and %d more like it)", more);
+    std::printf("\n");
+  }
 
   if (!json_path.empty()) {
     std::string json = "{\"machine\":" + machine_info_json(machine) + ",\"config\":{\"head_dim\":" +
@@ -144,7 +149,8 @@ int command_bench(Args& args) {
   const std::string what = args.positional(0);
   if (what == "attention") return bench_attention(args);
   if (what == "gemm") return bench_gemm(args);
-  throw Error("bench: expected 'attention' or 'gemm', got '" + what + "'");
+  if (what == "generate") return bench_generate(args);
+  throw Error("bench: expected 'attention', 'gemm' or 'generate', got '" + what + "'");
 }
 
 }  // namespace vs::cli

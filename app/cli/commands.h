@@ -34,5 +34,11 @@ int command_attention(Args& args);
 int command_threshold(Args& args);
 int command_bench(Args& args);
 int command_demo(Args& args);
+// Model commands (one file each): VAR now, FlowAR as its core lands.
+int command_generate(Args& args);
+int command_replay(Args& args);
+int command_encode(Args& args);
+int command_inspect(Args& args);
+int bench_generate(Args& args);  // `bench generate`
 
 }  // namespace vs::cli

@@ -1,0 +1,138 @@
+#include "core/io/image_io.h"
+
+#include <stb_image.h>
+#include <stb_image_write.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+
+#include "core/error.h"
+
+namespace vs::io {
+namespace {
+
+void check_image_tensor(const Tensor& image, const char* what) {
+  if (image.rank() != 4 || image.dim(1) != 3 || image.dim(2) < 1 || image.dim(3) < 1)
+    throw Error(std::string(what) + ": expected an image tensor (B, 3, H, W), found " + image.shape_str());
+}
+
+// Resampling weights along one axis: out[i] = Σ_j w[i][j] · in[j].
+struct AxisWeights {
+  std::vector<int> first;             // first source index per output index
+  std::vector<std::vector<float>> w;  // weights from `first` on
+};
+
+AxisWeights axis_weights(int in, int out) {
+  AxisWeights a;
+  a.first.resize(out);
+  a.w.resize(out);
+  const double scale = static_cast<double>(in) / out;
+  for (int i = 0; i < out; ++i) {
+    if (in >= out) {  // area: the output pixel covers [i·s, (i+1)·s) of the source
+      const double lo = i * scale, hi = (i + 1) * scale;
+      const int j0 = static_cast<int>(std::floor(lo));
+      const int j1 = std::min(in, static_cast<int>(std::ceil(hi)));
+      a.first[i] = j0;
+      for (int j = j0; j < j1; ++j) {
+        const double overlap = std::min(hi, j + 1.0) - std::max(lo, static_cast<double>(j));
+        a.w[i].push_back(static_cast<float>(overlap / scale));
+      }
+    } else {  // bilinear with half-pixel centres, clamped at the edges
+      const double src = std::clamp((i + 0.5) * scale - 0.5, 0.0, in - 1.0);
+      const int j0 = static_cast<int>(std::floor(src));
+      const int j1 = std::min(j0 + 1, in - 1);
+      const float t = static_cast<float>(src - j0);
+      a.first[i] = j0;
+      a.w[i] = {1.0f - t};
+      if (j1 != j0) a.w[i].push_back(t);
+    }
+  }
+  return a;
+}
+
+}  // namespace
+
+std::vector<uint8_t> image01_to_rgb8(const Tensor& image01, int64_t index) {
+  check_image_tensor(image01, "image01_to_rgb8");
+  if (index < 0 || index >= image01.dim(0))
+    throw Error("image01_to_rgb8: image index " + std::to_string(index) + " outside batch of " +
+                std::to_string(image01.dim(0)));
+  const int64_t H = image01.dim(2), W = image01.dim(3), plane = H * W;
+  const float* base = image01.ptr() + index * 3 * plane;
+  std::vector<uint8_t> rgb(static_cast<size_t>(plane * 3));
+  for (int64_t p = 0; p < plane; ++p)
+    for (int c = 0; c < 3; ++c) {
+      float x = base[c * plane + p];
+      x = std::isnan(x) ? 0.0f : std::clamp(x, 0.0f, 1.0f);
+      rgb[p * 3 + c] = static_cast<uint8_t>(x * 255.0f);  // truncation, as the reference
+    }
+  return rgb;
+}
+
+void write_png_rgb8(const std::string& path, int width, int height, const std::vector<uint8_t>& rgb) {
+  if (width < 1 || height < 1 || rgb.size() != static_cast<size_t>(width) * height * 3)
+    throw Error(path + ": cannot write a " + std::to_string(width) + "x" + std::to_string(height) +
+                " PNG from " + std::to_string(rgb.size()) + " bytes");
+  if (!stbi_write_png(path.c_str(), width, height, 3, rgb.data(), width * 3))
+    throw Error(path + ": cannot write the PNG (directory missing or not writable?)");
+}
+
+void write_png(const std::string& path, const Tensor& image01, int64_t index) {
+  check_image_tensor(image01, path.c_str());
+  write_png_rgb8(path, static_cast<int>(image01.dim(3)), static_cast<int>(image01.dim(2)),
+                 image01_to_rgb8(image01, index));
+}
+
+Tensor read_image(const std::string& path) {
+  if (!std::ifstream(path, std::ios::binary).good())
+    throw Error(path + ": cannot open the image (missing or unreadable)");
+  int w = 0, h = 0, channels = 0;
+  unsigned char* pixels = stbi_load(path.c_str(), &w, &h, &channels, 3);
+  if (!pixels) {
+    const char* reason = stbi_failure_reason();
+    throw Error(path + ": not a readable PNG/JPEG image (" + (reason ? reason : "unknown reason") + ")");
+  }
+  Tensor image({1, 3, h, w});
+  const int64_t plane = static_cast<int64_t>(w) * h;
+  for (int64_t p = 0; p < plane; ++p)
+    for (int c = 0; c < 3; ++c) image.data[c * plane + p] = pixels[p * 3 + c] / 127.5f - 1.0f;
+  stbi_image_free(pixels);
+  return image;
+}
+
+Tensor fit_square(const Tensor& image, int side) {
+  check_image_tensor(image, "fit_square");
+  if (side < 1) throw Error("fit_square: side must be positive, got " + std::to_string(side));
+  const int64_t B = image.dim(0), H = image.dim(2), W = image.dim(3);
+  const int64_t crop = std::min(H, W), top = (H - crop) / 2, left = (W - crop) / 2;
+  const AxisWeights ax = axis_weights(static_cast<int>(crop), side);
+  Tensor rows({B, 3, side, crop});  // vertical pass over the cropped columns
+  for (int64_t bc = 0; bc < B * 3; ++bc) {
+    const float* src = image.ptr() + bc * H * W;
+    float* dst = rows.ptr() + bc * side * crop;
+    for (int i = 0; i < side; ++i)
+      for (size_t t = 0; t < ax.w[i].size(); ++t) {
+        const float wt = ax.w[i][t];
+        const float* s = src + (top + ax.first[i] + t) * W + left;
+        for (int64_t x = 0; x < crop; ++x) dst[i * crop + x] += wt * s[x];
+      }
+  }
+  Tensor out({B, 3, side, side});
+  for (int64_t bc = 0; bc < B * 3; ++bc)
+    for (int y = 0; y < side; ++y) {
+      const float* s = rows.ptr() + (bc * side + y) * crop;
+      float* d = out.ptr() + (bc * side + y) * side;
+      for (int i = 0; i < side; ++i) {
+        float acc = 0;
+        for (size_t t = 0; t < ax.w[i].size(); ++t) acc += ax.w[i][t] * s[ax.first[i] + t];
+        d[i] = std::clamp(acc, -1.0f, 1.0f);
+      }
+    }
+  return out;
+}
+
+Tensor read_image_square(const std::string& path, int side) { return fit_square(read_image(path), side); }
+
+}  // namespace vs::io

@@ -1,0 +1,38 @@
+// Images in and out: PNG writing (stb_image_write) of the model's [0, 1] output and
+// PNG/JPEG reading (stb_image) into the model's [-1, 1] input layout.
+//
+// Conventions: images are float tensors (B, 3, H, W), channel-major, rows top to bottom.
+// Output quantisation follows VAR's demo (var.md §4 step 4): uint8 = trunc(x · 255) in
+// float32 (x is clamped to [0, 1] first, NaN → 0, so a stray value cannot wrap around).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace vs::io {
+
+// Image `index` of a (B, 3, H, W) [0, 1] tensor as interleaved RGB bytes (H·W·3).
+std::vector<uint8_t> image01_to_rgb8(const Tensor& image01, int64_t index = 0);
+
+// Writes interleaved RGB bytes as a PNG. Throws vs::Error naming the path on failure.
+void write_png_rgb8(const std::string& path, int width, int height, const std::vector<uint8_t>& rgb);
+// Writes image `index` of a (B, 3, H, W) [0, 1] tensor as a PNG.
+void write_png(const std::string& path, const Tensor& image01, int64_t index = 0);
+
+// Reads a PNG or JPEG (anything stb_image decodes; grey and alpha are converted to RGB,
+// alpha dropped) as (1, 3, H, W) in [-1, 1] (x / 127.5 − 1). Missing, unreadable or
+// corrupt files are a vs::Error naming the path and stb's reason.
+Tensor read_image(const std::string& path);
+
+// How a user's picture is fitted to the model's square input: centre-crop to the largest
+// centred square, then resample to side × side per axis — area averaging (exact
+// box-filter overlap) when shrinking, bilinear (half-pixel centres, edge clamp) when
+// enlarging. Area keeps downscaled photos free of aliasing; the result stays in [-1, 1].
+Tensor fit_square(const Tensor& image, int side);
+
+// read_image followed by fit_square.
+Tensor read_image_square(const std::string& path, int side);
+
+}  // namespace vs::io
