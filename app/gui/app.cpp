@@ -18,6 +18,13 @@
 #include <vector>
 
 #include "app/gui/fonts.h"
+#include "app/gui/panels/attention_panel.h"
+#include "app/gui/panels/compare_panel.h"
+#include "app/gui/panels/generation_panel.h"
+#include "app/gui/panels/norm_gauges_panel.h"
+#include "app/gui/panels/scale_strip_panel.h"
+#include "app/gui/var/run_report.h"
+#include "app/gui/var/var_session.h"
 #include "app/gui/panels/phase_transition_panel.h"
 #include "app/gui/panels/runtime_scaling_panel.h"
 #include "app/gui/panels/threshold_theory_panel.h"
@@ -32,6 +39,8 @@ std::string g_glfw_error;  // last GLFW error, for the one-line failure messages
 
 // Set by any window event (input, resize, expose): the idle loop renders only then.
 bool g_event_seen = false;
+// Files dropped on the window since the last frame (GLFW calls back on the UI thread).
+std::vector<std::string> g_dropped;
 // Set by SIGINT/SIGTERM, so a terminal Ctrl+C still saves the settings.
 volatile std::sig_atomic_t g_stop_signal = 0;
 
@@ -46,22 +55,32 @@ void watch_window_events(GLFWwindow* window) {
   glfwSetCursorEnterCallback(window, [](GLFWwindow*, int) { g_event_seen = true; });
   glfwSetFramebufferSizeCallback(window, [](GLFWwindow*, int, int) { g_event_seen = true; });
   glfwSetWindowRefreshCallback(window, [](GLFWwindow*) { g_event_seen = true; });
+  glfwSetDropCallback(window, [](GLFWwindow*, int count, const char** paths) {
+    for (int i = 0; i < count; ++i) g_dropped.push_back(paths[i]);
+    g_event_seen = true;
+  });
 }
 
-// Default placement of each panel as fractions of the work area below the menu bar:
-// theory on the left, the two measurement plots stacked on the right.
+// Default placement of each panel as fractions of the work area below the menu bar.
+// Workspace "theory": theory on the left, the two measurement plots stacked on the right.
+// Workspace "var": generation controls left, scales over attention in the middle, gauges right.
 struct Placement {
   float x, y, w, h;
 };
 Placement default_placement(const std::string& key) {
   if (key == "theory") return {0.0f, 0.0f, 0.37f, 1.0f};
   if (key == "scaling") return {0.37f, 0.0f, 0.63f, 0.6f};
+  if (key == "generation") return {0.0f, 0.0f, 0.25f, 1.0f};
+  if (key == "strip") return {0.25f, 0.0f, 0.45f, 0.55f};
+  if (key == "attention" || key == "compare") return {0.25f, 0.55f, 0.45f, 0.45f};
+  if (key == "gauges") return {0.70f, 0.0f, 0.30f, 1.0f};
   return {0.37f, 0.6f, 0.63f, 0.4f};
 }
 
 struct PanelSlot {
   std::unique_ptr<Panel> panel;
   bool visible = true;
+  std::string workspace;  // "var" or "theory"
   PixelRect last_rect;  // where its window was drawn last frame, in framebuffer pixels
 };
 
@@ -90,6 +109,10 @@ class App {
   bool show_about_ = false;
   std::string status_;
   float menu_height_ = 0;
+  std::string workspace_;
+  std::shared_ptr<VarSession> session_;
+  GenerationPanel* generation_ = nullptr;  // owned by panels_
+  ScaleStripPanel* strip_ = nullptr;
 };
 
 bool App::any_busy() const {
@@ -115,6 +138,7 @@ void App::save_settings() {
   glfwGetWindowSize(window_, &w, &h);
   settings_.set_int("window.width", w);
   settings_.set_int("window.height", h);
+  settings_.set("app.workspace", workspace_);
   for (const auto& slot : panels_) {
     settings_.set_bool(std::string(slot.panel->key()) + ".visible", slot.visible);
     slot.panel->save(settings_);
@@ -125,6 +149,9 @@ void App::save_settings() {
 void App::draw_menu_bar() {
   if (!ImGui::BeginMainMenuBar()) return;
   if (ImGui::BeginMenu("File")) {
+    if (ImGui::MenuItem("Open model…", "Ctrl+O")) workspace_ = "var", generation_->focus_open();
+    if (ImGui::MenuItem("Generate", "Ctrl+G")) generation_->generate();
+    ImGui::Separator();
     if (ImGui::MenuItem("Save window as PNG", "Ctrl+S")) save_window_png_ = true;
     if (ImGui::BeginMenu("Save panel as PNG")) {
       for (size_t i = 0; i < panels_.size(); ++i)
@@ -137,7 +164,11 @@ void App::draw_menu_bar() {
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("View")) {
-    for (auto& slot : panels_) ImGui::MenuItem(slot.panel->title(), nullptr, &slot.visible);
+    if (ImGui::MenuItem("Workspace: VAR generation", nullptr, workspace_ == "var")) workspace_ = "var";
+    if (ImGui::MenuItem("Workspace: complexity theory", nullptr, workspace_ == "theory")) workspace_ = "theory";
+    ImGui::Separator();
+    for (auto& slot : panels_)
+      if (slot.workspace == workspace_) ImGui::MenuItem(slot.panel->title(), nullptr, &slot.visible);
     ImGui::Separator();
     if (ImGui::MenuItem("Reset layout")) reset_layout_ = true;
     ImGui::EndMenu();
@@ -177,20 +208,39 @@ void App::draw_frame() {
   if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false))
     glfwSetWindowShouldClose(window_, GLFW_TRUE);
   if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_S, false)) save_window_png_ = true;
+  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_G, false)) generation_->generate();
+  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O, false)) workspace_ = "var", generation_->focus_open();
+  if (!io.WantTextInput && !io.KeyCtrl) {
+    if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) strip_->toggle_play();
+    if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) strip_->step_by(-1);
+    if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) strip_->step_by(1);
+  }
+  if (!g_dropped.empty()) {
+    workspace_ = "var";
+    generation_->on_drop(g_dropped);
+    g_dropped.clear();
+  }
 
   draw_menu_bar();
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   const float status_h = ImGui::GetFrameHeight();
-  const ImVec2 area_pos = viewport->WorkPos;
-  const ImVec2 area_size{viewport->WorkSize.x, viewport->WorkSize.y - status_h};
+  // WorkPos learns of the menu bar only on the next frame; the first frame places the
+  // windows (FirstUseEver), so take the menu bar's height from this frame instead.
+  const ImVec2 area_pos{viewport->Pos.x, viewport->Pos.y + menu_height_};
+  const ImVec2 area_size{viewport->Size.x, viewport->Size.y - menu_height_ - status_h};
 
   if (reset_layout_)  // before the windows, so hidden panels get their default place too
-    for (auto& slot : panels_) slot.visible = true;
+    for (auto& slot : panels_) slot.visible = slot.panel->key() != std::string("compare");
   for (auto& slot : panels_) {
-    slot.panel->update();
     const bool solo = !options_.panel.empty();
+    // The theory panels start their sweeps on first update: keep them asleep while their
+    // workspace is not shown, so they do not compete with a generation for the cores. The
+    // VAR panels always update (the generation panel drives the shared session).
+    if (slot.workspace == "var" || slot.panel->busy() ||
+        (solo ? options_.panel == slot.panel->key() : slot.workspace == workspace_))
+      slot.panel->update();
     if (solo && options_.panel != slot.panel->key()) continue;
-    if (!solo && !slot.visible) continue;
+    if (!solo && (!slot.visible || slot.workspace != workspace_)) continue;
     ImGuiWindowFlags flags = ImGuiWindowFlags_NoCollapse;
     if (solo) {
       ImGui::SetNextWindowPos(area_pos);
@@ -269,11 +319,25 @@ int App::run() {
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
   auto wake = [] { glfwPostEmptyEvent(); };
-  panels_.push_back({std::make_unique<ThresholdTheoryPanel>(wake), true});
-  panels_.push_back({std::make_unique<RuntimeScalingPanel>(wake), true});
-  panels_.push_back({std::make_unique<PhaseTransitionPanel>(wake), true});
+  session_ = std::make_shared<VarSession>(wake);
+  session_->selection = {options_.select_step, options_.select_layer, options_.select_head, options_.select_query};
+  auto generation = std::make_unique<GenerationPanel>(session_, options_);
+  auto strip = std::make_unique<ScaleStripPanel>(session_);
+  generation_ = generation.get(), strip_ = strip.get();
+  panels_.push_back({std::move(generation), true, "var"});
+  panels_.push_back({std::move(strip), true, "var"});
+  panels_.push_back({std::make_unique<AttentionPanel>(session_), true, "var"});
+  panels_.push_back({std::make_unique<NormGaugesPanel>(session_), true, "var"});
+  // Shares the attention inspector's place; opened from View (or by --compare).
+  panels_.push_back({std::make_unique<ComparePanel>(session_, wake, options_.compare_spec), false, "var"});
+  panels_.push_back({std::make_unique<ThresholdTheoryPanel>(wake), true, "theory"});
+  panels_.push_back({std::make_unique<RuntimeScalingPanel>(wake), true, "theory"});
+  panels_.push_back({std::make_unique<PhaseTransitionPanel>(wake), true, "theory"});
+  workspace_ = headless() ? options_.workspace : settings_.get("app.workspace", options_.workspace);
+  if (workspace_ != "var" && workspace_ != "theory") workspace_ = "var";
   for (auto& slot : panels_) {
-    slot.visible = settings_.get_bool(std::string(slot.panel->key()) + ".visible", true);
+    slot.visible = settings_.get_bool(std::string(slot.panel->key()) + ".visible", slot.visible);
+    if (slot.panel->key() == std::string("compare") && !options_.compare_spec.empty()) slot.visible = true;
     slot.panel->load(settings_);
   }
 
@@ -353,6 +417,8 @@ int App::run() {
   }
 
   save_settings();
+  if (!options_.report_json.empty() && !write_run_report(options_.report_json, *session_))
+    std::fprintf(stderr, "varscope: cannot write %s\n", options_.report_json.c_str());
   panels_.clear();  // joins the workers before the context goes away
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <vector>
 
 #include "core/error.h"
 
@@ -31,17 +32,35 @@ std::string canonical_panel_name(const std::string& name) {
   if (n == "theory" || n == "threshold" || n == "threshold & theory") return "theory";
   if (n == "scaling" || n == "runtime" || n == "runtime scaling") return "scaling";
   if (n == "phase" || n == "phase transition") return "phase";
+  if (n == "generation" || n == "generate") return "generation";
+  if (n == "strip" || n == "coarse-to-fine" || n == "scales") return "strip";
+  if (n == "attention" || n == "attention inspector") return "attention";
+  if (n == "compare" || n == "exact vs approximate") return "compare";
+  if (n == "gauges" || n == "norms" || n == "norm gauges") return "gauges";
   return "";
 }
 
 std::string app_usage() {
   return "usage: varscope [--frames N] [--screenshot OUT.png] [--panel NAME] [--size WxH]\n"
-         "                [--wait-workers SECONDS] [--help]\n"
+         "                [--wait-workers SECONDS] [--workspace var|theory]\n"
+         "                [--model VAR --vae VAE [--patch-nums 1,2,...] --generate --class C --seed S]\n"
+         "                [--report-json PATH] [--help]\n"
          "  The VARScope explorer: attention scaling, the threshold picture, the phase transition.\n"
          "  --frames N             render N frames and exit (headless testing; needs a display or xvfb-run)\n"
          "  --screenshot OUT.png   after the last frame, write the window's pixels to OUT.png\n"
          "                         (implies --frames 20 when --frames is not given)\n"
-         "  --panel NAME           show only one panel, full window: theory, scaling, phase\n"
+         "  --panel NAME           show only one panel, full window: generation, strip, attention,\n"
+         "                         gauges, compare, theory, scaling, phase\n"
+         "  --workspace W          var (generation, scales, attention, gauges; default) or theory\n"
+         "  --model PATH           VAR checkpoint to open (.safetensors or .pth)\n"
+         "  --vae PATH             its VQ-VAE (default: <model name>-vae next to it)\n"
+         "  --patch-nums LIST      token-map sides when the checkpoint does not say, e.g. 1,2,3,4,5,6,8\n"
+         "  --generate             headless: generate once the model is open (use with --wait-workers)\n"
+         "  --class C, --seed S    the class and seed of that generation\n"
+         "  --select S,L,H[,Q]     select scale S, layer L, head H (and pin query token Q), 1-based\n"
+         "  --compare SPEC         once generated, regenerate the same seed with this attention variant\n"
+         "                         (e.g. poly:degree=2) and show exact vs approximate\n"
+         "  --report-json PATH     at exit, write the model / error / generation state as JSON\n"
          "  --size WxH             window size in pixels (default 1600x1000)\n"
          "  --wait-workers S       headless: keep rendering until background runs finish, at most S s\n"
          "  --help                 this text\n"
@@ -71,7 +90,8 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
       const std::string name = value();
       options.panel = canonical_panel_name(name);
       if (options.panel.empty())
-        throw Error("--panel: unknown panel '" + name + "'; valid: theory, scaling, phase");
+        throw Error("--panel: unknown panel '" + name +
+                    "'; valid: generation, strip, attention, gauges, compare, theory, scaling, phase");
     } else if (flag == "--size") {
       const std::string text = value();
       const size_t x = text.find('x');
@@ -84,6 +104,40 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
       options.wait_workers_s = std::strtod(text.c_str(), &end);
       if (text.empty() || *end != '\0' || !(options.wait_workers_s >= 0 && options.wait_workers_s <= 3600))
         throw Error("--wait-workers: expected seconds in [0, 3600], got '" + text + "'");
+    } else if (flag == "--model") {
+      options.model_path = value();
+    } else if (flag == "--vae") {
+      options.vae_path = value();
+    } else if (flag == "--patch-nums") {
+      options.patch_nums = value();
+    } else if (flag == "--generate") {
+      options.generate = true;
+    } else if (flag == "--class") {
+      options.class_id = parse_int(flag, value(), 0, 100000);
+    } else if (flag == "--seed") {
+      options.seed = parse_int(flag, value(), 0, 2147483647);
+    } else if (flag == "--select") {
+      // step,layer,head[,query], 1-based as the UI shows them.
+      const std::string text = value();
+      std::vector<int> v;
+      size_t start = 0;
+      while (true) {
+        const size_t comma = text.find(',', start);
+        v.push_back(parse_int(flag, text.substr(start, comma == std::string::npos ? std::string::npos : comma - start), 1, 1000000));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      if (v.size() < 3 || v.size() > 4) throw Error("--select: expected step,layer,head[,query] (1-based), got '" + text + "'");
+      options.select_step = v[0] - 1, options.select_layer = v[1] - 1, options.select_head = v[2] - 1;
+      options.select_query = v.size() == 4 ? v[3] - 1 : -1;
+    } else if (flag == "--compare") {
+      options.compare_spec = value();
+    } else if (flag == "--report-json") {
+      options.report_json = value();
+    } else if (flag == "--workspace") {
+      options.workspace = lower(value());
+      if (options.workspace != "var" && options.workspace != "theory")
+        throw Error("--workspace: expected var or theory, got '" + options.workspace + "'");
     } else {
       throw Error("unknown flag '" + flag + "' (see --help)");
     }

@@ -13,6 +13,15 @@ struct AppOptions {
   double wait_workers_s = 0;    // headless: after the frames, keep rendering until the
                                 // workers finish (at most this long), so plots are full
   bool help = false;
+  // VAR model to open at start (else the first shipped pair in assets/models, if any).
+  std::string model_path, vae_path, patch_nums;
+  bool generate = false;        // headless: generate once the model is open (interactive: always)
+  int class_id = -1, seed = -1; // -1: from the settings
+  std::string workspace = "var";  // which panels show: "var" (generation) or "theory"
+  int select_step = -1, select_layer = 0, select_head = 0, select_query = -1;  // --select, 0-based here
+  std::string compare_spec;     // compare the generation with this attention variant (headless)
+  std::string report_json;      // write the run's state (model, error, scales) here at exit
+
 };
 
 // Throws vs::Error with a one-line message on unknown flags or bad values.

@@ -34,6 +34,29 @@ TEST(AppOptions, ParsesFramesPanelAndSize) {
   EXPECT_EQ(parse({}).frames, 0);  // interactive by default
 }
 
+TEST(AppOptions, ParsesModelAndGenerationFlags) {
+  const auto o = parse({"--model", "a.pth", "--vae", "b.pth", "--patch-nums", "1,2,3", "--generate", "--class", "4",
+                        "--seed", "9", "--report-json", "r.json", "--compare", "poly:degree=2", "--workspace", "Theory",
+                        "--panel", "attention"});
+  EXPECT_EQ(o.model_path, "a.pth");
+  EXPECT_EQ(o.vae_path, "b.pth");
+  EXPECT_EQ(o.patch_nums, "1,2,3");
+  EXPECT_TRUE(o.generate);
+  EXPECT_EQ(o.class_id, 4);
+  EXPECT_EQ(o.seed, 9);
+  EXPECT_EQ(o.report_json, "r.json");
+  EXPECT_EQ(o.compare_spec, "poly:degree=2");
+  EXPECT_EQ(o.workspace, "theory");
+  EXPECT_EQ(o.panel, "attention");
+  EXPECT_EQ(parse({}).workspace, "var");
+  EXPECT_EQ(vs::gui::canonical_panel_name("Norm gauges"), "gauges");
+  EXPECT_EQ(vs::gui::canonical_panel_name("strip"), "strip");
+  EXPECT_EQ(vs::gui::canonical_panel_name("generation"), "generation");
+  EXPECT_EQ(vs::gui::canonical_panel_name("compare"), "compare");
+  EXPECT_THROW(parse({"--workspace", "nope"}), vs::Error);
+  EXPECT_THROW(parse({"--class", "-1"}), vs::Error);
+}
+
 TEST(AppOptions, RejectsBadInputWithOneLine) {
   for (const auto& args : std::vector<std::vector<const char*>>{
            {"--frames", "0"}, {"--frames"}, {"--panel", "nope"}, {"--size", "big"}, {"--bogus"}, {"--frames", "3x"}}) {

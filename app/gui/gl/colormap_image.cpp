@@ -141,4 +141,10 @@ bool ColormapImage::draw(ImVec2 size, int* hover_row, int* hover_col) {
   return true;
 }
 
+void ColormapImage::draw_overlay(ImDrawList* draw, ImVec2 p0, ImVec2 p1, ImU32 tint) {
+  render_if_dirty();
+  if (color_texture_)
+    draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(color_texture_)), p0, p1, {0, 0}, {1, 1}, tint);
+}
+
 }  // namespace vs::gui

@@ -37,6 +37,9 @@ class ColormapImage {
   // Draws the image into `size` pixels at the cursor; returns true while hovered and sets
   // (row, col) of the cell under the mouse. Compiles the shader on first use.
   bool draw(ImVec2 size, int* hover_row, int* hover_col);
+  // Draws into a draw list between p0 and p1 with a tint (alpha < 255 overlays it on what
+  // is below, e.g. attention over an image); no item, no hover.
+  void draw_overlay(ImDrawList* draw, ImVec2 p0, ImVec2 p1, ImU32 tint);
 
  private:
   void render_if_dirty();

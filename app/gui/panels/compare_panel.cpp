@@ -1,0 +1,120 @@
+#include "app/gui/panels/compare_panel.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "app/gui/var/image_compare.h"
+
+namespace vs::gui {
+
+ComparePanel::ComparePanel(std::shared_ptr<VarSession> session, std::function<void()> wake, std::string auto_spec)
+    : session_(std::move(session)), auto_spec_(std::move(auto_spec)), job_(std::move(wake)) {
+  variant_.family = 1;  // poly: the method of the theory panels
+}
+
+void ComparePanel::start(const std::string& spec) {
+  std::shared_ptr<const var::VarModel> model = session_->shared_model();  // kept alive by the job
+  if (!model) return;
+  GenerationParams params = session_->frames_params();
+  params.variant = spec;
+  spec_ = spec;
+  error_.clear();
+  frames_.clear();
+  shown_ = -1;
+  serial_ = session_->generation_serial();
+  was_running_ = true;
+  job_.start([model, params](BackgroundJob<ScaleFrame>::Context& context) {
+    run_generation(*model, params, {}, -1, context);
+  });
+}
+
+void ComparePanel::update() {
+  if (serial_ != session_->generation_serial() && (job_.running() || !frames_.empty())) {
+    job_.stop();  // a new generation or model: the comparison is stale
+    frames_.clear();
+    was_running_ = false;
+    shown_ = -1;
+  }
+  const bool finished = was_running_ && !job_.running();
+  for (ScaleFrame& f : job_.take()) frames_.push_back(std::move(f));
+  if (finished) was_running_ = false, error_ = job_.error();
+  const auto& ref = session_->frames();
+  const bool ref_complete = !ref.empty() && ref.back().scale + 1 == ref.back().num_scales && !session_->busy();
+  if (!auto_spec_.empty() && ref_complete && !job_.running()) {
+    start(auto_spec_);
+    auto_spec_.clear();
+  }
+  // Nothing to compare with (no model, or a run that ended without a full image): give up
+  // the automatic comparison instead of keeping the app busy.
+  if (!session_->busy() && !ref_complete) auto_spec_.clear();
+}
+
+void ComparePanel::draw() {
+  const auto& ref = session_->frames();
+  const bool ref_complete = !ref.empty() && ref.back().scale + 1 == ref.back().num_scales;
+  variant_.draw("approximation");
+  const bool can = session_->model() && ref_complete && !session_->generating() && !job_.running();
+  if (!can) ImGui::BeginDisabled();
+  if (ImGui::Button("Regenerate the same seed with it")) start(variant_.spec());
+  if (!can) ImGui::EndDisabled();
+  if (!ref_complete) {
+    ImGui::TextWrapped("Generate a full image first (Generation panel); it is the reference (%s).",
+                       session_->frames_params().variant.c_str());
+    return;
+  }
+  if (!error_.empty()) {
+    ImGui::TextColored({1, 0.45f, 0.4f, 1}, "%s", error_.c_str());
+    return;
+  }
+  if (frames_.empty()) {
+    ImGui::TextDisabled(job_.running() ? "generating with %s…" : "press the button to compare", spec_.c_str());
+    return;
+  }
+  const int scale = int(frames_.size()) - 1;  // the latest scale both runs have
+  if (shown_ != scale) {
+    shown_ = scale;
+    image_a_.set(ref[scale].rgb, ref[scale].image_side, ref[scale].image_side);
+    image_b_.set(frames_[scale].rgb, frames_[scale].image_side, frames_[scale].image_side);
+    std::vector<float> diff = abs_difference_map(ref[scale].rgb, frames_[scale].rgb);
+    const float hi = std::max(1e-3f, *std::max_element(diff.begin(), diff.end()));
+    diff_.set_values(std::move(diff), ref[scale].image_side, ref[scale].image_side);
+    diff_.set_params({Colormap::kMagma, false, 0.0f, hi});
+  }
+  const float side = std::min(ImGui::GetContentRegionAvail().x / 3 - 8, ImGui::GetContentRegionAvail().y * 0.55f);
+  ImGui::BeginGroup();
+  ImGui::Text("%s", session_->frames_params().variant.c_str());
+  image_a_.draw({side, side});
+  ImGui::EndGroup();
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::Text("%s", spec_.c_str());
+  image_b_.draw({side, side});
+  ImGui::EndGroup();
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::Text("|difference| (max %.2f)", diff_.params().value_max);
+  int r, c;
+  if (diff_.draw({side, side}, &r, &c)) ImGui::SetTooltip("pixel (%d, %d): mean |Δ| = %.3f", r, c, diff_.value_at(r, c));
+  ImGui::EndGroup();
+  if (ImGui::BeginTable("errors", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY)) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("scale");
+    ImGui::TableSetupColumn("image ‖Δ‖/‖ref‖");
+    ImGui::TableSetupColumn("same tokens");
+    ImGui::TableHeadersRow();
+    for (size_t s = 0; s < frames_.size() && s < ref.size(); ++s) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::Text("%d (%d×%d)", int(s) + 1, ref[s].side, ref[s].side);
+      ImGui::TableNextColumn();
+      ImGui::Text("%.4f", relative_l2_error(ref[s].rgb, frames_[s].rgb));
+      ImGui::TableNextColumn();
+      ImGui::Text("%.1f %%", 100.0 * token_agreement(ref[s].ids, frames_[s].ids));
+    }
+    ImGui::EndTable();
+  }
+}
+
+}  // namespace vs::gui

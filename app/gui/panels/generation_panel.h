@@ -1,0 +1,59 @@
+// "Generation": opens a VAR model (shipped pairs in assets/models, a path with a recent
+// list, or a checkpoint dropped on the window), picks class, seed, sampling options and
+// the attention variant, and runs generation on VarSession's worker (Generate, Step one
+// scale, Cancel) with a progress bar and per-scale timings. Load errors are shown here.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/gui/app_options.h"
+#include "app/gui/panels/panel.h"
+#include "app/gui/panels/variant_picker.h"
+#include "app/gui/var/model_discovery.h"
+#include "app/gui/var/var_session.h"
+
+namespace vs::gui {
+
+class GenerationPanel : public Panel {
+ public:
+  GenerationPanel(std::shared_ptr<VarSession> session, const AppOptions& options);
+  const char* title() const override { return "Generation"; }
+  const char* key() const override { return "generation"; }
+  void draw() override;
+  void update() override;
+  bool busy() const override { return session_->busy(); }
+  void load(const Settings& settings) override;
+  void save(Settings& settings) const override;
+
+  // Checkpoint files dropped on the window (a VAE by name goes to the VAE field).
+  void on_drop(const std::vector<std::string>& paths);
+  // Ctrl+G / Ctrl+O from the shell.
+  void generate();
+  void focus_open() { focus_path_ = true; }
+
+ private:
+  void open(const ModelPaths& paths);
+  void draw_model();
+  void draw_no_model();
+  void draw_controls();
+  void draw_progress();
+  GenerationParams params() const;
+
+  std::shared_ptr<VarSession> session_;
+  AppOptions options_;
+  bool started_ = false, focus_path_ = false;
+  std::vector<ModelPaths> shipped_, recent_;
+  char var_path_[1024] = {}, vae_path_[1024] = {}, patch_nums_[128] = {};
+  std::string export_message_;
+  std::string open_error_;  // a bad --patch-nums text etc., before the loader runs
+
+  int class_id_ = 0;
+  unsigned long long seed_ = 0;
+  float cfg_ = 1.5f, top_p_ = 0.96f;
+  int top_k_ = 900;
+  bool more_smooth_ = false;
+  VariantPicker variant_;
+};
+
+}  // namespace vs::gui

@@ -1,0 +1,36 @@
+#include "app/gui/var/run_report.h"
+
+#include <fstream>
+
+#include "core/io/json.h"
+
+namespace vs::gui {
+
+std::string run_report_json(const VarSession& session) {
+  using io::json::quote;
+  const auto& frames = session.frames();
+  const var::VarModel* model = session.model();
+  std::string j = "{\n";
+  j += "  \"model_open\": " + std::string(model ? "true" : "false") + ",\n";
+  j += "  \"var_path\": " + quote(session.var_path()) + ",\n";
+  j += "  \"vae_path\": " + quote(session.vae_path()) + ",\n";
+  j += "  \"load_error\": " + quote(session.load_error()) + ",\n";
+  j += "  \"num_scales\": " + std::to_string(model ? model->config().num_scales() : 0) + ",\n";
+  j += "  \"scales_done\": " + std::to_string(frames.size()) + ",\n";
+  j += "  \"scale_ms\": [";
+  for (size_t i = 0; i < frames.size(); ++i) j += (i ? ", " : "") + std::to_string(frames[i].ms);
+  j += "],\n";
+  j += "  \"generation_error\": " + quote(session.generation_error()) + ",\n";
+  j += "  \"attention_error\": " + quote(session.inspection() ? session.inspection()->error : "") + ",\n";
+  j += "  \"attention_captured\": " + std::string(session.inspection() && session.inspection()->error.empty() ? "true" : "false") + "\n";
+  j += "}\n";
+  return j;
+}
+
+bool write_run_report(const std::string& path, const VarSession& session) {
+  std::ofstream out(path);
+  out << run_report_json(session);
+  return bool(out);
+}
+
+}  // namespace vs::gui
