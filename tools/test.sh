@@ -3,7 +3,7 @@
 # tests), then the loader and attention tests again under AddressSanitizer + UBSan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools/install-deps.sh
+tools/install-deps.sh --with-training
 jobs=$(nproc)
 # ctest runs tests side by side; spinning OpenMP workers would starve each other.
 export OMP_WAIT_POLICY=passive
