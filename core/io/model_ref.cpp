@@ -1,0 +1,107 @@
+#include "core/io/model_ref.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "core/error.h"
+
+namespace vs::io {
+
+namespace {
+
+bool is_file(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string stem_of(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  const size_t dot = name.rfind('.');
+  return dot == std::string::npos || dot == 0 ? name : name.substr(0, dot);
+}
+
+std::string directory_of(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> model_directories() {
+  std::vector<std::string> dirs;
+  if (const char* env = std::getenv("VARSCOPE_MODELS_DIR"); env && *env) dirs.push_back(env);
+  dirs.push_back("assets/models");
+#ifdef VARSCOPE_ASSETS_DIR
+  dirs.push_back(std::string(VARSCOPE_ASSETS_DIR) + "/models");
+#endif
+  return dirs;
+}
+
+std::vector<std::string> shipped_model_names() {
+  std::vector<std::string> names;
+  for (const std::string& dir : model_directories()) {
+    DIR* d = opendir(dir.c_str());
+    if (!d) continue;
+    while (const dirent* e = readdir(d)) {
+      const std::string file = e->d_name;
+      if (!ends_with(file, ".safetensors") || ends_with(file, "-vae.safetensors")) continue;
+      const std::string stem = file.substr(0, file.size() - 12);
+      if (is_file(dir + "/" + stem + "-vae.safetensors") &&
+          std::find(names.begin(), names.end(), stem) == names.end())
+        names.push_back(stem);
+    }
+    closedir(d);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+ModelRef resolve_model(const std::string& name_or_path, const std::string& vae_override) {
+  if (name_or_path.empty()) throw Error("--model is empty; give a shipped name or a checkpoint path");
+  ModelRef ref;
+  const bool looks_like_path = name_or_path.find('/') != std::string::npos || name_or_path.find('.') != std::string::npos;
+  if (looks_like_path || is_file(name_or_path)) {
+    if (!is_file(name_or_path)) throw Error(name_or_path + ": no such checkpoint file");
+    ref.name = stem_of(name_or_path);
+    ref.model_path = name_or_path;
+    const std::string beside = directory_of(name_or_path) + "/" + ref.name + "-vae.safetensors";
+    if (is_file(beside)) ref.vae_path = beside;
+  } else {
+    for (const std::string& dir : model_directories()) {
+      const std::string model = dir + "/" + name_or_path + ".safetensors";
+      if (!is_file(model)) continue;
+      ref.name = name_or_path;
+      ref.model_path = model;
+      const std::string vae = dir + "/" + name_or_path + "-vae.safetensors";
+      if (is_file(vae)) ref.vae_path = vae;
+      break;
+    }
+    if (ref.model_path.empty()) {
+      const std::vector<std::string> names = shipped_model_names();
+      throw Error("unknown model '" + name_or_path + "': shipped models are " +
+                  (names.empty() ? std::string("(none found in ") + join(model_directories()) + ")" : join(names)) +
+                  "; or give a checkpoint path");
+    }
+  }
+  if (!vae_override.empty()) ref.vae_path = vae_override;
+  ref.kind = detect_model_kind(ref.model_path);
+  if (ref.kind == ModelKind::kUnknown)
+    throw Error(ref.model_path + ": not a VAR, FlowAR or classifier checkpoint (no word_embed/class_emb, z_proj or classifier metadata)");
+  return ref;
+}
+
+}  // namespace vs::io

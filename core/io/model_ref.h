@@ -1,0 +1,28 @@
+// Resolves what a user names with `--model`: a shipped model ("fmnist-var", found as
+// <dir>/fmnist-var.safetensors with its tokenizer <dir>/fmnist-var-vae.safetensors) or a
+// checkpoint path (its tokenizer "<stem>-vae.safetensors" beside it, or --vae).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/io/model_kind.h"
+
+namespace vs::io {
+
+struct ModelRef {
+  std::string name;        // shipped name, or the checkpoint's file stem
+  ModelKind kind = ModelKind::kUnknown;
+  std::string model_path;  // the transformer (or classifier) checkpoint
+  std::string vae_path;    // its tokenizer; empty when none was found
+};
+
+// Where shipped models live, in search order: $VARSCOPE_MODELS_DIR, ./assets/models, the
+// source tree's assets/models.
+std::vector<std::string> model_directories();
+// Names of the shipped models (stems with a "-vae" partner) over model_directories().
+std::vector<std::string> shipped_model_names();
+// Throws vs::Error naming what was looked for (and the shipped names) when nothing fits,
+// or the file's problem when it is not a model.
+ModelRef resolve_model(const std::string& name_or_path, const std::string& vae_override = "");
+
+}  // namespace vs::io
