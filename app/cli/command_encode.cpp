@@ -1,6 +1,6 @@
 // varscope-cli encode: a user's image to its VQ-VAE token pyramid (var.md §2.5), plus the
 // reconstruction from the first k scales for every k — what each scale carries. The output
-// is a token file generate --prefix reads.
+// is a token file generate --prefix reads (and, given --class, replay too).
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -24,6 +24,8 @@ int command_encode(Args& args) {
   const std::vector<int> patch_nums_given = patch_nums_flag(args);
   const std::string out_path = args.require("out");
   const std::string scales_dir = args.get("scales-dir", "");
+  // With a class, the token file also carries `labels`, so `replay` re-renders and scores it.
+  const long label = args.get_int("class", -2, -1, 1L << 30);
   args.finish();
 
   var::flush_denormals_on_all_threads();
@@ -44,6 +46,7 @@ int command_encode(Args& args) {
   writer.set_metadata("vae", vae_path);
   const int64_t L = attention::pyramid_tokens(patch_nums);
   writer.add_int64("ids", {1, L}, flatten_scales(ids, patch_nums, 1));
+  if (label != -2) writer.add_int64("labels", {1}, {label});
   if (!scales_dir.empty()) {
     ensure_directory(scales_dir);
     Tensor input01 = image;

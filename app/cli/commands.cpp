@@ -14,7 +14,7 @@ std::string usage() {
       "                                       sample images with VAR, coarse to fine\n"
       "  replay --var V --vae E [--patch-nums] --tokens T.safetensors --out O.safetensors [--attention SPEC]\n"
       "                                       re-run given token ids; write logits, f_hat, image\n"
-      "  encode --vae E --image IN.png [--patch-nums] --out T.safetensors [--scales-dir D]\n"
+      "  encode --vae E --image IN.png [--patch-nums] [--class C] --out T.safetensors [--scales-dir D]\n"
       "                                       an image's token pyramid and per-scale reconstructions\n"
       "  inspect --var V --vae E --class C --seed S --out-dir D [--step K --layer I --head H\n"
       "            --eps E --attention SPEC]     norms.csv per step/layer/head and attention heat maps\n"

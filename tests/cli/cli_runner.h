@@ -1,0 +1,37 @@
+// Runs the real varscope-cli binary (VARSCOPE_CLI) for the end-to-end CLI tests.
+#pragma once
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+namespace vs::test {
+
+struct CliRun {
+  int exit_code;
+  std::string output;  // stdout + stderr (or stderr only)
+};
+
+inline CliRun run_cli(const std::string& arguments, bool merge_stdout = true) {
+  const std::string command =
+      std::string(VARSCOPE_CLI) + " " + arguments + (merge_stdout ? " 2>&1" : " 2>&1 >/dev/null");
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return {-1, "popen failed"};
+  std::string output;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+// A fresh, empty directory under the build tree.
+inline std::string fresh_test_dir(const std::string& name) {
+  const std::string dir = std::string(VARSCOPE_BINARY_DIR) + "/tests/" + name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+}  // namespace vs::test
