@@ -1,19 +1,20 @@
 // varscope-cli bench generate: times one full VAR generation with CFG (issue 3, "Speed and
 // memory"): transformer + sampling per scale, the VAE decode, GFLOP/s from var.md §7's
 // FLOP count, and peak RSS. Random weights in the official shapes by default, so the
-// number needs no download; --var/--vae time real checkpoints instead.
-#include <sys/resource.h>
-
+// number needs no download; --var/--vae time real checkpoints instead. FlowAR models
+// (--flowar-size, or a FlowAR checkpoint) go to flowar_bench_generate.cpp.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include "app/cli/commands.h"
+#include "app/cli/flowar_commands.h"
 #include "app/cli/json_writer.h"
 #include "app/cli/machine_info.h"
+#include "app/cli/model_cli_common.h"
+#include "app/cli/process_memory.h"
 #include "app/cli/var_cli_common.h"
 #include "core/error.h"
 #include "core/var/denormals.h"
@@ -22,25 +23,6 @@
 
 namespace vs::cli {
 namespace {
-
-double mem_available_bytes() {
-  std::ifstream meminfo("/proc/meminfo");
-  std::string line;
-  while (std::getline(meminfo, line))
-    if (line.rfind("MemAvailable:", 0) == 0) {
-      std::istringstream in(line.substr(13));
-      double kib = 0;
-      in >> kib;
-      return kib * 1024.0;
-    }
-  return -1;  // unknown: do not refuse
-}
-
-double peak_rss_mib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;  // ru_maxrss is in KiB on Linux
-}
 
 // var.md §7: R·[depth·(24C²L + 4CP) + 2CVL + depth·12C²K + 4C²K] + 2·Cvae·C·L·B, R = 2B.
 double transformer_flops(const var::VarConfig& c, int64_t batch) {
@@ -60,13 +42,11 @@ double transformer_flops(const var::VarConfig& c, int64_t batch) {
 // (var.md §7), scaling with the pixel count.
 double decoder_flops(int image_side) { return 394e9 * (image_side / 256.0) * (image_side / 256.0); }
 
-}  // namespace
-
-int bench_generate(Args& args) {
+// `choice` null: random weights of --depth.
+int var_bench_generate(Args& args, const ModelChoice* choice) {
   const int depth = static_cast<int>(args.get_int("depth", 16, 1, 36));
-  args.flag("random-weights");  // the default; accepted for clarity
-  const std::string var_path = args.get("var", "");
-  const std::string vae_path = args.get("vae", "");
+  const std::string var_path = choice ? choice->model_path : "";
+  const std::string vae_path = choice ? choice->vae_path : "";
   const std::vector<int> patch_nums = patch_nums_flag(args);
   const std::string json_path = args.get("json", "");
   var::SamplingOptions options;
@@ -76,7 +56,6 @@ int bench_generate(Args& args) {
   options.seed = static_cast<uint64_t>(args.get_int("seed", 0, 0, 1L << 62));
   const long label = args.get_int("class", 207, 0, 1L << 30);
   args.finish();
-  if (var_path.empty() != vae_path.empty()) throw Error("--var and --vae go together");
   const bool random = var_path.empty();
 
   if (random) {
@@ -154,6 +133,34 @@ int bench_generate(Args& args) {
     std::printf("wrote %s\n", json_path.c_str());
   }
   return 0;
+}
+
+}  // namespace
+
+int bench_generate(Args& args) {
+  const bool random = args.flag("random-weights");  // the default without a model; accepted for clarity
+  const bool named = args.has("model") || args.has("var") || args.has("flowar");
+  if (random && named) throw Error("--random-weights and --model / --var / --flowar exclude each other");
+  if (args.has("flowar-size")) {
+    if (named) throw Error("--flowar-size builds random weights; it excludes --model / --var / --flowar");
+    reject_foreign_flags(args, {"depth", "top-k", "top-p", "patch-nums"},
+                         ModelChoice{io::ModelKind::kFlowAr, "random FlowAR", "", ""}, "--steps, --cfg, --guidance");
+    return flowar_bench_generate(args, nullptr);
+  }
+  if (!named) {
+    if (args.has("vae")) throw Error("--vae goes with --model, --var or --flowar");
+    reject_foreign_flags(args, kFlowArOnlyFlags, ModelChoice{io::ModelKind::kVarTransformer, "random VAR", "", ""},
+                         "--depth, --cfg, --top-k, --top-p");
+    return var_bench_generate(args, nullptr);
+  }
+  const ModelChoice model = model_flag(args);
+  if (model.is_flowar()) {
+    reject_foreign_flags(args, {"depth", "top-k", "top-p", "patch-nums"}, model, "--steps, --cfg, --guidance");
+    return flowar_bench_generate(args, &model);
+  }
+  reject_foreign_flags(args, kFlowArOnlyFlags, model, "--cfg, --top-k, --top-p");
+  if (args.has("depth")) throw Error("--depth is for random weights; " + model.model_path + " has its own");
+  return var_bench_generate(args, &model);
 }
 
 }  // namespace vs::cli

@@ -1,11 +1,14 @@
-// varscope-cli generate: class-conditional VAR sampling to PNG, optionally from a prefix
-// of given token maps (encode's output), with a progress line per scale on stderr.
+// varscope-cli generate: class-conditional sampling to PNG with a progress line per scale
+// on stderr. VAR here, optionally from a prefix of given token maps (encode's output);
+// FlowAR checkpoints go to flowar_generate.cpp.
 #include <chrono>
 #include <cstdio>
 #include <limits>
 #include <string>
 
 #include "app/cli/commands.h"
+#include "app/cli/flowar_commands.h"
+#include "app/cli/model_cli_common.h"
 #include "app/cli/var_cli_common.h"
 #include "core/error.h"
 #include "core/io/image_io.h"
@@ -14,10 +17,11 @@
 #include "core/var/var_model.h"
 
 namespace vs::cli {
+namespace {
 
-int command_generate(Args& args) {
-  const std::string var_path = args.require("var");
-  const std::string vae_path = args.require("vae");
+int var_generate(Args& args, const ModelChoice& choice) {
+  reject_foreign_flags(args, kFlowArOnlyFlags, choice, "--cfg, --top-k, --top-p, --more-smooth");
+  const std::string& var_path = choice.model_path;
   const std::vector<int> patch_nums = patch_nums_flag(args);
   const long label = args.get_int("class", -2, -1, 1L << 30);
   const long seed = args.get_int("seed", 0, 0, std::numeric_limits<long>::max());
@@ -43,7 +47,7 @@ int command_generate(Args& args) {
     throw Error("--prefix T.safetensors and --keep-scales k go together");
 
   var::flush_denormals_on_all_threads();
-  const var::VarModel model = var::VarModel::load(var_path, vae_path, patch_nums);
+  const var::VarModel model = var::VarModel::load(var_path, choice.vae_path, patch_nums);
   const var::VarConfig& config = model.config();
   if (label >= config.num_classes)
     throw Error("--class " + std::to_string(label) + " is outside [0, " + std::to_string(config.num_classes) +
@@ -101,6 +105,13 @@ int command_generate(Args& args) {
     std::printf("%s\n", path.c_str());
   }
   return 0;
+}
+
+}  // namespace
+
+int command_generate(Args& args) {
+  const ModelChoice model = model_flag(args);
+  return model.is_flowar() ? flowar_generate(args, model) : var_generate(args, model);
 }
 
 }  // namespace vs::cli

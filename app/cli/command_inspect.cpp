@@ -1,19 +1,21 @@
 // varscope-cli inspect: generates one image with observers attached and writes what the
 // theory asks about every attention call (norms.csv: theory §1.5, §3) and heat maps of the
-// chosen attention maps (queries of one step × every key cached so far).
-#include <algorithm>
-#include <cmath>
+// chosen attention maps (queries of one step × every key cached so far). VAR here; FlowAR
+// checkpoints go to flowar_inspect.cpp.
 #include <cstdio>
 #include <fstream>
 #include <limits>
 #include <string>
 
 #include "app/cli/commands.h"
+#include "app/cli/flowar_commands.h"
+#include "app/cli/heat_map.h"
+#include "app/cli/model_cli_common.h"
+#include "app/cli/norms_csv.h"
 #include "app/cli/var_cli_common.h"
 #include "core/error.h"
 #include "core/io/image_io.h"
 #include "core/observe/observer.h"
-#include "core/theory/threshold.h"
 #include "core/var/denormals.h"
 #include "core/var/sampler.h"
 #include "core/var/var_model.h"
@@ -35,49 +37,9 @@ class InspectObserver : public observe::Observer {
   }
 };
 
-// Our colormap: piecewise-linear through five colours sampled from matplotlib's viridis
-// (dark purple → blue → teal → green → yellow), perceptually ordered and readable in grey.
-void colormap(float t, uint8_t rgb[3]) {
-  static const float anchors[5][3] = {
-      {68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}};
-  t = std::isnan(t) ? 0.0f : std::clamp(t, 0.0f, 1.0f) * 4.0f;
-  const int i = std::min(3, static_cast<int>(t));
-  const float f = t - i;
-  for (int c = 0; c < 3; ++c)
-    rgb[c] = static_cast<uint8_t>(std::lround(anchors[i][c] + f * (anchors[i + 1][c] - anchors[i][c])));
-}
-
-// One head's (Lq, Lk) probabilities as a PNG, log-scaled over four decades below the map's
-// maximum (attention is heavy-tailed; a linear scale shows a few pixels), each cell
-// enlarged to at least ~256 px for the longer side.
-void write_heat_map(const std::string& path, const float* probs, int64_t rows, int64_t cols) {
-  float max_p = 0;
-  for (int64_t i = 0; i < rows * cols; ++i) max_p = std::max(max_p, probs[i]);
-  const double top = std::log10(std::max(max_p, 1e-30f)), span = 4.0;
-  const int64_t cell = std::max<int64_t>(1, std::min<int64_t>(256 / std::max(rows, cols), 32));
-  const int width = static_cast<int>(cols * cell), height = static_cast<int>(rows * cell);
-  std::vector<uint8_t> rgb(static_cast<size_t>(width) * height * 3);
-  for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x) {
-      const float p = probs[(y / cell) * cols + x / cell];
-      const float t = p > 0 ? static_cast<float>((std::log10(p) - (top - span)) / span) : 0.0f;
-      colormap(t, &rgb[(static_cast<size_t>(y) * width + x) * 3]);
-    }
-  io::write_png_rgb8(path, width, height, rgb);
-}
-
-std::string number(double x) {
-  if (std::isnan(x)) return "";
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", x);
-  return buffer;
-}
-
-}  // namespace
-
-int command_inspect(Args& args) {
-  const std::string var_path = args.require("var");
-  const std::string vae_path = args.require("vae");
+int var_inspect(Args& args, const ModelChoice& choice) {
+  reject_foreign_flags(args, kFlowArOnlyFlags, choice, "--cfg, --top-k, --top-p");
+  const std::string& var_path = choice.model_path;
   const std::vector<int> patch_nums = patch_nums_flag(args);
   const long label = args.get_int("class", -2, -1, 1L << 30);
   var::SamplingOptions options;
@@ -95,7 +57,7 @@ int command_inspect(Args& args) {
 
   if (label == -2) throw Error("missing required flag --class (0..classes-1, or -1 for unconditional)");
   var::flush_denormals_on_all_threads();
-  const var::VarModel model = var::VarModel::load(var_path, vae_path, patch_nums);
+  const var::VarModel model = var::VarModel::load(var_path, choice.vae_path, patch_nums);
   const var::VarConfig& config = model.config();
   if (label >= config.num_classes)
     throw Error("--class " + std::to_string(label) + " is outside [0, " + std::to_string(config.num_classes) +
@@ -118,31 +80,14 @@ int command_inspect(Args& args) {
       var::autoregressive_infer_cfg(model.transformer, model.vae, {label}, options, hooks);
   io::write_png(join_path(out_dir, "image.png"), result.image01);
 
-  // norms.csv: one row per (step, layer, head) of the conditional row. degree_for_eps and
-  // rank are the Chebyshev basis's least degree reaching relative error eps on exp over
-  // [−β, β] and its feature rank C(d+g, g) (theory §2.8); empty where undefined (one key,
-  // β beyond the tabulated range, or no degree ≤ kMaxReportDegree).
+  // norms.csv: one row per (step, layer, head) of the conditional row.
   const std::string csv_path = join_path(out_dir, "norms.csv");
   std::ofstream csv(csv_path);
   if (!csv) throw Error(csv_path + ": cannot write");
-  csv << "step,layer,head,tokens,max_abs_q,max_abs_k,beta,b_eff,threshold,ratio,zone,degree_for_eps,rank\n";
-  for (const observe::HeadStats& s : observer.norms.stats()) {
-    std::string degree, rank;
-    if (s.keys >= 2) {
-      try {
-        const theory::ThresholdReport r = theory::threshold_report(s.keys, config.head_dim(), s.norms.beta, eps);
-        if (r.chebyshev.degree >= 0) {
-          degree = std::to_string(r.chebyshev.degree);
-          rank = std::to_string(r.chebyshev.rank_saturating);
-        }
-      } catch (const Error&) {
-      }
-    }
-    csv << s.site.step << ',' << s.site.layer << ',' << s.head << ',' << s.keys << ','
-        << number(s.norms.max_abs_q) << ',' << number(s.norms.max_abs_k) << ',' << number(s.norms.beta) << ','
-        << number(s.norms.b_eff) << ',' << number(s.norms.threshold) << ',' << number(s.norms.ratio) << ','
-        << theory::zone_name(s.norms.zone) << ',' << degree << ',' << rank << '\n';
-  }
+  csv << "step,layer,head," << kNormsCsvColumns << '\n';
+  for (const observe::HeadStats& s : observer.norms.stats())
+    csv << s.site.step << ',' << s.site.layer << ',' << s.head << ',' << norms_csv_fields(s, config.head_dim(), eps)
+        << '\n';
   if (!csv.flush()) throw Error(csv_path + ": write failed");
 
   const auto& capture = observer.capture.capture(step, static_cast<int>(layer), 0);
@@ -156,6 +101,13 @@ int command_inspect(Args& args) {
   }
   std::printf("%s (%zu rows)\n", csv_path.c_str(), observer.norms.stats().size());
   return 0;
+}
+
+}  // namespace
+
+int command_inspect(Args& args) {
+  const ModelChoice model = model_flag(args);
+  return model.is_flowar() ? flowar_inspect(args, model) : var_inspect(args, model);
 }
 
 }  // namespace vs::cli

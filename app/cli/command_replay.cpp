@@ -1,13 +1,16 @@
 // varscope-cli replay: runs the KV-cache sampling path with given token ids injected
 // instead of drawn (issue 3, "CLI"), and writes the raw logits of both CFG halves, f_hat
 // after every scale and the decoded image. Re-renders and scores token sequences; also the
-// parity harness against the reference's fixtures.
+// parity harness against the reference's fixtures. FlowAR checkpoints go to
+// flowar_replay.cpp.
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string>
 
 #include "app/cli/commands.h"
+#include "app/cli/flowar_commands.h"
+#include "app/cli/model_cli_common.h"
 #include "app/cli/var_cli_common.h"
 #include "core/error.h"
 #include "core/io/safetensors.h"
@@ -16,10 +19,12 @@
 #include "core/var/var_model.h"
 
 namespace vs::cli {
+namespace {
 
-int command_replay(Args& args) {
-  const std::string var_path = args.require("var");
-  const std::string vae_path = args.require("vae");
+int var_replay(Args& args, const ModelChoice& choice) {
+  reject_foreign_flags(args, kFlowArOnlyFlags, choice, "--patch-nums, --attention");
+  const std::string& var_path = choice.model_path;
+  const std::string& vae_path = choice.vae_path;
   const std::vector<int> patch_nums = patch_nums_flag(args);
   const std::string tokens_path = args.require("tokens");
   const std::string out_path = args.require("out");
@@ -71,6 +76,13 @@ int command_replay(Args& args) {
   std::printf("replayed %lld x %lld tokens (%s) in %.1f ms -> %s\n", static_cast<long long>(B),
               static_cast<long long>(L), config.describe().c_str(), elapsed_ms_since(start), out_path.c_str());
   return 0;
+}
+
+}  // namespace
+
+int command_replay(Args& args) {
+  const ModelChoice model = model_flag(args);
+  return model.is_flowar() ? flowar_replay(args, model) : var_replay(args, model);
 }
 
 }  // namespace vs::cli

@@ -186,7 +186,9 @@ TEST(ExactAttention, ProbabilityRowsMatchNaive) {
         for (int64_t j = 0; j < L; ++j) {
           const double want = naive.probs[(h * L + 100 + i) * L + j];
           const float got = result.probs.data[(h * 200 + i) * L + j];
-          if (want == 0.0) EXPECT_EQ(got, 0.0f);
+          if (want == 0.0) {
+            EXPECT_EQ(got, 0.0f);
+          }
           err = std::max(err, std::abs(got - want));
         }
     EXPECT_LT(err, 1e-6) << structure.describe();

@@ -248,4 +248,37 @@ TEST(CliVar, BadInputsExitTwoWithOneLine) {
   expect_one_line_error(run_cli("generate " + kModel + " --class 1 --seed 1 --out " + out + " --bogus 3", false), "--bogus");
 }
 
+// --model with a shipped name: no other flag needed (assets/models/fmnist-var*.safetensors).
+TEST(CliVar, GenerateWithShippedModelName) {
+  const std::string one = temp_path("fmnist_one.png"), dir = temp_path("fmnist_dir");
+  std::remove(one.c_str());
+  fs::remove_all(dir);
+  const CliRun a = run_cli("generate --model fmnist-var --class 7 --seed 1 --out " + one);
+  ASSERT_EQ(a.exit_code, 0) << a.output;
+  const Tensor image = vs::io::read_image(one);
+  EXPECT_EQ(image.dim(0), 1);
+  EXPECT_EQ(image.dim(2), image.dim(3));
+  const CliRun b = run_cli("generate --model fmnist-var --class 7 --seed 1 --count 3 --out-dir " + dir);
+  ASSERT_EQ(b.exit_code, 0) << b.output;
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(fs::exists(dir + "/7_" + std::to_string(i) + ".png")) << i;
+  // A name that is not shipped lists the shipped ones.
+  const CliRun c = run_cli("generate --model no-such-model --class 7 --seed 1 --out " + one, false);
+  EXPECT_EQ(c.exit_code, 2) << c.output;
+  EXPECT_NE(c.output.find("fmnist-var"), std::string::npos) << c.output;
+}
+
+// --var without --vae takes the tokenizer found beside the checkpoint.
+TEST(CliVar, VarPathFindsTheTokenizerBesideIt) {
+  const std::string dir = temp_path("var_beside");
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::copy_file(kFixture + "var.safetensors", dir + "/small.safetensors");
+  fs::copy_file(kFixture + "vae.safetensors", dir + "/small-vae.safetensors");
+  const CliRun a = run_cli("generate --var " + dir + "/small.safetensors --class 2 --seed 3 --out " + dir + "/a.png");
+  ASSERT_EQ(a.exit_code, 0) << a.output;
+  const CliRun b = run_cli("generate " + kModel + " --class 2 --seed 3 --out " + dir + "/b.png");
+  ASSERT_EQ(b.exit_code, 0) << b.output;
+  EXPECT_EQ(read_bytes(dir + "/a.png"), read_bytes(dir + "/b.png"));
+}
+
 }  // namespace

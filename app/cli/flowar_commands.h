@@ -1,0 +1,15 @@
+// The FlowAR halves of the model commands; command_*.cpp pick them when the chosen
+// checkpoint is a FlowAR one (model_flag).
+#pragma once
+#include "app/cli/commands.h"
+#include "app/cli/model_cli_common.h"
+
+namespace vs::cli {
+
+int flowar_generate(Args& args, const ModelChoice& model);
+int flowar_replay(Args& args, const ModelChoice& model);
+int flowar_inspect(Args& args, const ModelChoice& model);
+// `model` null: random weights of --flowar-size S|L|H.
+int flowar_bench_generate(Args& args, const ModelChoice* model);
+
+}  // namespace vs::cli
