@@ -10,7 +10,7 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config git
   # core
-  libeigen3-dev libstb-dev
+  libeigen3-dev libstb-dev zlib1g-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   # explorer (Dear ImGui 1.86 + GLFW + OpenGL through libepoxy) and its headless tests

@@ -8,16 +8,22 @@ std::string usage() {
   return
       "varscope-cli — VARScope's command line\n"
       "\n"
-      "  generate --var V --vae E [--patch-nums 1,2,3] --class C --seed S [--cfg 4 --top-k 900\n"
-      "            --top-p 0.95 --more-smooth] [--attention SPEC] [--count N]\n"
-      "            (--out O.png | --out-dir D) [--scales-dir D] [--prefix T --keep-scales k]\n"
-      "                                       sample images with VAR, coarse to fine\n"
-      "  replay --var V --vae E [--patch-nums] --tokens T.safetensors --out O.safetensors [--attention SPEC]\n"
-      "                                       re-run given token ids; write logits, f_hat, image\n"
+      "  generate MODEL --class C --seed S [--attention SPEC] [--count N] (--out O.png | --out-dir D)\n"
+      "            [--scales-dir D]\n"
+      "            VAR:    [--cfg 4 --top-k 900 --top-p 0.95 --more-smooth] [--patch-nums 1,2,3]\n"
+      "                    [--prefix T --keep-scales k]\n"
+      "            FlowAR: [--steps 25 --cfg 4.3 --guidance 0.9]\n"
+      "                                       sample images coarse to fine; D/{class}_{index}.png\n"
+      "  replay MODEL --tokens T.safetensors --out O.safetensors [--attention SPEC]\n"
+      "            VAR: ids I64 [B, L] given -> logits, f_hat per scale, image\n"
+      "            FlowAR: labels I64 [B], noise_s{k} [B, s², 16] given [--steps --cfg --guidance]\n"
+      "                    -> sample_s{k}, cond_s{k}, raw image\n"
+      "                                       re-run given tokens or noise, write every scale\n"
       "  encode --vae E --image IN.png [--patch-nums] [--class C] --out T.safetensors [--scales-dir D]\n"
       "                                       an image's token pyramid and per-scale reconstructions\n"
-      "  inspect --var V --vae E --class C --seed S --out-dir D [--step K --layer I --head H\n"
-      "            --eps E --attention SPEC]     norms.csv per step/layer/head and attention heat maps\n"
+      "  inspect MODEL --class C --seed S --out-dir D [--step K --layer I --head H --eps E\n"
+      "            --attention SPEC] [FlowAR: --flow-layer J --euler-step E]\n"
+      "                                       norms.csv per step/layer/head and attention heat maps\n"
       "  attention --qkv IN.safetensors [--pyramid 1,2,3] [--variant SPEC] [--scale X]\n"
       "            --out OUT.safetensors      run one attention variant on q, k, v [H, L, d]\n"
       "  threshold --tokens L --head-dim d --beta B [--eps E]\n"
@@ -26,10 +32,14 @@ std::string usage() {
       "            [--heads H] [--repeats 5] [--json OUT.json]\n"
       "                                       runtime scaling of attention variants\n"
       "  bench gemm [--size N]                this machine's float32 GEMM rate and exact attention's\n"
-      "  bench generate [--depth 16] [--random-weights | --var V --vae E] [--json OUT]\n"
-      "                                       time a full 256 px VAR generation, peak memory\n"
+      "  bench generate [--depth 16 | --flowar-size S|L|H] [--random-weights | MODEL] [--json OUT]\n"
+      "                                       time a full 256 px generation per part, peak memory\n"
+      "  eval --model fmnist-var [--samples-per-class 100] [--cfg X] [--seed S] [--json OUT]\n"
+      "                                       class accuracy and Frechet distance of generated images\n"
       "  demo                                 a short tour: threshold numbers and a small benchmark\n"
       "\n"
+      "MODEL: --model NAME|PATH (a shipped name, or a checkpoint whose tokenizer sits beside it\n"
+      "as <stem>-vae.safetensors or is given by --vae), or --var V --vae E, or --flowar F --vae E.\n"
       "Errors print one line and exit with code 2.\n";
 }
 
@@ -42,8 +52,9 @@ int run_command(const std::string& command, Args& args) {
   if (command == "replay") return command_replay(args);
   if (command == "encode") return command_encode(args);
   if (command == "inspect") return command_inspect(args);
+  if (command == "eval") return command_eval(args);
   throw Error("unknown command '" + command +
-              "' (try: generate, replay, encode, inspect, attention, threshold, bench, demo)");
+              "' (try: generate, replay, encode, inspect, eval, attention, threshold, bench, demo)");
 }
 
 }  // namespace vs::cli

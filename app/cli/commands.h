@@ -40,5 +40,6 @@ int command_replay(Args& args);
 int command_encode(Args& args);
 int command_inspect(Args& args);
 int bench_generate(Args& args);  // `bench generate`
+int command_eval(Args& args);     // quality of a Fashion-MNIST generator
 
 }  // namespace vs::cli
