@@ -18,6 +18,13 @@
 #include <vector>
 
 #include "app/gui/fonts.h"
+#include "app/gui/own_image/own_image_panel.h"
+#include "app/gui/flowar/family_switch_panel.h"
+#include "app/gui/flowar/flowar_attention_panel.h"
+#include "app/gui/flowar/flowar_gauges_panel.h"
+#include "app/gui/flowar/flowar_report.h"
+#include "app/gui/flowar/flowar_session.h"
+#include "app/gui/flowar/flowar_strip_panel.h"
 #include "app/gui/panels/attention_panel.h"
 #include "app/gui/panels/compare_panel.h"
 #include "app/gui/panels/generation_panel.h"
@@ -74,6 +81,7 @@ Placement default_placement(const std::string& key) {
   if (key == "strip") return {0.25f, 0.0f, 0.45f, 0.55f};
   if (key == "attention" || key == "compare") return {0.25f, 0.55f, 0.45f, 0.45f};
   if (key == "gauges") return {0.70f, 0.0f, 0.30f, 1.0f};
+  if (key == "own_image") return {0.25f, 0.0f, 0.45f, 1.0f};  // over the strip and attention
   return {0.37f, 0.6f, 0.63f, 0.4f};
 }
 
@@ -111,9 +119,19 @@ class App {
   float menu_height_ = 0;
   std::string workspace_;
   std::shared_ptr<VarSession> session_;
+  std::shared_ptr<FlowArSession> flowar_session_;  // FlowAR mode when a FlowAR model is open
   GenerationPanel* generation_ = nullptr;  // owned by panels_
   ScaleStripPanel* strip_ = nullptr;
+  OwnImagePanel* own_image_ = nullptr;
+  void show_own_image();
 };
+
+void App::show_own_image() {
+  workspace_ = "var";
+  for (auto& slot : panels_)
+    if (slot.panel.get() == own_image_) slot.visible = true;
+  ImGui::SetWindowFocus(own_image_->title());
+}
 
 bool App::any_busy() const {
   for (const auto& slot : panels_)
@@ -150,6 +168,7 @@ void App::draw_menu_bar() {
   if (!ImGui::BeginMainMenuBar()) return;
   if (ImGui::BeginMenu("File")) {
     if (ImGui::MenuItem("Open model…", "Ctrl+O")) workspace_ = "var", generation_->focus_open();
+    if (ImGui::MenuItem("Open image…")) show_own_image(), own_image_->focus_path();
     if (ImGui::MenuItem("Generate", "Ctrl+G")) generation_->generate();
     ImGui::Separator();
     if (ImGui::MenuItem("Save window as PNG", "Ctrl+S")) save_window_png_ = true;
@@ -217,7 +236,13 @@ void App::draw_frame() {
   }
   if (!g_dropped.empty()) {
     workspace_ = "var";
-    generation_->on_drop(g_dropped);
+    // Images go to "Your image"; anything else is a checkpoint for the model opener.
+    std::vector<std::string> checkpoints;
+    for (const std::string& path : g_dropped) {
+      if (!looks_like_image(path)) checkpoints.push_back(path);
+      else own_image_->open_image(path), show_own_image();
+    }
+    if (!checkpoints.empty()) generation_->on_drop(checkpoints);
     g_dropped.clear();
   }
 
@@ -230,7 +255,8 @@ void App::draw_frame() {
   const ImVec2 area_size{viewport->Size.x, viewport->Size.y - menu_height_ - status_h};
 
   if (reset_layout_)  // before the windows, so hidden panels get their default place too
-    for (auto& slot : panels_) slot.visible = slot.panel->key() != std::string("compare");
+    for (auto& slot : panels_)
+      slot.visible = slot.panel->key() != std::string("compare") && slot.panel->key() != std::string("own_image");
   for (auto& slot : panels_) {
     const bool solo = !options_.panel.empty();
     // The theory panels start their sweeps on first update: keep them asleep while their
@@ -252,6 +278,7 @@ void App::draw_frame() {
       ImGui::SetNextWindowPos({area_pos.x + p.x * area_size.x, area_pos.y + p.y * area_size.y}, cond);
       ImGui::SetNextWindowSize({p.w * area_size.x, p.h * area_size.y}, cond);
     }
+    if (slot.panel.get() == own_image_) ImGui::SetNextWindowBgAlpha(1.0f);  // opaque over the panels it covers
     if (ImGui::Begin(slot.panel->title(), solo ? nullptr : &slot.visible, flags)) slot.panel->draw();
     const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
     const ImVec2 fb_scale = ImGui::GetIO().DisplayFramebufferScale;
@@ -321,15 +348,24 @@ int App::run() {
   auto wake = [] { glfwPostEmptyEvent(); };
   session_ = std::make_shared<VarSession>(wake);
   session_->selection = {options_.select_step, options_.select_layer, options_.select_head, options_.select_query};
-  auto generation = std::make_unique<GenerationPanel>(session_, options_);
+  flowar_session_ = std::make_shared<FlowArSession>(wake);
+  auto generation = std::make_unique<GenerationPanel>(session_, flowar_session_, options_, wake);
   auto strip = std::make_unique<ScaleStripPanel>(session_);
   generation_ = generation.get(), strip_ = strip.get();
   panels_.push_back({std::move(generation), true, "var"});
-  panels_.push_back({std::move(strip), true, "var"});
-  panels_.push_back({std::make_unique<AttentionPanel>(session_), true, "var"});
-  panels_.push_back({std::make_unique<NormGaugesPanel>(session_), true, "var"});
+  // Strip, inspector, gauges and comparison show the open model's family (FlowAR or VAR).
+  auto for_family = [&](std::unique_ptr<Panel> var_panel, std::unique_ptr<Panel> flowar_panel) {
+    return std::make_unique<FamilySwitchPanel>(flowar_session_, std::move(var_panel), std::move(flowar_panel));
+  };
+  panels_.push_back({for_family(std::move(strip), std::make_unique<FlowArStripPanel>(flowar_session_)), true, "var"});
+  panels_.push_back({for_family(std::make_unique<AttentionPanel>(session_), std::make_unique<FlowArAttentionPanel>(flowar_session_)), true, "var"});
+  panels_.push_back({for_family(std::make_unique<NormGaugesPanel>(session_), std::make_unique<FlowArGaugesPanel>(flowar_session_)), true, "var"});
   // Shares the attention inspector's place; opened from View (or by --compare).
-  panels_.push_back({std::make_unique<ComparePanel>(session_, wake, options_.compare_spec), false, "var"});
+  panels_.push_back({for_family(std::make_unique<ComparePanel>(session_, wake, options_.compare_spec), nullptr), false, "var"});
+  // Over the strip and the inspector; opened by File ▸ Open image…, a dropped image or --image.
+  auto own_image = std::make_unique<OwnImagePanel>(session_, wake, options_);
+  own_image_ = own_image.get();
+  panels_.push_back({std::move(own_image), false, "var"});
   panels_.push_back({std::make_unique<ThresholdTheoryPanel>(wake), true, "theory"});
   panels_.push_back({std::make_unique<RuntimeScalingPanel>(wake), true, "theory"});
   panels_.push_back({std::make_unique<PhaseTransitionPanel>(wake), true, "theory"});
@@ -338,11 +374,18 @@ int App::run() {
   for (auto& slot : panels_) {
     slot.visible = settings_.get_bool(std::string(slot.panel->key()) + ".visible", slot.visible);
     if (slot.panel->key() == std::string("compare") && !options_.compare_spec.empty()) slot.visible = true;
+    if (slot.panel.get() == own_image_ && !options_.image_path.empty()) slot.visible = true;
     slot.panel->load(settings_);
   }
 
   int exit_code = 0;
   int frame = 0;
+  // The frame rate kept while a generation runs (the goal is ≥ 30 fps): frames whose
+  // previous frame also fell in a generation, and the time between them. Printed at exit.
+  int generating_frames = 0;
+  double generating_s = 0;
+  bool was_generating = false;
+  auto last_frame_end = std::chrono::steady_clock::now();
   int settle_frames = 3;  // frames still to draw after the last event, so ImGui settles
   const auto start = std::chrono::steady_clock::now();
   while (!glfwWindowShouldClose(window_) && !g_stop_signal) {
@@ -414,10 +457,21 @@ int App::run() {
       }
     }
     glfwSwapBuffers(window_);
+    const auto frame_end = std::chrono::steady_clock::now();
+    const bool generating = session_->generating() || own_image_->regenerating() || flowar_session_->generating();
+    if (generating && was_generating)
+      ++generating_frames, generating_s += std::chrono::duration<double>(frame_end - last_frame_end).count();
+    was_generating = generating, last_frame_end = frame_end;
   }
 
   save_settings();
-  if (!options_.report_json.empty() && !write_run_report(options_.report_json, *session_))
+  if (generating_frames > 0 && generating_s > 0)
+    std::fprintf(stderr, "varscope: %d frames in %.2f s while generating: %.1f fps\n", generating_frames, generating_s,
+                 generating_frames / generating_s);
+  if (!options_.image_path.empty()) std::fprintf(stderr, "varscope: %s\n", own_image_->summary().c_str());
+  if (!options_.report_json.empty() &&
+      !(flowar_session_->active ? write_flowar_report(options_.report_json, *flowar_session_)
+                                : write_run_report(options_.report_json, *session_)))
     std::fprintf(stderr, "varscope: cannot write %s\n", options_.report_json.c_str());
   panels_.clear();  // joins the workers before the context goes away
   ImGui_ImplOpenGL3_Shutdown();

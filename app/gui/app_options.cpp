@@ -37,6 +37,7 @@ std::string canonical_panel_name(const std::string& name) {
   if (n == "attention" || n == "attention inspector") return "attention";
   if (n == "compare" || n == "exact vs approximate") return "compare";
   if (n == "gauges" || n == "norms" || n == "norm gauges") return "gauges";
+  if (n == "own_image" || n == "image" || n == "your image") return "own_image";
   return "";
 }
 
@@ -44,13 +45,13 @@ std::string app_usage() {
   return "usage: varscope [--frames N] [--screenshot OUT.png] [--panel NAME] [--size WxH]\n"
          "                [--wait-workers SECONDS] [--workspace var|theory]\n"
          "                [--model VAR --vae VAE [--patch-nums 1,2,...] --generate --class C --seed S]\n"
-         "                [--report-json PATH] [--help]\n"
+         "                [--image PNG [--keep-scales K]] [--report-json PATH] [--help]\n"
          "  The VARScope explorer: attention scaling, the threshold picture, the phase transition.\n"
          "  --frames N             render N frames and exit (headless testing; needs a display or xvfb-run)\n"
          "  --screenshot OUT.png   after the last frame, write the window's pixels to OUT.png\n"
          "                         (implies --frames 20 when --frames is not given)\n"
          "  --panel NAME           show only one panel, full window: generation, strip, attention,\n"
-         "                         gauges, compare, theory, scaling, phase\n"
+         "                         gauges, compare, image, theory, scaling, phase\n"
          "  --workspace W          var (generation, scales, attention, gauges; default) or theory\n"
          "  --model PATH           VAR checkpoint to open (.safetensors or .pth)\n"
          "  --vae PATH             its VQ-VAE (default: <model name>-vae next to it)\n"
@@ -61,6 +62,8 @@ std::string app_usage() {
          "  --compare SPEC         once generated, regenerate the same seed with this attention variant\n"
          "                         (e.g. poly:degree=2) and show exact vs approximate\n"
          "  --report-json PATH     at exit, write the model / error / generation state as JSON\n"
+         "  --image PATH           encode this PNG/JPEG with the model's VQ-VAE (the Your image panel)\n"
+         "  --keep-scales K        then regenerate it keeping its first K token maps (0 = none)\n"
          "  --size WxH             window size in pixels (default 1600x1000)\n"
          "  --wait-workers S       headless: keep rendering until background runs finish, at most S s\n"
          "  --help                 this text\n"
@@ -91,7 +94,7 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
       options.panel = canonical_panel_name(name);
       if (options.panel.empty())
         throw Error("--panel: unknown panel '" + name +
-                    "'; valid: generation, strip, attention, gauges, compare, theory, scaling, phase");
+                    "'; valid: generation, strip, attention, gauges, compare, image, theory, scaling, phase");
     } else if (flag == "--size") {
       const std::string text = value();
       const size_t x = text.find('x');
@@ -134,6 +137,11 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
       options.compare_spec = value();
     } else if (flag == "--report-json") {
       options.report_json = value();
+    } else if (flag == "--image") {
+      options.image_path = value();
+      if (options.image_path.empty()) throw Error("--image: empty path");
+    } else if (flag == "--keep-scales") {
+      options.keep_scales = parse_int(flag, value(), 0, 1000);
     } else if (flag == "--workspace") {
       options.workspace = lower(value());
       if (options.workspace != "var" && options.workspace != "theory")
@@ -142,6 +150,7 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
       throw Error("unknown flag '" + flag + "' (see --help)");
     }
   }
+  if (options.keep_scales >= 0 && options.image_path.empty()) throw Error("--keep-scales: needs --image");
   if (!options.screenshot_path.empty() && !frames_given) options.frames = 20;
   return options;
 }

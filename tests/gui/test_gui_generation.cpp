@@ -3,7 +3,6 @@
 // screenshot, captures attention, and reports it; a corrupt or missing checkpoint ends in
 // an error shown in the UI (and in --report-json), never a crash.
 #include <gtest/gtest.h>
-#include <stb_image.h>
 
 #include <cstdio>
 #include <fstream>
@@ -12,48 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "run_process.h"
+#include "screenshot_runner.h"
 
 namespace {
 
 const std::string kFixture = std::string(VARSCOPE_SHARED_DIR) + "/fixtures/var/d2_l2";
-
-struct Image {
-  int width = 0, height = 0;
-  std::vector<unsigned char> rgb;
-};
-
-Image load_png(const std::string& path) {
-  Image image;
-  int channels = 0;
-  unsigned char* data = stbi_load(path.c_str(), &image.width, &image.height, &channels, 3);
-  if (!data) return image;
-  image.rgb.assign(data, data + size_t(image.width) * image.height * 3);
-  stbi_image_free(data);
-  return image;
-}
-
-size_t distinct_colors(const Image& image, double x0, double y0, double x1, double y1) {
-  std::set<int> colors;
-  for (int y = int(y0 * image.height); y < int(y1 * image.height); ++y)
-    for (int x = int(x0 * image.width); x < int(x1 * image.width); ++x) {
-      const unsigned char* p = &image.rgb[(size_t(y) * image.width + x) * 3];
-      colors.insert((p[0] >> 4) << 8 | (p[1] >> 4) << 4 | (p[2] >> 4));
-    }
-  return colors.size();
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-ProcessResult run_gui(const std::string& arguments) {
-  return run_process(std::string(XVFB_RUN) + " -a -s \"-screen 0 1600x1000x24\" " + VARSCOPE_GUI + " " + arguments +
-                     " 2>&1");
-}
 
 std::string fixture_flags() {
   return "--model " + kFixture + "/var.pth --vae " + kFixture + "/vae.pth --patch-nums 1,2,3,4,5,6,8";
@@ -73,7 +35,7 @@ TEST(GuiGeneration, GeneratesEveryScaleBeforeTheScreenshot) {
   EXPECT_NE(json.find("\"model_open\": true"), std::string::npos) << json;
   EXPECT_NE(json.find("\"scales_done\": 7"), std::string::npos) << json;
   EXPECT_NE(json.find("\"attention_captured\": true"), std::string::npos) << json;
-  const Image image = load_png(png);
+  const ScreenshotImage image = load_png(png);
   ASSERT_EQ(image.width, 1600) << "no PNG at " << png;
   // Default VAR layout: generation left 25 %, scales top-middle, attention below, gauges right.
   EXPECT_GT(distinct_colors(image, 0.01, 0.05, 0.24, 0.6), 8u) << "generation panel is blank";
@@ -99,7 +61,7 @@ TEST(GuiGeneration, CorruptCheckpointShowsTheLoaderError) {
   EXPECT_NE(json.find("\"model_open\": false"), std::string::npos) << json;
   EXPECT_EQ(json.find("\"load_error\": \"\""), std::string::npos) << "no loader error reported: " << json;
   EXPECT_NE(json.find("gui_test_corrupt.safetensors"), std::string::npos) << json;
-  const Image image = load_png(png);
+  const ScreenshotImage image = load_png(png);
   ASSERT_EQ(image.width, 1600);
   EXPECT_GT(distinct_colors(image, 0.01, 0.05, 0.24, 0.6), 4u) << "the error is not on screen";
 }

@@ -2,48 +2,17 @@
 // images are expected): the generation panel, the attention inspector with a pinned query
 // overlaid on the earlier scales, and exact vs approximate side by side.
 #include <gtest/gtest.h>
-#include <stb_image.h>
 
 #include <cstdio>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "run_process.h"
+#include "screenshot_runner.h"
 
 namespace {
 
 const std::string kFixture = std::string(VARSCOPE_SHARED_DIR) + "/fixtures/var/d2_l2";
-
-struct Image {
-  int width = 0, height = 0;
-  std::vector<unsigned char> rgb;
-};
-
-Image load_png(const std::string& path) {
-  Image image;
-  int channels = 0;
-  unsigned char* data = stbi_load(path.c_str(), &image.width, &image.height, &channels, 3);
-  if (!data) return image;
-  image.rgb.assign(data, data + size_t(image.width) * image.height * 3);
-  stbi_image_free(data);
-  return image;
-}
-
-size_t distinct_colors(const Image& image, double x0, double y0, double x1, double y1) {
-  std::set<int> colors;
-  for (int y = int(y0 * image.height); y < int(y1 * image.height); ++y)
-    for (int x = int(x0 * image.width); x < int(x1 * image.width); ++x) {
-      const unsigned char* p = &image.rgb[(size_t(y) * image.width + x) * 3];
-      colors.insert((p[0] >> 4) << 8 | (p[1] >> 4) << 4 | (p[2] >> 4));
-    }
-  return colors.size();
-}
-
-ProcessResult run_gui(const std::string& arguments) {
-  return run_process(std::string(XVFB_RUN) + " -a -s \"-screen 0 1600x1000x24\" " + VARSCOPE_GUI + " " + arguments +
-                     " 2>&1");
-}
 
 std::string fixture_flags() {
   return "--model " + kFixture + "/var.pth --vae " + kFixture + "/vae.pth --patch-nums 1,2,3,4,5,6,8";
@@ -57,7 +26,7 @@ TEST(GuiVarPanels, GenerationPanelAlone) {
   const ProcessResult r = run_gui("--frames 20 --wait-workers 120 --panel generation --size 800x700 " + fixture_flags() +
                                   " --generate --screenshot " + png);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  const Image image = load_png(png);
+  const ScreenshotImage image = load_png(png);
   ASSERT_EQ(image.width, 800) << "no PNG at " << png;
   EXPECT_GT(distinct_colors(image, 0, 0, 1, 1), 12u) << "generation panel screenshot is (nearly) uniform";
 }
@@ -68,7 +37,7 @@ TEST(GuiVarPanels, ExactVersusApproximateSideBySide) {
   const ProcessResult r = run_gui("--frames 20 --wait-workers 150 --panel compare --size 1000x800 " + fixture_flags() +
                                   " --generate --compare poly:degree=2 --screenshot " + png);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  const Image image = load_png(png);
+  const ScreenshotImage image = load_png(png);
   ASSERT_EQ(image.width, 1000) << "no PNG at " << png;
   // Both images and the difference map sit in the upper half, under the controls.
   EXPECT_GT(distinct_colors(image, 0.0, 0.2, 1.0, 0.7), 60u) << "no images in the comparison";
@@ -80,7 +49,7 @@ TEST(GuiVarPanels, AttentionInspectorWithPinnedQuery) {
   const ProcessResult r = run_gui("--frames 20 --wait-workers 120 --panel attention --size 1000x900 " + fixture_flags() +
                                   " --generate --select 5,2,1,7 --screenshot " + png);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  const Image image = load_png(png);
+  const ScreenshotImage image = load_png(png);
   ASSERT_EQ(image.width, 1000) << "no PNG at " << png;
   EXPECT_GT(distinct_colors(image, 0.0, 0.17, 1.0, 0.65), 20u) << "no attention matrix";
   EXPECT_GT(distinct_colors(image, 0.0, 0.74, 0.6, 0.84), 20u) << "no query overlay on the earlier scales";

@@ -51,3 +51,22 @@ TEST(ModelDiscovery, PatchNumsAndVaeNames) {
   EXPECT_TRUE(looks_like_vae("VAE.pth"));
   EXPECT_FALSE(looks_like_vae("/vae_dir/var.pth"));
 }
+
+TEST(ModelDiscovery, JunkFilesHaveNoKindAndTheFirstVarPairOpens) {
+  const std::string dir = std::string(VARSCOPE_BINARY_DIR) + "/model_discovery_kind_test";
+  std::system(("rm -rf " + dir + " && mkdir -p " + dir).c_str());
+  for (const char* name : {"a.safetensors", "a-vae.safetensors"}) std::ofstream(dir + "/" + name) << "x";
+  const auto found = find_shipped_models({dir});
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].kind, vs::io::ModelKind::kUnknown);
+  EXPECT_EQ(default_model_index(found), -1);
+
+  using vs::io::ModelKind;
+  std::vector<ModelPaths> shipped(3);
+  shipped[0].kind = ModelKind::kFlowAr;
+  shipped[1].kind = ModelKind::kClassifier;
+  shipped[2].kind = ModelKind::kVarTransformer;
+  EXPECT_EQ(default_model_index(shipped), 2);
+  shipped[2].kind = ModelKind::kUnknown;
+  EXPECT_EQ(default_model_index(shipped), 0);
+}

@@ -37,12 +37,14 @@ void AttentionPanel::load(const Settings& s) {
   colormap_ = std::clamp(s.get_int("attention.colormap", colormap_), 0, 1);
   log_scale_ = s.get_bool("attention.log", log_scale_);
   normalise_ = std::clamp(s.get_int("attention.normalise", normalise_), 0, 1);
+  show_grid_ = s.get_bool("attention.grid", show_grid_);
 }
 
 void AttentionPanel::save(Settings& s) const {
   s.set_int("attention.colormap", colormap_);
   s.set_bool("attention.log", log_scale_);
   s.set_int("attention.normalise", normalise_);
+  s.set_bool("attention.grid", show_grid_);
 }
 
 void AttentionPanel::update() {
@@ -139,6 +141,9 @@ void AttentionPanel::draw() {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(w * 0.7f);
   ImGui::Combo("normalise", &normalise_, "per head\0per layer\0");
+  ImGui::SameLine();
+  ImGui::Checkbox("all heads", &show_grid_);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("every layer × head of this step as a thumbnail; click one to inspect it");
 
   const InspectResult* r = session_->inspection();
   if (session_->generating() || !r || session_->inspecting()) {
@@ -150,18 +155,27 @@ void AttentionPanel::draw() {
     return;
   }
   rebuild();
-  // Heads as thumbnails: click to select.
-  const float thumb = 48;
-  for (int h = 0; h < int(thumbs_.size()); ++h) {
-    if (h) ImGui::SameLine();
-    const ImVec2 p0 = ImGui::GetCursorScreenPos();
-    int a, b;
-    thumbs_[h]->draw({thumb * r->keys / std::max<int64_t>(r->keys, r->queries),
-                      thumb * r->queries / std::max<int64_t>(r->keys, r->queries)}, &a, &b);
-    if (ImGui::IsItemClicked()) sel.head = h;
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("layer %d head %d", r->layer + 1, h + 1);
-    if (h == shown_head_)
-      ImGui::GetWindowDrawList()->AddRect(p0, ImGui::GetItemRectMax(), IM_COL32(255, 210, 80, 255), 0, 0, 2);
+  if (show_grid_ && r->grid) {
+    // Every layer × head of the step (the selected one framed): click to select.
+    grid_view_.set(r->grid, colormap_ ? Colormap::kMagma : Colormap::kViridis, log_scale_, normalise_ == 1);
+    int layer_clicked = -1, head_clicked = -1;
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    if (grid_view_.draw(avail.x, avail.y * 0.35f, r->layer, shown_head_, &layer_clicked, &head_clicked))
+      sel.layer = layer_clicked, sel.head = head_clicked;
+  } else {
+    // The captured layer's heads as thumbnails: click to select.
+    const float thumb = 48;
+    for (int h = 0; h < int(thumbs_.size()); ++h) {
+      if (h) ImGui::SameLine();
+      const ImVec2 p0 = ImGui::GetCursorScreenPos();
+      int a, b;
+      thumbs_[h]->draw({thumb * r->keys / std::max<int64_t>(r->keys, r->queries),
+                        thumb * r->queries / std::max<int64_t>(r->keys, r->queries)}, &a, &b);
+      if (ImGui::IsItemClicked()) sel.head = h;
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("layer %d head %d", r->layer + 1, h + 1);
+      if (h == shown_head_)
+        ImGui::GetWindowDrawList()->AddRect(p0, ImGui::GetItemRectMax(), IM_COL32(255, 210, 80, 255), 0, 0, 2);
+    }
   }
   ImGui::Text("scale %d, layer %d, head %d: %lld queries × %lld keys", r->step + 1, r->layer + 1, shown_head_ + 1,
               (long long)r->queries, (long long)r->keys);

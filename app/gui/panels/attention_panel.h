@@ -3,13 +3,16 @@
 // shader, linear or log, normalised per head or per layer, with a numbered legend, the
 // exact value on hover and the scale boundaries drawn; a heads row of thumbnails to pick a
 // head; hover or pin (click) a query to see its attention over every earlier scale's
-// image with the top keys. Only the selected (step, layer) is captured (VarSession::inspect replays it).
+// image with the top keys; a grid of every layer × head of the step as small thumbnails
+// (click one to inspect it). Only the selected (step, layer) is captured in full
+// (VarSession::inspect replays it); the grid holds thumbnails only (HeadGrid).
 #pragma once
 #include <memory>
 #include <vector>
 
 #include "app/gui/gl/colormap_image.h"
 #include "app/gui/gl/rgb_texture.h"
+#include "app/gui/panels/head_grid_view.h"
 #include "app/gui/panels/panel.h"
 #include "app/gui/var/var_session.h"
 
@@ -36,6 +39,8 @@ class AttentionPanel : public Panel {
   int colormap_ = 0;       // 0 viridis, 1 magma
   bool log_scale_ = false;
   int normalise_ = 0;      // 0 per head, 1 per layer (all heads of the captured layer)
+  bool show_grid_ = true;  // the all layers × heads thumbnail grid
+  HeadGridView grid_view_;
   int shown_serial_ = -1;
   int shown_head_ = -1, shown_params_ = -1;
   ColormapImage matrix_, legend_;

@@ -26,12 +26,15 @@ void heading(const char* text) {
 
 }  // namespace
 
-GenerationPanel::GenerationPanel(std::shared_ptr<VarSession> session, const AppOptions& options)
-    : session_(std::move(session)), options_(options) {
+GenerationPanel::GenerationPanel(std::shared_ptr<VarSession> session, std::shared_ptr<FlowArSession> flowar,
+                                 const AppOptions& options, std::function<void()> wake)
+    : session_(std::move(session)), flowar_(std::move(flowar)), flowar_controls_(flowar_), options_(options),
+      detect_job_(std::move(wake)) {
   shipped_ = find_shipped_models(default_model_directories());
-  if (!shipped_.empty()) {
-    copy_to(var_path_, sizeof var_path_, shipped_[0].var_path);
-    copy_to(vae_path_, sizeof vae_path_, shipped_[0].vae_path);
+  const int first = default_model_index(shipped_);
+  if (first >= 0) {
+    copy_to(var_path_, sizeof var_path_, shipped_[first].var_path);
+    copy_to(vae_path_, sizeof vae_path_, shipped_[first].vae_path);
   }
 }
 
@@ -44,6 +47,7 @@ void GenerationPanel::load(const Settings& s) {
   top_p_ = float(s.get_double("generation.top_p", top_p_));
   more_smooth_ = s.get_bool("generation.more_smooth", more_smooth_);
   variant_.load(s, "generation.variant");
+  flowar_controls_.load(s);
 }
 
 void GenerationPanel::save(Settings& s) const {
@@ -55,6 +59,7 @@ void GenerationPanel::save(Settings& s) const {
   s.set_double("generation.top_p", top_p_);
   s.set_bool("generation.more_smooth", more_smooth_);
   variant_.save(s, "generation.variant");
+  flowar_controls_.save(s);
 }
 
 GenerationParams GenerationPanel::params() const {
@@ -74,18 +79,27 @@ void GenerationPanel::update() {
     started_ = true;
     if (options_.class_id >= 0) class_id_ = options_.class_id;
     if (options_.seed >= 0) seed_ = (unsigned long long)options_.seed;
+    flowar_controls_.set_class_seed(options_.class_id, options_.seed);
     const bool auto_generate = options_.generate || options_.frames == 0;
     ModelPaths start;
     if (!options_.model_path.empty())
       start = {options_.model_path, options_.vae_path, options_.patch_nums};
-    else if (!shipped_.empty())
-      start = shipped_[0];
+    else if (default_model_index(shipped_) >= 0)
+      start = shipped_[default_model_index(shipped_)];
     if (!start.var_path.empty()) {
+      generate_after_open_ = auto_generate;
       open(start);
-      if (auto_generate && open_error_.empty()) session_->generate_after_load(params());
     }
   }
+  flowar_->detecting = detecting_;
+  if (detecting_ && !detect_job_.running()) {
+    // A file the detector cannot read goes to VarSession, whose loader reports it.
+    detecting_ = false;
+    const std::vector<io::ModelKind> kinds = detect_job_.take();
+    open_as(detecting_paths_, kinds.empty() ? io::ModelKind::kUnknown : kinds.back());
+  }
   session_->update();
+  flowar_->update();
   if (const var::VarModel* m = session_->model())
     class_id_ = std::clamp(class_id_, 0, std::max(0, m->config().num_classes - 1));
 }
@@ -95,6 +109,26 @@ void GenerationPanel::open(const ModelPaths& paths) {
   copy_to(vae_path_, sizeof vae_path_, paths.vae_path);
   copy_to(patch_nums_, sizeof patch_nums_, paths.patch_nums);
   open_error_.clear();
+  if (paths.kind != io::ModelKind::kUnknown) return open_as(paths, paths.kind);
+  // A PyTorch zip is read whole to see its keys: on the worker, not the UI thread.
+  detecting_ = flowar_->detecting = true;
+  detecting_paths_ = paths;
+  const std::string path = paths.var_path;
+  detect_job_.start([path](BackgroundJob<io::ModelKind>::Context& context) {
+    context.publish(io::detect_model_kind(path));
+  });
+}
+
+void GenerationPanel::open_as(const ModelPaths& paths, io::ModelKind kind) {
+  flowar_->active = kind == io::ModelKind::kFlowAr;
+  if (flowar_->active) {
+    session_->cancel();
+    flowar_->open(paths.var_path, paths.vae_path);
+    if (generate_after_open_) flowar_->generate_after_load(flowar_controls_.params());
+    generate_after_open_ = false;
+    remember_recent(recent_, paths);
+    return;
+  }
   std::vector<int> nums;
   try {
     nums = parse_patch_nums(paths.patch_nums);
@@ -102,7 +136,10 @@ void GenerationPanel::open(const ModelPaths& paths) {
     open_error_ = e.what();
     return;
   }
+  flowar_->cancel();
   session_->open(paths.var_path, paths.vae_path, nums);
+  if (generate_after_open_) session_->generate_after_load(params());
+  generate_after_open_ = false;
   remember_recent(recent_, paths);
 }
 
@@ -121,7 +158,11 @@ void GenerationPanel::on_drop(const std::vector<std::string>& paths) {
 }
 
 void GenerationPanel::generate() {
-  if (session_->model()) session_->generate(params());
+  if (flowar_->active) {
+    if (flowar_->model()) flowar_->generate(flowar_controls_.params());
+  } else if (session_->model()) {
+    session_->generate(params());
+  }
 }
 
 void GenerationPanel::draw_model() {
@@ -147,7 +188,19 @@ void GenerationPanel::draw_model() {
       ImGui::EndCombo();
     }
   }
-  if (session_->loading()) {
+  if (flowar_->active) {
+    if (detecting_ || flowar_->loading()) {
+      ImGui::TextDisabled("loading %s …", flowar_->model_path().c_str());
+    } else if (!flowar_->load_error().empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 110, 100, 255));
+      ImGui::TextWrapped("Cannot open the FlowAR model: %s", flowar_->load_error().c_str());
+      ImGui::PopStyleColor();
+    } else if (const flowar::FlowArModel* m = flowar_->model()) {
+      ImGui::TextWrapped("%s", m->config.describe().c_str());
+    }
+  } else if (detecting_) {
+    ImGui::TextDisabled("reading %s …", detecting_paths_.var_path.c_str());
+  } else if (session_->loading()) {
     ImGui::TextDisabled("loading %s …", session_->var_path().c_str());
   } else if (!open_error_.empty() || !session_->load_error().empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 110, 100, 255));
@@ -165,7 +218,7 @@ void GenerationPanel::draw_no_model() {
   ImGui::TextWrapped("No model is open.");
   ImGui::PopStyleColor();
   ImGui::TextWrapped(
-      "Open a VAR model: type the paths of a VAR checkpoint and its VQ-VAE above and press "
+      "Open a VAR or FlowAR model: type the paths of the checkpoint and its VAE above and press "
       "Open model…, pick a recent one, or drop the checkpoint files on this window. Shipped "
       "models are found in assets/models (<name>.safetensors + <name>-vae.safetensors). "
       "From the command line: varscope --model VAR --vae VAE [--patch-nums 1,2,3,…].");
@@ -259,8 +312,13 @@ void GenerationPanel::draw_progress() {
 
 void GenerationPanel::draw() {
   draw_model();
+  if (flowar_->active) {
+    if (flowar_->model()) flowar_controls_.draw();
+    else if (!flowar_->loading()) draw_no_model();
+    return;
+  }
   if (!session_->model()) {
-    if (!session_->loading()) draw_no_model();
+    if (!session_->loading() && !detecting_) draw_no_model();
     return;
   }
   draw_controls();

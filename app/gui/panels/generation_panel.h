@@ -1,13 +1,18 @@
-// "Generation": opens a VAR model (shipped pairs in assets/models, a path with a recent
-// list, or a checkpoint dropped on the window), picks class, seed, sampling options and
-// the attention variant, and runs generation on VarSession's worker (Generate, Step one
-// scale, Cancel) with a progress bar and per-scale timings. Load errors are shown here.
+// "Generation": opens a model (shipped pairs in assets/models, a path with a recent list,
+// or a checkpoint dropped on the window). What the file holds is detected on a worker
+// (core's detect_model_kind): a FlowAR transformer opens in FlowArSession (FlowAR mode,
+// FlowArControls below), anything else in VarSession, whose loader names what is wrong.
+// VAR mode picks class, seed, sampling options and the attention variant, and runs
+// generation on VarSession's worker (Generate, Step one scale, Cancel) with a progress bar
+// and per-scale timings. Load errors are shown here.
 #pragma once
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "app/gui/app_options.h"
+#include "app/gui/flowar/flowar_controls.h"
+#include "app/gui/flowar/flowar_session.h"
 #include "app/gui/panels/panel.h"
 #include "app/gui/panels/variant_picker.h"
 #include "app/gui/var/model_discovery.h"
@@ -17,12 +22,13 @@ namespace vs::gui {
 
 class GenerationPanel : public Panel {
  public:
-  GenerationPanel(std::shared_ptr<VarSession> session, const AppOptions& options);
+  GenerationPanel(std::shared_ptr<VarSession> session, std::shared_ptr<FlowArSession> flowar,
+                  const AppOptions& options, std::function<void()> wake = {});
   const char* title() const override { return "Generation"; }
   const char* key() const override { return "generation"; }
   void draw() override;
   void update() override;
-  bool busy() const override { return session_->busy(); }
+  bool busy() const override { return session_->busy() || flowar_->busy() || detect_job_.running() || detecting_; }
   void load(const Settings& settings) override;
   void save(Settings& settings) const override;
 
@@ -34,6 +40,7 @@ class GenerationPanel : public Panel {
 
  private:
   void open(const ModelPaths& paths);
+  void open_as(const ModelPaths& paths, io::ModelKind kind);  // once the kind is known
   void draw_model();
   void draw_no_model();
   void draw_controls();
@@ -41,7 +48,13 @@ class GenerationPanel : public Panel {
   GenerationParams params() const;
 
   std::shared_ptr<VarSession> session_;
+  std::shared_ptr<FlowArSession> flowar_;
+  FlowArControls flowar_controls_;
   AppOptions options_;
+  bool generate_after_open_ = false;  // the start model: generate once it is open
+  ModelPaths detecting_paths_;
+  bool detecting_ = false;
+  BackgroundJob<io::ModelKind> detect_job_;
   bool started_ = false, focus_path_ = false;
   std::vector<ModelPaths> shipped_, recent_;
   char var_path_[1024] = {}, vae_path_[1024] = {}, patch_nums_[128] = {};

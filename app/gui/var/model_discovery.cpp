@@ -58,10 +58,23 @@ std::vector<ModelPaths> find_shipped_models(const std::vector<std::string>& dire
       if (!file_exists(vae)) continue;
       if (std::find(seen_names.begin(), seen_names.end(), name) != seen_names.end()) continue;
       seen_names.push_back(name);
-      found.push_back({dir + "/" + name, vae, ""});
+      ModelPaths paths{dir + "/" + name, vae, ""};
+      try {
+        paths.kind = io::detect_model_kind(paths.var_path);
+      } catch (const Error&) {
+        paths.kind = io::ModelKind::kUnknown;  // opening it shows the loader's error
+      }
+      found.push_back(paths);
     }
   }
   return found;
+}
+
+int default_model_index(const std::vector<ModelPaths>& shipped) {
+  for (io::ModelKind kind : {io::ModelKind::kVarTransformer, io::ModelKind::kFlowAr})
+    for (size_t i = 0; i < shipped.size(); ++i)
+      if (shipped[i].kind == kind) return int(i);
+  return -1;
 }
 
 std::vector<std::string> default_model_directories() {

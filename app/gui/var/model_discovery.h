@@ -4,18 +4,26 @@
 #include <string>
 #include <vector>
 
+#include "core/io/model_kind.h"
+
 namespace vs::gui {
 
 struct ModelPaths {
-  std::string var_path, vae_path;
+  std::string var_path, vae_path;  // the transformer (VAR or FlowAR) and its tokenizer
   std::string patch_nums;  // "1,2,3" or empty (from the checkpoint)
+  // What the transformer file holds (find_shipped_models reads the safetensors header;
+  // kUnknown where nobody looked yet).
+  io::ModelKind kind = io::ModelKind::kUnknown;
   std::string label() const;  // file name of the VAR checkpoint
   bool operator==(const ModelPaths& o) const { return var_path == o.var_path && vae_path == o.vae_path; }
 };
 
-// Pairs in each directory (in order, duplicates dropped); a directory that does not exist
-// gives nothing.
+// Pairs in each directory (in order, duplicates dropped), each with its kind; a directory
+// that does not exist gives nothing.
 std::vector<ModelPaths> find_shipped_models(const std::vector<std::string>& directories);
+// The pair the explorer opens at start: the first VAR pair, else the first FlowAR pair,
+// else none (index -1). Classifiers and unreadable files are never picked.
+int default_model_index(const std::vector<ModelPaths>& shipped);
 // ./assets/models, then the source tree's assets/models.
 std::vector<std::string> default_model_directories();
 

@@ -44,14 +44,28 @@ std::vector<std::string> parse_class_names(const std::string& text) {
 }
 
 // Captures the watched call's attention and, for the same step, every layer's head norms
-// (row 0 only: the conditional row of the CFG pair).
+// (row 0 only: the conditional row of the CFG pair) and, when asked, every layer × head's
+// attention shrunk to a thumbnail as soon as its call returns — the full matrices of the
+// other layers are never kept (HeadGrid states the bound).
 class InspectObserver : public observe::AttentionCaptureObserver {
  public:
-  explicit InspectObserver(int step) : step_(step) {}
+  InspectObserver(int step, std::shared_ptr<HeadGrid> grid) : step_(step), grid_(std::move(grid)) {}
+  observe::ProbabilityRequest wants_probabilities(const observe::AttentionSite& site) override {
+    observe::ProbabilityRequest request = AttentionCaptureObserver::wants_probabilities(site);
+    if (grid_ && site.step == step_ && site.row == 0) request.capture = true, request.row_begin = 0, request.row_end = -1;
+    return request;
+  }
   void on_attention(const observe::AttentionCall& call, const attention::Result& result) override {
     if (call.site.step == step_ && call.site.row == 0) {
       std::vector<observe::HeadStats> s = observe::head_stats(call);
       stats.insert(stats.end(), s.begin(), s.end());
+      if (grid_ && result.probs.shape.size() == 3 && result.probs.dim(0) == grid_->heads && call.site.layer >= 0 && call.site.layer < grid_->layers) {
+        const int64_t queries = result.probs.dim(1), keys = result.probs.dim(2);
+        grid_->queries = queries, grid_->keys = keys;
+        for (int h = 0; h < grid_->heads; ++h)
+          grid_->thumbnails[size_t(call.site.layer) * grid_->heads + h] =
+              downsample_attention(result.probs.ptr() + h * queries * keys, queries, keys);
+      }
     }
     AttentionCaptureObserver::on_attention(call, result);
   }
@@ -59,6 +73,7 @@ class InspectObserver : public observe::AttentionCaptureObserver {
 
  private:
   int step_;
+  std::shared_ptr<HeadGrid> grid_;
 };
 
 }  // namespace
@@ -160,7 +175,14 @@ void VarSession::update() {
     gen_cancelled_ = gen_error_.empty() && !frames_.empty() && frames_.back().scale + 1 < frames_.back().num_scales;
   }
   if (inspect_was_running_ && !inspect_job_.running()) inspect_was_running_ = false;  // drained below
-  for (InspectResult& result : inspect_job_.take()) inspection_ = std::move(result), has_inspection_ = true, ++inspection_serial_;
+  for (InspectResult& result : inspect_job_.take()) {
+    if (result.grid) {
+      grid_ = result.grid, grid_serial_ = result.generation_serial;
+    } else if (grid_ && grid_->step == result.step && grid_serial_ == result.generation_serial) {
+      result.grid = grid_;
+    }
+    inspection_ = std::move(result), has_inspection_ = true, ++inspection_serial_;
+  }
   if (!inspect_job_.running() && !inspect_pending_ && !inspect_job_.error().empty() &&
       inspection_.error != inspect_job_.error()) {
     inspection_ = InspectResult{};
@@ -227,12 +249,21 @@ void VarSession::start_inspection() {
   std::shared_ptr<const var::VarModel> model = loaded_.model;
   const GenerationParams params = frames_params_;
   const int step = inspect_step_, layer = inspect_layer_;
+  const int serial = generation_serial_;
+  // The grid is captured once per (generation, step); another layer reuses it.
+  const bool want_grid = !(grid_ && grid_->step == step && grid_serial_ == serial);
   inspect_job_.stop();
   inspect_was_running_ = true;
-  inspect_job_.start([model, params, prefix, step, layer](BackgroundJob<InspectResult>::Context& context) {
+  inspect_job_.start([model, params, prefix, step, layer, serial, want_grid](BackgroundJob<InspectResult>::Context& context) {
+    std::shared_ptr<HeadGrid> grid;
+    if (want_grid) {
+      grid = std::make_shared<HeadGrid>();
+      grid->step = step, grid->layers = model->config().depth, grid->heads = model->config().heads;
+      grid->thumbnails.resize(size_t(grid->layers) * grid->heads);
+    }
     // Replaying the finished ids as the prefix reproduces the hidden states exactly (no
     // draws), so the captured attention is that of the generation (exact softmax).
-    InspectObserver observer(step);
+    InspectObserver observer(step, grid);
     observer.watch(step, layer, 0);
     var::SamplingOptions options;
     options.cfg = params.cfg;
@@ -253,6 +284,8 @@ void VarSession::start_inspection() {
     result.head_dim = int(capture.q.dim(2));
     result.probs = capture.probs.data;
     result.stats = std::move(observer.stats);
+    result.generation_serial = serial;
+    if (grid && grid->complete()) result.grid = grid;
     context.publish(std::move(result));
   });
 }

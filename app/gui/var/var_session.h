@@ -2,7 +2,7 @@
 // the opened model (loaded on a worker), one generation run on a worker that publishes
 // each finished scale as an immutable ScaleFrame, and one inspection run that replays a
 // finished generation up to the selected step to capture that step's attention (one
-// layer, all heads) and every layer's head norms. Only the UI thread calls the methods;
+// layer, all heads), every layer's head norms and a thumbnail of every layer × head. Only the UI thread calls the methods;
 // workers talk to it through BackgroundJob queues. All model math is core's.
 #pragma once
 #include <cstdint>
@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/gui/panels/head_grid.h"
 #include "app/gui/workers/background_job.h"
 #include "core/observe/observer.h"
 #include "core/var/var_model.h"
@@ -42,6 +43,10 @@ struct InspectResult {
   int64_t queries = 0, keys = 0;
   std::vector<float> probs;                    // (heads, queries, keys), row 0 (conditional)
   std::vector<observe::HeadStats> stats;       // every layer × head of the step, row 0
+  // Thumbnails of every layer × head of the step (row 0), shared between inspections of
+  // the same step of the same generation: changing only the layer does not recapture them.
+  std::shared_ptr<const HeadGrid> grid;
+  int generation_serial = 0;                   // the generation the capture replayed
   std::string error;
 };
 
@@ -89,6 +94,9 @@ class VarSession {
   // the prefix (core's prefix generation) and sample on from there.
   void generate(const GenerationParams& params, int stop_after = -1, bool continue_current = false);
   void generate_after_load(const GenerationParams& params) { pending_params_ = params, generate_pending_ = true; }
+  // The parameters of the last generation asked for (the Generation panel's at its last
+  // Generate), for runs started elsewhere with "the current settings".
+  const GenerationParams& requested_params() const { return pending_params_; }
   void cancel();
   bool generating() const { return gen_job_.running(); }
   const std::vector<ScaleFrame>& frames() const { return frames_; }
@@ -126,6 +134,8 @@ class VarSession {
   bool inspect_pending_ = false, has_inspection_ = false, inspect_requested_ = false;
   InspectResult inspection_;
   int inspection_serial_ = 0;
+  std::shared_ptr<const HeadGrid> grid_;  // the last captured grid, of grid_serial_'s generation
+  int grid_serial_ = -1;
   BackgroundJob<InspectResult> inspect_job_;
 };
 

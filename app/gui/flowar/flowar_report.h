@@ -1,0 +1,13 @@
+// The FlowAR run's state as JSON for --report-json (what the headless tests check): model
+// open or its error, scales done with their times, the generation's error.
+#pragma once
+#include <string>
+
+#include "app/gui/flowar/flowar_session.h"
+
+namespace vs::gui {
+
+std::string flowar_report_json(const FlowArSession& session);
+bool write_flowar_report(const std::string& path, const FlowArSession& session);
+
+}  // namespace vs::gui

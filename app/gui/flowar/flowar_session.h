@@ -1,0 +1,114 @@
+// The explorer's FlowAR state, beside VarSession: the opened FlowAR model and its KL VAE
+// (loaded on a worker), and one generation on a worker that publishes each finished scale
+// (its decoded image, per-token magnitudes, and the norm statistics of every AR and
+// flownet attention call of the conditional row) plus progress per scale and Euler step.
+// `active` says the explorer is in FlowAR mode (the last model opened was FlowAR). Only
+// the UI thread calls the methods. All model math is core's.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/gui/workers/background_job.h"
+#include "core/flowar/flowar_model.h"
+#include "core/flowar/kl_vae.h"
+#include "core/observe/observer.h"
+
+namespace vs::gui {
+
+struct FlowArParams {
+  int class_id = 0;
+  uint64_t seed = 0;
+  int steps = 25;
+  double cfg = 4.3, guidance = 0.9;
+  std::string variant = "exact";  // attention variant spec of both AR and flownet
+};
+
+// One finished scale (batch row 0).
+struct FlowArFrame {
+  int scale = 0, side = 0, num_scales = 0;
+  std::vector<float> token_norms;  // side² ‖token‖₂, row-major (the strip's token grid)
+  int image_side = 0;
+  std::vector<uint8_t> rgb;        // image_side² × 3: the scale's tokens decoded
+  double ms = 0;                   // wall time of the scale (AR + Euler steps + decode)
+  // Per-head norms of every attention call of this scale, conditional row only: AR calls
+  // have euler_step -1; flownet calls carry their Euler step (1-based) in `euler_step`.
+  std::vector<observe::HeadStats> ar_stats;
+  std::vector<observe::HeadStats> flow_stats;
+  std::vector<int> flow_euler_step;  // parallel to flow_stats
+  // The AR attention probabilities of row 0, per layer (heads, side², keys) with keys =
+  // every token of scales 0..scale (block-causal); empty where the scale's maps of all
+  // layers would exceed kArCaptureBytes (large models).
+  int ar_heads = 0;
+  int64_t ar_keys = 0;
+  std::vector<std::vector<float>> ar_probs;
+};
+
+constexpr int64_t kArCaptureBytes = int64_t(64) << 20;
+
+struct LoadedFlowAr {
+  std::shared_ptr<const flowar::FlowArModel> model;
+  std::shared_ptr<const flowar::KlVae> vae;
+  std::vector<std::string> class_names;  // metadata "class_names"; may be empty
+};
+
+// "a,b,c" or ["a","b"] -> names.
+std::vector<std::string> parse_name_list(const std::string& text);
+
+class FlowArSession {
+ public:
+  bool active = false;  // FlowAR mode: the panels show this session instead of VarSession's
+  int selected_scale = -1;  // the strip's and gauges' scale; -1: the last finished one
+  // A file is being read to learn its family: the family panels wait (a VAR panel would
+  // otherwise see an idle VarSession and drop work queued for the coming model).
+  bool detecting = false;
+
+  explicit FlowArSession(std::function<void()> wake = {});
+
+  // Starts loading on a worker; an empty vae_path tries "<stem>-vae.<ext>" beside it.
+  void open(const std::string& model_path, const std::string& vae_path);
+  void update();  // UI thread, every frame
+  bool busy() const;
+
+  const flowar::FlowArModel* model() const { return loaded_.model.get(); }
+  bool loading() const { return load_job_.running() || load_pending_; }
+  const std::string& load_error() const { return load_error_; }
+  const std::string& model_path() const { return model_path_; }
+  const std::string& vae_path() const { return vae_path_; }
+  std::string class_label(int class_id) const;
+
+  void generate(const FlowArParams& params);
+  void generate_after_load(const FlowArParams& params) { pending_ = params, generate_pending_ = true; }
+  void cancel();
+  bool generating() const { return gen_job_.running(); }
+  const std::vector<FlowArFrame>& frames() const { return frames_; }
+  const FlowArParams& frames_params() const { return frames_params_; }
+  const std::string& generation_error() const { return gen_error_; }
+  bool generation_cancelled() const { return gen_cancelled_; }
+  int generation_serial() const { return generation_serial_; }
+  // While generating: the scale being sampled (0-based) and Euler step done / steps.
+  int progress_scale() const;
+  int progress_step() const;
+  int progress_steps() const;
+  int selected() const;  // selected_scale resolved against frames(); -1 when none
+
+ private:
+  void start_generation();
+
+  LoadedFlowAr loaded_;
+  std::string model_path_, vae_path_, load_error_;
+  bool load_pending_ = false;
+  BackgroundJob<LoadedFlowAr> load_job_;
+
+  FlowArParams pending_, frames_params_;
+  bool generate_pending_ = false;
+  std::vector<FlowArFrame> frames_;
+  std::string gen_error_;
+  bool gen_cancelled_ = false, gen_was_running_ = false;
+  int generation_serial_ = 0;
+  BackgroundJob<FlowArFrame> gen_job_;
+};
+
+}  // namespace vs::gui
