@@ -10,12 +10,15 @@ namespace vs::test {
 
 struct CliRun {
   int exit_code;
-  std::string output;  // stdout + stderr (or stderr only)
+  std::string output;  // what `capture` asked for
 };
 
-inline CliRun run_cli(const std::string& arguments, bool merge_stdout = true) {
-  const std::string command =
-      std::string(VARSCOPE_CLI) + " " + arguments + (merge_stdout ? " 2>&1" : " 2>&1 >/dev/null");
+// Which of the command's streams CliRun::output holds.
+enum class Capture { kAll, kStderr, kStdout };
+
+inline CliRun run_cli(const std::string& arguments, Capture capture = Capture::kAll) {
+  const char* redirect = capture == Capture::kAll ? " 2>&1" : capture == Capture::kStderr ? " 2>&1 >/dev/null" : " 2>/dev/null";
+  const std::string command = std::string(VARSCOPE_CLI) + " " + arguments + redirect;
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return {-1, "popen failed"};
   std::string output;

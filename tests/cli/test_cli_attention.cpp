@@ -1,7 +1,6 @@
 // End to end: the varscope-cli binary reads q/k/v, runs a variant, writes o; we compare
 // with the float64 reference. Also: bad input gives one line on stderr and exit code 2.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cmath>
 #include <cstdio>
@@ -13,24 +12,12 @@
 #include "core/attention/naive_reference.h"
 #include "core/io/safetensors.h"
 
+#include "tests/cli/cli_runner.h"
+
 namespace {
 
-struct CliRun {
-  int exit_code;
-  std::string output;  // stdout + stderr
-};
-
-CliRun run_cli(const std::string& arguments) {
-  const std::string command = std::string(VARSCOPE_CLI) + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return {-1, "popen failed"};
-  std::string output;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+using vs::test::CliRun;
+using vs::test::run_cli;
 
 std::string temp_path(const std::string& name) {
   return std::string(VARSCOPE_BINARY_DIR) + "/tests/cli_" + name;

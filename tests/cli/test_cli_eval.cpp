@@ -3,7 +3,6 @@
 // arguments are exit 2 and one line. Skipped when the dataset is not installed.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -12,25 +11,12 @@
 #include <iterator>
 #include <string>
 
+#include "tests/cli/cli_runner.h"
+
 namespace {
 
-struct CliRun {
-  int exit_code;
-  std::string output;  // stdout + stderr
-};
-
-CliRun run_cli(const std::string& arguments, bool merge_stderr = true) {
-  const std::string command =
-      std::string(VARSCOPE_CLI) + " " + arguments + (merge_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return {-1, "popen failed"};
-  std::string output;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+using vs::test::CliRun;
+using vs::test::run_cli;
 
 bool dataset_installed() {
   const char* env = std::getenv("FMNIST_DIR");
@@ -58,7 +44,7 @@ TEST(CliEval, SmallRunPrintsTableAndJson) {
   const CliRun run = run_cli("eval --model " + std::string(VARSCOPE_SOURCE_DIR) +
                                  "/assets/models/fmnist-var.safetensors --samples-per-class 2 --seed 3 --json " + json +
                                  kModels,
-                             false);
+                             vs::test::Capture::kStdout);
   ASSERT_EQ(run.exit_code, 0) << run.output;
   for (const char* expected : {"Ankle boot", "overall", "generated", "real train", "Frechet", "test accuracy"})
     EXPECT_NE(run.output.find(expected), std::string::npos) << expected << " missing in:\n" << run.output;

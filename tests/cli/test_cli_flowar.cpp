@@ -5,7 +5,6 @@
 // and heat maps; bench generate times the parts; wrong flag combinations and wrong files
 // give exit 2 and one line.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <cmath>
@@ -20,28 +19,16 @@
 #include "core/io/image_io.h"
 #include "core/io/safetensors.h"
 
+#include "tests/cli/cli_runner.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 using vs::Tensor;
 
-struct CliRun {
-  int exit_code;
-  std::string output;  // stdout + stderr, or stderr alone
-};
-
-CliRun run_cli(const std::string& arguments, bool merge_stdout = true) {
-  const std::string command =
-      std::string(VARSCOPE_CLI) + " " + arguments + (merge_stdout ? " 2>&1" : " 2>&1 >/dev/null");
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return {-1, "popen failed"};
-  std::string output;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+using vs::test::Capture;
+using vs::test::CliRun;
+using vs::test::run_cli;
 
 const std::string kFixtures = std::string(VARSCOPE_SHARED_DIR) + "/fixtures/flowar/";
 const std::string kV1 = kFixtures + "v1_tiny/", kV2 = kFixtures + "v2_tiny/";
@@ -177,7 +164,7 @@ TEST(CliFlowAr, ModelPathFindsTheTokenizerBesideIt) {
   EXPECT_EQ(read_bytes(by_model), read_bytes(by_flags));
   // With no tokenizer beside it, --vae is asked for.
   fs::copy_file(kV2 + "flowar.safetensors", dir + "/alone.safetensors");
-  const CliRun c = run_cli("generate --model " + dir + "/alone.safetensors --class 3 --seed 2 --out " + by_model, false);
+  const CliRun c = run_cli("generate --model " + dir + "/alone.safetensors --class 3 --seed 2 --out " + by_model, Capture::kStderr);
   EXPECT_EQ(c.exit_code, 2) << c.output;
   EXPECT_NE(c.output.find("--vae"), std::string::npos) << c.output;
 }
@@ -277,30 +264,30 @@ void expect_one_line_error(const CliRun& run, const std::string& needle) {
 TEST(CliFlowAr, WrongFlagsAndFilesExitTwoWithOneLine) {
   const std::string out = " --out " + temp_path("bad.png");
   const std::string var = kVarFixture + "var.safetensors", var_vae = kVarFixture + "vae.safetensors";
-  expect_one_line_error(run_cli("generate " + kV2Model + " --class 1 --seed 1 --top-k 5" + out, false),
+  expect_one_line_error(run_cli("generate " + kV2Model + " --class 1 --seed 1 --top-k 5" + out, Capture::kStderr),
                         "--top-k is a VAR option");
   expect_one_line_error(run_cli("generate --var " + var + " --vae " + var_vae + " --class 1 --seed 1 --steps 5" + out,
-                                false),
+                                Capture::kStderr),
                         "--steps is a FlowAR option");
-  expect_one_line_error(run_cli("replay " + kV2Model + " --tokens x --out y --patch-nums 1,2", false),
+  expect_one_line_error(run_cli("replay " + kV2Model + " --tokens x --out y --patch-nums 1,2", Capture::kStderr),
                         "--patch-nums is a VAR option");
-  expect_one_line_error(run_cli("generate --flowar " + var + " --vae " + var_vae + " --class 1 --seed 1" + out, false),
+  expect_one_line_error(run_cli("generate --flowar " + var + " --vae " + var_vae + " --class 1 --seed 1" + out, Capture::kStderr),
                         "is a VAR transformer checkpoint, not FlowAR");
   expect_one_line_error(run_cli("generate --var " + kV2 + "flowar.safetensors --vae " + kV2 +
-                                    "vae.safetensors --class 1 --seed 1" + out, false),
+                                    "vae.safetensors --class 1 --seed 1" + out, Capture::kStderr),
                         "is a FlowAR transformer checkpoint, not VAR");
-  expect_one_line_error(run_cli("generate --flowar " + kV2 + "vae.safetensors --class 1 --seed 1" + out, false),
+  expect_one_line_error(run_cli("generate --flowar " + kV2 + "vae.safetensors --class 1 --seed 1" + out, Capture::kStderr),
                         "is a KL-16 VAE");
-  expect_one_line_error(run_cli("generate " + kV2Model + " --model x --class 1 --seed 1" + out, false), "not several");
-  expect_one_line_error(run_cli("generate --class 1 --seed 1" + out, false), "no model");
+  expect_one_line_error(run_cli("generate " + kV2Model + " --model x --class 1 --seed 1" + out, Capture::kStderr), "not several");
+  expect_one_line_error(run_cli("generate --class 1 --seed 1" + out, Capture::kStderr), "no model");
   // A VAR tokenizer with a FlowAR model.
   expect_one_line_error(run_cli("generate --flowar " + kV2 + "flowar.safetensors --vae " + var_vae +
-                                    " --class 1 --seed 1" + out, false),
+                                    " --class 1 --seed 1" + out, Capture::kStderr),
                         "vae.safetensors");
-  expect_one_line_error(run_cli("generate " + kV2Model + " --class 1000 --seed 1" + out, false), "--class 1000");
-  expect_one_line_error(run_cli("generate " + kV2Model + " --class 1 --seed 1 --steps 1" + out, false), "--steps 1");
-  expect_one_line_error(run_cli("bench generate --flowar-size M", false), "'M' is not one of S, L, H");
-  expect_one_line_error(run_cli("bench generate --flowar-size S --depth 3", false), "--depth is a VAR option");
+  expect_one_line_error(run_cli("generate " + kV2Model + " --class 1000 --seed 1" + out, Capture::kStderr), "--class 1000");
+  expect_one_line_error(run_cli("generate " + kV2Model + " --class 1 --seed 1 --steps 1" + out, Capture::kStderr), "--steps 1");
+  expect_one_line_error(run_cli("bench generate --flowar-size M", Capture::kStderr), "'M' is not one of S, L, H");
+  expect_one_line_error(run_cli("bench generate --flowar-size S --depth 3", Capture::kStderr), "--depth is a VAR option");
   // Replay input with a wrong noise shape.
   vs::io::SafetensorsWriter bad;
   bad.add_int64("labels", {1}, {5});
@@ -311,7 +298,7 @@ TEST(CliFlowAr, WrongFlagsAndFilesExitTwoWithOneLine) {
   const std::string bad_path = temp_path("bad_noise.safetensors");
   bad.write(bad_path);
   expect_one_line_error(run_cli("replay " + kV2Model + " --tokens " + bad_path + " --out " + temp_path("x.safetensors"),
-                                false),
+                                Capture::kStderr),
                         "'noise_s3' has shape [1, 63, 16], expected [1, 64, 16]");
 }
 

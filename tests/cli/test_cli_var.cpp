@@ -3,7 +3,6 @@
 // generate is deterministic and writes PNGs of the model's size, encode feeds generate
 // --prefix, inspect writes norms.csv and heat maps, and bad inputs give exit 2 and one line.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <cmath>
@@ -17,28 +16,16 @@
 #include "core/io/image_io.h"
 #include "core/io/safetensors.h"
 
+#include "tests/cli/cli_runner.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 using vs::Tensor;
 
-struct CliRun {
-  int exit_code;
-  std::string output;  // stdout + stderr
-};
-
-CliRun run_cli(const std::string& arguments, bool merge_stdout = true) {
-  const std::string command =
-      std::string(VARSCOPE_CLI) + " " + arguments + (merge_stdout ? " 2>&1" : " 2>&1 >/dev/null");
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return {-1, "popen failed"};
-  std::string output;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+using vs::test::Capture;
+using vs::test::CliRun;
+using vs::test::run_cli;
 
 const std::string kFixture = std::string(VARSCOPE_SHARED_DIR) + "/fixtures/var/d3_saln_nol2/";
 const std::string kModel = "--var " + kFixture + "var.safetensors --vae " + kFixture + "vae.safetensors";
@@ -214,9 +201,9 @@ void expect_one_line_error(const CliRun& run, const std::string& needle) {
 TEST(CliVar, BadInputsExitTwoWithOneLine) {
   const std::string out = temp_path("bad.png");
   expect_one_line_error(run_cli("generate --var " + temp_path("nope.safetensors") + " --vae " + kFixture +
-                                    "vae.safetensors --class 1 --seed 1 --out " + out, false),
+                                    "vae.safetensors --class 1 --seed 1 --out " + out, Capture::kStderr),
                         "nope.safetensors");
-  expect_one_line_error(run_cli("generate " + kModel + " --class 1000 --seed 1 --out " + out, false), "--class 1000");
+  expect_one_line_error(run_cli("generate " + kModel + " --class 1000 --seed 1 --out " + out, Capture::kStderr), "--class 1000");
   const std::string corrupt = temp_path("corrupt.safetensors");
   {
     std::ofstream f(corrupt, std::ios::binary);
@@ -224,11 +211,11 @@ TEST(CliVar, BadInputsExitTwoWithOneLine) {
     f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   }
   expect_one_line_error(run_cli("generate --var " + corrupt + " --vae " + kFixture +
-                                    "vae.safetensors --class 1 --seed 1 --out " + out, false),
+                                    "vae.safetensors --class 1 --seed 1 --out " + out, Capture::kStderr),
                         "corrupt.safetensors");
   // The VAE given as the VAR.
   expect_one_line_error(run_cli("generate --var " + kFixture + "vae.safetensors --vae " + kFixture +
-                                    "vae.safetensors --class 1 --seed 1 --out " + out, false),
+                                    "vae.safetensors --class 1 --seed 1 --out " + out, Capture::kStderr),
                         "vae.safetensors");
   std::vector<int64_t> ids(121, 3);
   ids[50] = 512;  // V = 512
@@ -237,15 +224,15 @@ TEST(CliVar, BadInputsExitTwoWithOneLine) {
   tokens.add_int64("ids", {1, 121}, ids);
   const std::string bad_tokens = temp_path("bad_tokens.safetensors");
   tokens.write(bad_tokens);
-  expect_one_line_error(run_cli("replay " + kModel + " --tokens " + bad_tokens + " --out " + temp_path("x.safetensors"), false),
+  expect_one_line_error(run_cli("replay " + kModel + " --tokens " + bad_tokens + " --out " + temp_path("x.safetensors"), Capture::kStderr),
                         "512");
   vs::io::SafetensorsWriter short_tokens;
   short_tokens.add_int64("labels", {1}, {5});
   short_tokens.add_int64("ids", {1, 120}, std::vector<int64_t>(120, 0));
   short_tokens.write(bad_tokens);
-  expect_one_line_error(run_cli("replay " + kModel + " --tokens " + bad_tokens + " --out " + temp_path("x.safetensors"), false),
+  expect_one_line_error(run_cli("replay " + kModel + " --tokens " + bad_tokens + " --out " + temp_path("x.safetensors"), Capture::kStderr),
                         "121");
-  expect_one_line_error(run_cli("generate " + kModel + " --class 1 --seed 1 --out " + out + " --bogus 3", false), "--bogus");
+  expect_one_line_error(run_cli("generate " + kModel + " --class 1 --seed 1 --out " + out + " --bogus 3", Capture::kStderr), "--bogus");
 }
 
 // --model with a shipped name: no other flag needed (assets/models/fmnist-var*.safetensors).
@@ -262,7 +249,7 @@ TEST(CliVar, GenerateWithShippedModelName) {
   ASSERT_EQ(b.exit_code, 0) << b.output;
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(fs::exists(dir + "/7_" + std::to_string(i) + ".png")) << i;
   // A name that is not shipped lists the shipped ones.
-  const CliRun c = run_cli("generate --model no-such-model --class 7 --seed 1 --out " + one, false);
+  const CliRun c = run_cli("generate --model no-such-model --class 7 --seed 1 --out " + one, Capture::kStderr);
   EXPECT_EQ(c.exit_code, 2) << c.output;
   EXPECT_NE(c.output.find("fmnist-var"), std::string::npos) << c.output;
 }
