@@ -392,9 +392,9 @@ int App::run() {
     if (headless()) {
       glfwPollEvents();
     } else if (any_busy()) {
-      // Workers publish and wake us; 30 Hz keeps the UI live without taking much CPU
-      // from the measurements (under software GL a frame is tens of ms).
-      glfwWaitEventsTimeout(1.0 / 30);
+      // Workers publish and wake us. The wait caps the loop near 60 Hz: the frame's own
+      // drawing adds to it, and a 1/30 s cap alone would keep us under the 30 fps goal.
+      glfwWaitEventsTimeout(1.0 / 60);
       settle_frames = 3;                 // and the frames after the last result
     } else if (settle_frames > 0) {
       glfwPollEvents();
