@@ -6,10 +6,12 @@
 #include <functional>
 
 #include "core/error.h"
-#include "core/flowar/gaussian_noise.h"
+#include "core/var/random_normal.h"
 
 namespace vs::flowar {
 namespace {
+
+using var::random_normal;
 
 enum class Init { kNormal, kZero, kOne };
 using KeyVisitor = std::function<void(const std::string& key, const Shape& shape, Init init)>;
@@ -71,22 +73,6 @@ void for_each_flowar_key(const FlowArConfig& c, const KeyVisitor& visit) {
   }
   linear("flownet.final_layer.adaLN_modulation.1", 2 * D, D, true);
   linear("flownet.final_layer.linear", T, D, true);
-}
-
-// N(0, stddev²) in parallel chunks, each chunk its own GaussianNoise stream, so building
-// FlowAR-S (172 M parameters) takes seconds and gives the same values on every run.
-Tensor random_normal(const Shape& shape, float stddev, uint64_t seed, uint64_t stream) {
-  Tensor t(shape);
-  constexpr int64_t kChunk = 1 << 16;
-  const int64_t n = t.numel(), chunks = (n + kChunk - 1) / kChunk;
-#pragma omp parallel for schedule(static)
-  for (int64_t chunk = 0; chunk < chunks; ++chunk) {
-    GaussianNoise noise(seed, (stream << 24) + static_cast<uint64_t>(chunk));
-    const int64_t begin = chunk * kChunk, count = std::min(n, begin + kChunk) - begin;
-    noise.fill(t.ptr() + begin, count);
-    for (int64_t i = begin; i < begin + count; ++i) t.data[i] *= stddev;
-  }
-  return t;
 }
 
 Tensor initial_tensor(const Shape& shape, Init init, float stddev, uint64_t seed, uint64_t stream) {

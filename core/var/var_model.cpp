@@ -7,32 +7,13 @@
 
 #include "core/attention/pyramid.h"
 #include "core/error.h"
-#include "core/var/rng.h"
+#include "core/var/random_normal.h"
 #include "core/var/var_weights.h"
 
 namespace vs::var {
 namespace {
 
 constexpr int kOfficialVocab = 4096, kOfficialCvae = 32, kOfficialClasses = 1000;
-
-// Fills a tensor with N(0, std²) from its own stream (Box–Muller on rng.h's uniforms), in
-// parallel chunks so that building a d16 model takes seconds, not minutes.
-Tensor random_normal(const Shape& shape, float stddev, uint64_t seed, uint64_t stream) {
-  Tensor t(shape);
-  constexpr int64_t kChunk = 1 << 16;
-  const int64_t n = t.numel(), chunks = (n + kChunk - 1) / kChunk;
-#pragma omp parallel for schedule(static)
-  for (int64_t c = 0; c < chunks; ++c) {
-    Rng rng(seed, (stream << 20) + static_cast<uint64_t>(c));
-    const int64_t end = std::min(n, (c + 1) * kChunk);
-    for (int64_t i = c * kChunk; i < end; i += 2) {
-      const double r = std::sqrt(-2.0 * std::log(rng.uniform())), a = 2.0 * 3.14159265358979323846 * rng.uniform();
-      t.data[i] = static_cast<float>(stddev * r * std::cos(a));
-      if (i + 1 < end) t.data[i + 1] = static_cast<float>(stddev * r * std::sin(a));
-    }
-  }
-  return t;
-}
 
 // Official VQ-VAE keys (var.md §5.2) for a config, with random weights.
 struct RandomVaeBuilder {
