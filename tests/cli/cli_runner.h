@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 namespace vs::test {
@@ -35,6 +37,18 @@ inline std::string fresh_test_dir(const std::string& name) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
+}
+
+// `name` inside the build tree's tests/<dir_name>/ (created, left as it is).
+inline std::string test_file(const std::string& dir_name, const std::string& name) {
+  const std::string dir = std::string(VARSCOPE_BINARY_DIR) + "/tests/" + dir_name;
+  std::filesystem::create_directories(dir);
+  return dir + "/" + name;
+}
+
+inline std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 }  // namespace vs::test

@@ -36,16 +36,9 @@ const std::string kV1Model = "--flowar " + kV1 + "flowar.pth --vae " + kV1 + "va
 const std::string kV2Model = "--flowar " + kV2 + "flowar.safetensors --vae " + kV2 + "vae.safetensors";
 const std::string kVarFixture = std::string(VARSCOPE_SHARED_DIR) + "/fixtures/var/d3_saln_nol2/";
 
-std::string temp_path(const std::string& name) {
-  const std::string dir = std::string(VARSCOPE_BINARY_DIR) + "/tests/cli_flowar";
-  fs::create_directories(dir);
-  return dir + "/" + name;
-}
+using vs::test::read_bytes;
 
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+std::string temp_path(const std::string& name) { return vs::test::test_file("cli_flowar", name); }
 
 // max |a − b| / max |b|, as the core's parity test measures.
 double relative_error(const Tensor& a, const Tensor& b) {

@@ -30,16 +30,9 @@ using vs::test::run_cli;
 const std::string kFixture = std::string(VARSCOPE_SHARED_DIR) + "/fixtures/var/d3_saln_nol2/";
 const std::string kModel = "--var " + kFixture + "var.safetensors --vae " + kFixture + "vae.safetensors";
 
-std::string temp_path(const std::string& name) {
-  const std::string dir = std::string(VARSCOPE_BINARY_DIR) + "/tests/cli_var";
-  fs::create_directories(dir);
-  return dir + "/" + name;
-}
+using vs::test::read_bytes;
 
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+std::string temp_path(const std::string& name) { return vs::test::test_file("cli_var", name); }
 
 double max_abs_diff(const Tensor& a, const Tensor& b) {
   EXPECT_EQ(a.shape, b.shape) << a.shape_str() << " vs " << b.shape_str();
