@@ -15,15 +15,15 @@ ArBlockWeights take_block(WeightTaker& t, const std::string& p, int64_t C, int64
   ArBlockWeights b;
   b.ada_lin_weight = t.take(p + "ada_lin.1.weight", {6 * C, C});
   b.ada_lin_bias = t.take(p + "ada_lin.1.bias", {6 * C});
-  b.qkv_weight = t.take(p + "attn.qkv.weight", {3 * C, C});
+  b.qkv_weight = nn::PackedWeight(t.take(p + "attn.qkv.weight", {3 * C, C}));
   b.qkv_bias = t.take(p + "attn.qkv.bias", {3 * C});
-  b.proj_weight = t.take(p + "attn.proj.weight", {C, C});
+  b.proj_weight = nn::PackedWeight(t.take(p + "attn.proj.weight", {C, C}));
   b.proj_bias = t.take(p + "attn.proj.bias", {C});
-  b.mlp.fc1_g_weight = t.take(p + "mlp.fc1_g.weight", {hidden, C});
+  b.mlp.fc1_g_weight = nn::PackedWeight(t.take(p + "mlp.fc1_g.weight", {hidden, C}));
   b.mlp.fc1_g_bias = t.take(p + "mlp.fc1_g.bias", {hidden});
-  b.mlp.fc1_x_weight = t.take(p + "mlp.fc1_x.weight", {hidden, C});
+  b.mlp.fc1_x_weight = nn::PackedWeight(t.take(p + "mlp.fc1_x.weight", {hidden, C}));
   b.mlp.fc1_x_bias = t.take(p + "mlp.fc1_x.bias", {hidden});
-  b.mlp.fc2_weight = t.take(p + "mlp.fc2.weight", {C, hidden});
+  b.mlp.fc2_weight = nn::PackedWeight(t.take(p + "mlp.fc2.weight", {C, hidden}));
   b.mlp.fc2_bias = t.take(p + "mlp.fc2.bias", {C});
   t.drop(p + "attn.rope.freqs");
   return b;
@@ -45,7 +45,7 @@ ArWeights take_ar_weights(const FlowArConfig& c, WeightTaker& t) {
   for (int i = 0; i < c.encoder_depth; ++i)
     w.encoder_blocks.push_back(take_block(t, "encoder_blocks." + std::to_string(i) + ".", C, hidden));
   w.encoder_norm = t.take("encoder_norm.weight", {C});
-  w.decoder_embed_weight = t.take("decoder_embed.weight", {C, C});
+  w.decoder_embed_weight = nn::PackedWeight(t.take("decoder_embed.weight", {C, C}));
   w.decoder_embed_bias = t.take("decoder_embed.bias", {C});
   for (int i = 0; i < c.decoder_depth; ++i)
     w.decoder_blocks.push_back(take_block(t, "decoder_blocks." + std::to_string(i) + ".", C, hidden));

@@ -23,9 +23,9 @@ namespace vs::flowar {
 struct ArBlockWeights {
   Tensor ada_lin_weight;  // (6C, C) ada_lin.1.weight (index 0 is the SiLU)
   Tensor ada_lin_bias;    // (6C)
-  Tensor qkv_weight;      // (3C, C) attn.qkv.weight, rows [q; k; v], head-major
+  nn::PackedWeight qkv_weight;      // (3C, C) attn.qkv.weight, rows [q; k; v], head-major
   Tensor qkv_bias;        // (3C)
-  Tensor proj_weight;     // (C, C) attn.proj.weight
+  nn::PackedWeight proj_weight;     // (C, C) attn.proj.weight
   Tensor proj_bias;       // (C)
   SwiGluWeights mlp;      // mlp.fc1_g / fc1_x (hidden, C), mlp.fc2 (C, hidden)
 };
@@ -40,7 +40,7 @@ struct ArWeights {
   Tensor diffusion_pos;    // (1, L, C) diffusion_pos_embed_learned
   std::vector<ArBlockWeights> encoder_blocks;
   Tensor encoder_norm;     // (C)
-  Tensor decoder_embed_weight;  // (C, C)
+  nn::PackedWeight decoder_embed_weight;  // (C, C)
   Tensor decoder_embed_bias;    // (C)
   std::vector<ArBlockWeights> decoder_blocks;
   Tensor decoder_norm;     // (C)

@@ -8,6 +8,7 @@
 
 #include "core/attention/attention.h"
 #include "core/flowar/rope.h"
+#include "core/nn/gemm.h"
 #include "core/observe/observer.h"
 #include "core/tensor.h"
 
@@ -33,9 +34,12 @@ void add_position_rows(Tensor& x, const Tensor& table, int64_t row_begin);
 
 // timm SwiGLU with GELU gate: fc2(GELU(fc1_g(x)) ⊙ fc1_x(x)) (flowar.md §4).
 struct SwiGluWeights {
-  Tensor fc1_g_weight, fc1_g_bias;  // (hidden, C), (hidden)
-  Tensor fc1_x_weight, fc1_x_bias;  // (hidden, C), (hidden)
-  Tensor fc2_weight, fc2_bias;      // (C, hidden), (C)
+  nn::PackedWeight fc1_g_weight;  // (hidden, C)
+  Tensor fc1_g_bias;               // (hidden)
+  nn::PackedWeight fc1_x_weight;  // (hidden, C)
+  Tensor fc1_x_bias;               // (hidden)
+  nn::PackedWeight fc2_weight;    // (C, hidden)
+  Tensor fc2_bias;                 // (C)
 };
 Tensor swiglu_mlp(const Tensor& x, const SwiGluWeights& w);
 

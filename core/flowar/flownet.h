@@ -24,21 +24,21 @@ namespace vs::flowar {
 
 // flownet.res_blocks.{i}.*
 struct FlownetBlockWeights {
-  Tensor qkv_weight;          // (3D, D) attn.qkv.weight (no bias)
-  Tensor proj_weight;         // (D, D) attn.proj.weight
+  nn::PackedWeight qkv_weight;          // (3D, D) attn.qkv.weight (no bias)
+  nn::PackedWeight proj_weight;         // (D, D) attn.proj.weight
   Tensor proj_bias;           // (D)
   SwiGluWeights mlp;          // mlp.fc1_g / fc1_x (hidden, D), mlp.fc2 (D, hidden)
   // Block_v1
-  Tensor ada_lin_weight;      // (6D, D) ada_lin.weight (bare Linear; SiLU applied outside)
+  nn::PackedWeight ada_lin_weight;      // (6D, D) ada_lin.weight (bare Linear; SiLU applied outside)
   Tensor ada_lin_bias;        // (6D)
   // Block_v2
-  Tensor ada_lin_attn_weight; // (3D, D) gamma1, scale1, shift1
+  nn::PackedWeight ada_lin_attn_weight; // (3D, D) gamma1, scale1, shift1
   Tensor ada_lin_attn_bias;   // (3D)
-  Tensor ada_lin_mlp_weight;  // (3D, D) gamma2, scale2, shift2
+  nn::PackedWeight ada_lin_mlp_weight;  // (3D, D) gamma2, scale2, shift2
   Tensor ada_lin_mlp_bias;    // (3D)
-  Tensor cross_q_weight;      // (D, D) crossattn.q.weight (no bias)
-  Tensor cross_kv_weight;     // (2D, C) crossattn.kv.weight (no bias), rows [k; v]
-  Tensor cross_proj_weight;   // (D, D) crossattn.proj.weight
+  nn::PackedWeight cross_q_weight;      // (D, D) crossattn.q.weight (no bias)
+  nn::PackedWeight cross_kv_weight;     // (2D, C) crossattn.kv.weight (no bias), rows [k; v]
+  nn::PackedWeight cross_proj_weight;   // (D, D) crossattn.proj.weight
   Tensor cross_proj_bias;     // (D)
   Tensor norm2_1;             // (D) norm2_1.weight
   Tensor norm2_2;             // (C) norm2_2.weight
@@ -49,12 +49,12 @@ struct FlownetWeights {
   Tensor time_fc1_bias;       // (D)
   Tensor time_fc2_weight;     // (D, D) time_embed.mlp.2.weight
   Tensor time_fc2_bias;       // (D)
-  Tensor cond_embed_weight;   // (D, C)
+  nn::PackedWeight cond_embed_weight;   // (D, C)
   Tensor cond_embed_bias;     // (D)
   Tensor input_proj_weight;   // (D, 16)
   Tensor input_proj_bias;     // (D)
   std::vector<FlownetBlockWeights> blocks;
-  Tensor final_ada_weight;    // (2D, D) final_layer.adaLN_modulation.1.weight, rows [shift; scale]
+  nn::PackedWeight final_ada_weight;    // (2D, D) final_layer.adaLN_modulation.1.weight, rows [shift; scale]
   Tensor final_ada_bias;      // (2D)
   Tensor final_linear_weight; // (16, D) final_layer.linear.weight
   Tensor final_linear_bias;   // (16)

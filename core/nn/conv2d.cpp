@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/nn/gemm.h"
 
 namespace vs::nn {
 namespace {
@@ -50,7 +51,6 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor* bias, int str
 
   Tensor y({batch, cout, out_h, out_w});
   const int64_t patch = cin * kh * kw;  // rows of the im2col matrix
-  Eigen::Map<const RowMatrixF> W(weight.ptr(), cout, patch);
   const bool pointwise = kh == 1 && kw == 1 && stride == 1 && pad.top == 0 && pad.bottom == 0 &&
                          pad.left == 0 && pad.right == 0;
   const int64_t band_rows = std::clamp<int64_t>(kColumnBudget / std::max<int64_t>(1, patch * out_w), 1, out_h);
@@ -60,7 +60,7 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor* bias, int str
     const float* src = x.ptr() + b * cin * in_h * in_w;
     Eigen::Map<RowMatrixF> Y(y.ptr() + b * cout * out_hw, cout, out_hw);
     if (pointwise) {
-      Y.noalias() = W * Eigen::Map<const RowMatrixF>(src, cin, in_h * in_w);
+      gemm(cout, out_hw, cin, weight.ptr(), cin, src, out_hw, Y.data(), out_hw);
     } else {
       for (int64_t r0 = 0; r0 < out_h; r0 += band_rows) {
         const int64_t rows = std::min(band_rows, out_h - r0), band = rows * out_w;
@@ -84,8 +84,7 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor* bias, int str
             }
           }
         }
-        Y.middleCols(r0 * out_w, band).noalias() =
-            W * Eigen::Map<const RowMatrixF>(columns.data(), patch, band);
+        gemm(cout, band, patch, weight.ptr(), patch, columns.data(), band, Y.data() + r0 * out_w, out_hw);
       }
     }
     if (has_bias) Y.colwise() += Eigen::Map<const Eigen::VectorXf>(bias->ptr(), cout);

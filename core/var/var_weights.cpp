@@ -180,17 +180,17 @@ VarWeights take_var_weights(const VarConfig& cfg, io::Checkpoint& ckpt) {
     b.qkv_bias = Tensor({3 * C});  // the k third stays 0: K has no bias
     std::copy(q_bias.data.begin(), q_bias.data.end(), b.qkv_bias.data.begin());
     std::copy(v_bias.data.begin(), v_bias.data.end(), b.qkv_bias.data.begin() + 2 * C);
-    b.qkv_weight = take(ckpt, p + "attn.mat_qkv.weight");
-    b.proj_weight = take(ckpt, p + "attn.proj.weight");
+    b.qkv_weight = nn::PackedWeight(take(ckpt, p + "attn.mat_qkv.weight"));
+    b.proj_weight = nn::PackedWeight(take(ckpt, p + "attn.proj.weight"));
     b.proj_bias = take(ckpt, p + "attn.proj.bias");
-    b.fc1_weight = take(ckpt, p + "ffn.fc1.weight");
+    b.fc1_weight = nn::PackedWeight(take(ckpt, p + "ffn.fc1.weight"));
     b.fc1_bias = take(ckpt, p + "ffn.fc1.bias");
-    b.fc2_weight = take(ckpt, p + "ffn.fc2.weight");
+    b.fc2_weight = nn::PackedWeight(take(ckpt, p + "ffn.fc2.weight"));
     b.fc2_bias = take(ckpt, p + "ffn.fc2.bias");
   }
   w.head_nm_weight = take(ckpt, "head_nm.ada_lin.1.weight");
   w.head_nm_bias = take(ckpt, "head_nm.ada_lin.1.bias");
-  w.head_weight = take(ckpt, "head.weight");
+  w.head_weight = nn::PackedWeight(take(ckpt, "head.weight"));
   w.head_bias = take(ckpt, "head.bias");
   ckpt.tensors.clear();
   return w;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/io/checkpoint.h"
+#include "core/nn/gemm.h"
 #include "core/tensor.h"
 #include "core/var/var_config.h"
 
@@ -18,13 +19,13 @@ struct VarBlockWeights {
   Tensor ada_lin_weight;  // (6C, D) ada_lin.1.weight; empty with shared_aln
   Tensor ada_lin_bias;    // (6C)    ada_lin.1.bias
   Tensor ada_gss;         // (1, 1, 6, C) ada_gss; shared_aln only
-  Tensor qkv_weight;      // (3C, C) attn.mat_qkv.weight, rows [q; k; v], head-major
+  nn::PackedWeight qkv_weight;      // (3C, C) attn.mat_qkv.weight, rows [q; k; v], head-major
   Tensor qkv_bias;        // (3C) [attn.q_bias; attn.zero_k_bias; attn.v_bias], built at load
-  Tensor proj_weight;     // (C, C)  attn.proj.weight
+  nn::PackedWeight proj_weight;     // (C, C)  attn.proj.weight
   Tensor proj_bias;       // (C)     attn.proj.bias
-  Tensor fc1_weight;      // (hidden, C) ffn.fc1.weight
+  nn::PackedWeight fc1_weight;      // (hidden, C) ffn.fc1.weight
   Tensor fc1_bias;        // (hidden)
-  Tensor fc2_weight;      // (C, hidden) ffn.fc2.weight
+  nn::PackedWeight fc2_weight;      // (C, hidden) ffn.fc2.weight
   Tensor fc2_bias;        // (C)
   std::vector<float> q_multiplier;  // (H) exp(min(attn.scale_mul_1H11[h], ln 100)); l2 only
 };
@@ -40,7 +41,7 @@ struct VarWeights {
   std::vector<VarBlockWeights> blocks;
   Tensor head_nm_weight;     // (2C, D) head_nm.ada_lin.1.weight, rows [scale; shift]
   Tensor head_nm_bias;       // (2C)
-  Tensor head_weight;        // (V, C)
+  nn::PackedWeight head_weight;        // (V, C)
   Tensor head_bias;          // (V)
 };
 
