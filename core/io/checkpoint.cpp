@@ -106,6 +106,8 @@ class TorchZipLoader {
         fail("state-dict entry '" + key.text + "' is not a tensor");
       const pk::TensorRef& ref = doc_.tensors[static_cast<size_t>(value.index)];
       ck.tensors[key.text] = to_float(key.text, ref);
+      if (const ZipEntry* storage = zip_.find(prefix_ + "data/" + doc_.storages[ref.storage].key))
+        zip_.release(*storage);
       ck.dtypes[key.text] = doc_.storages[ref.storage].dtype;
     }
     return ck;
@@ -258,6 +260,7 @@ Checkpoint load_safetensors(const std::string& path) {
   ck.metadata = file.metadata();
   for (const TensorInfo& info : file.tensors()) {
     ck.tensors[info.name] = file.read_float(info.name);
+    file.release(info.name);
     ck.dtypes[info.name] = dtype_name(info.dtype);
   }
   return ck;

@@ -1,3 +1,4 @@
+#include "core/io/mapped_pages.h"
 #include "core/io/safetensors.h"
 
 #include <fcntl.h>
@@ -314,6 +315,11 @@ const TensorInfo& SafetensorsFile::info(const std::string& name) const {
   const auto it = impl_->index.find(name);
   if (it == impl_->index.end()) impl_->fail("no " + tensor_label(name));
   return impl_->tensors[it->second];
+}
+
+void SafetensorsFile::release(const std::string& name) const {
+  const TensorInfo& t = info(name);
+  if (impl_->map) release_mapped_pages(impl_->data + t.begin, t.end - t.begin);
 }
 
 const uint8_t* SafetensorsFile::raw(const std::string& name) const {

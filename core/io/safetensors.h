@@ -46,6 +46,8 @@ class SafetensorsFile {
 
   // Float view of any floating or integer dtype (F16/BF16 widened; integers converted).
   Tensor read_float(const std::string& name) const;
+  // Drops the tensor's resident file pages after its bytes were copied (mapped files only).
+  void release(const std::string& name) const;
   // Integer tensors (I64, I32, U8, BOOL) widened to int64; floats are rejected.
   std::vector<int64_t> read_int64(const std::string& name) const;
   // Raw little-endian bytes of a tensor.

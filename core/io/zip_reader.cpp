@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "core/io/mapped_pages.h"
 
 namespace vs::io {
 namespace {
@@ -240,6 +241,10 @@ const ZipEntry* ZipArchive::find(const std::string& name) const {
 
 const uint8_t* ZipArchive::data(const ZipEntry& entry) const {
   return impl_->bytes + entry.data_offset;
+}
+
+void ZipArchive::release(const ZipEntry& entry) const {
+  if (impl_->mapping) release_mapped_pages(impl_->bytes + entry.data_offset, entry.size);
 }
 
 }  // namespace vs::io

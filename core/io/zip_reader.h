@@ -32,6 +32,10 @@ class ZipArchive {
   const ZipEntry* find(const std::string& name) const;  // nullptr when absent
   // The entry's bytes (entry.size of them), valid as long as the archive lives.
   const uint8_t* data(const ZipEntry& entry) const;
+  // Drops the entry's resident pages once its bytes are copied out, so that loading does
+  // not hold the file and its tensors at once; touched again, they are re-read from the
+  // file. No-op for in-memory images.
+  void release(const ZipEntry& entry) const;
 
  private:
   struct Impl;
