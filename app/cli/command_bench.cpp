@@ -12,6 +12,8 @@
 #include "core/attention/pyramid.h"
 #include "core/attention/scaling_benchmark.h"
 #include "core/error.h"
+#include "core/nn/gemm.h"
+#include "core/nn/gemm_rate.h"
 
 namespace vs::cli {
 
@@ -130,14 +132,21 @@ int bench_gemm(Args& args) {
   const MachineInfo machine = machine_info();
   std::printf("%s\n", machine_info_line(machine).c_str());
   const double gemm = attention::measure_gemm_gflops(size, 5);
-  std::printf("float32 GEMM %dx%dx%d: %.1f GFLOP/s\n", size, size, size, gemm);
+  std::printf("float32 GEMM %dx%dx%d (Eigen): %.1f GFLOP/s\n", size, size, size, gemm);
+  // The models' own product: activations times a weight packed at load.
+  const double model_square = nn::measure_packed_gemm_gflops(size, size, size, 5);
+  const double model_flowar = nn::measure_packed_gemm_gflops(512, 6144, 1024, 5);
+  std::printf("model GEMM, %s kernel, packed weight %dx%dx%d: %.1f GFLOP/s; 512x6144x1024 (FlowAR-S ada_lin): %.1f GFLOP/s\n",
+              nn::gemm_kernel_name(), size, size, size, model_square, model_flowar);
   const int heads = 2;
   const double attn = attention::measure_exact_attention_gflops(tokens, head_dim, 3, heads);
   std::printf("exact attention L=%d d=%d H=%d (plain, 4·L²·d flops per head): %.1f GFLOP/s = %.0f%% of GEMM\n",
               tokens, head_dim, heads, attn, 100.0 * attn / gemm);
   if (!json_path.empty())
     write_text_file(json_path, "{\"machine\":" + machine_info_json(machine) + ",\"gemm_gflops\":" +
-                                   json_number(gemm) + ",\"attention_gflops\":" + json_number(attn) +
+                                   json_number(gemm) + ",\"model_gemm_kernel\":\"" + nn::gemm_kernel_name() +
+                                   "\",\"model_gemm_gflops\":" + json_number(model_square) +
+                                   ",\"model_gemm_flowar_ada_gflops\":" + json_number(model_flowar) + ",\"attention_gflops\":" + json_number(attn) +
                                    ",\"tokens\":" + std::to_string(tokens) + ",\"head_dim\":" +
                                    std::to_string(head_dim) + "}\n");
   return 0;

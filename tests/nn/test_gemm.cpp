@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/nn/gemm.h"
+#include "core/nn/gemm_rate.h"
 #include "core/nn/linear.h"
 
 namespace vs::nn {
@@ -126,6 +127,12 @@ TEST(Gemm, RowResultsDoNotDependOnTheBatch) {
     gemm_packed(1, a.data() + r * K, K, packed, nullptr, one.data(), N);
     for (int64_t j = 0; j < N; ++j) ASSERT_EQ(one[j], all[r * N + j]) << r << "," << j;
   }
+}
+
+TEST(Gemm, RateIsMeasuredAndBadSizesRefused) {
+  EXPECT_GT(measure_packed_gemm_gflops(20, 40, 30, 2), 0.0);
+  EXPECT_THROW(measure_packed_gemm_gflops(0, 40, 30, 2), Error);
+  EXPECT_THROW(measure_packed_gemm_gflops(20, 40, 30, 0), Error);
 }
 
 }  // namespace
