@@ -3,6 +3,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "app/cli/commands.h"
 #include "app/cli/model_cli_common.h"
@@ -26,6 +27,13 @@ struct FlowArPair {
 // Loads both files; a VAE whose latent width is not the model's token width is one
 // vs::Error naming both files and both numbers.
 FlowArPair load_flowar_pair(const ModelChoice& choice);
+
+// The token file `encode --model <FlowAR>` writes: "tokens_s<k>" (B, s_k², C) per scale
+// (latent_pyramid.h). Returns the first keep_scales of them, each with `count` rows (a
+// file of one row is repeated); one vs::Error naming the file on anything missing or
+// mis-shaped.
+std::vector<Tensor> read_flowar_prefix(const std::string& path, const flowar::FlowArConfig& config, int keep_scales,
+                                       int64_t count);
 
 // One attention variant (null = exact) for both the AR transformer and the flownet.
 void use_attention(flowar::FlowArSamplerHooks& hooks, const attention::Variant* variant);

@@ -1,12 +1,14 @@
 // varscope-cli generate for FlowAR checkpoints: class-conditional sampling to PNG
 // (raw decoder output → clamp((x + 1) / 2) → 8 bit), with a progress line per scale and
-// per Euler step on stderr.
+// per Euler step on stderr; optionally from a prefix (--prefix T --keep-scales k: the
+// first k scales of an image's latent pyramid, as `encode --model <FlowAR>` writes it).
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "app/cli/flowar_cli_common.h"
 #include "app/cli/flowar_commands.h"
@@ -17,7 +19,10 @@
 namespace vs::cli {
 
 int flowar_generate(Args& args, const ModelChoice& choice) {
-  reject_foreign_flags(args, kVarOnlyFlags, choice, kFlowArOptionsHint);
+  std::vector<std::string> var_only;  // prefix generation is FlowAR's too
+  for (const std::string& flag : kVarOnlyFlags)
+    if (flag != "prefix" && flag != "keep-scales") var_only.push_back(flag);
+  reject_foreign_flags(args, var_only, choice, std::string(kFlowArOptionsHint) + ", --prefix, --keep-scales");
   const long label = args.get_int("class", -2, -1, 1L << 30);
   flowar::FlowArSamplingOptions options = flowar_sampling_flags(args);
   options.seed = static_cast<uint64_t>(args.get_int("seed", 0, 0, std::numeric_limits<long>::max()));
@@ -26,7 +31,10 @@ int flowar_generate(Args& args, const ModelChoice& choice) {
   const std::string out = args.get("out", "");
   const std::string out_dir = args.get("out-dir", "");
   const std::string scales_dir = args.get("scales-dir", "");
+  const std::string prefix_path = args.get("prefix", "");
+  const long keep_scales = args.get_int("keep-scales", -1, 0, 1 << 20);
   args.finish();
+  if (prefix_path.empty() != (keep_scales < 0)) throw Error("--prefix T.safetensors and --keep-scales k go together");
 
   if (label == -2) throw Error("missing required flag --class (0..classes-1, or -1 for unconditional)");
   if (out.empty() == out_dir.empty()) throw Error("give exactly one of --out OUT.png and --out-dir DIR");
@@ -37,6 +45,10 @@ int flowar_generate(Args& args, const ModelChoice& choice) {
   if (label >= config.num_classes)
     throw Error("--class " + std::to_string(label) + " is outside [0, " + std::to_string(config.num_classes) +
                 ") for " + choice.model_path + " (-1 = unconditional)");
+  if (!prefix_path.empty()) {
+    options.prefix = read_flowar_prefix(prefix_path, config, int(keep_scales), count);
+    options.keep_scales = int(keep_scales);
+  }
   if (!out_dir.empty()) ensure_directory(out_dir);
   if (!scales_dir.empty()) ensure_directory(scales_dir);
   const std::string class_name = label < 0 ? std::string("uncond") : std::to_string(label);

@@ -87,6 +87,20 @@ bool cancelled(const FlowArSamplerHooks& hooks) {
   return hooks.cancel && hooks.cancel->load(std::memory_order_relaxed);
 }
 
+// Before any work: the kept scales' samples must be (B, s_k², T).
+void check_prefix(const FlowArSamplingOptions& options, const FlowArConfig& config, int64_t B) {
+  const int keep = options.keep_scales, K = config.num_scales();
+  if (keep < 0 || keep > K || keep > int(options.prefix.size()))
+    throw Error("FlowAR sampler: keep_scales " + std::to_string(keep) + " needs 0 ≤ k ≤ " + std::to_string(K) +
+                " scales and as many prefix samples (" + std::to_string(options.prefix.size()) + " given)");
+  for (int k = 0; k < keep; ++k) {
+    const Shape want{B, config.scale_tokens(k), int64_t(config.latent_channels)};
+    if (options.prefix[k].shape != want)
+      throw Error("FlowAR sampler: prefix sample of scale " + std::to_string(k) + " has shape " +
+                  options.prefix[k].shape_str() + ", expected " + shape_to_string(want));
+  }
+}
+
 }  // namespace
 
 double cfg_weight(double cfg, int scale, int num_scales) {
@@ -124,6 +138,29 @@ FlowArSampleResult sample_flowar(const FlowArModel& model, const std::vector<int
 
   FlowArSampleResult result;
   Tensor next_source;  // the sample the next scale's AR input is built from
+  check_prefix(options, config, B);
+  Tensor last_preview;  // the last scale's preview is the final image: decoded once
+  // Records scale k's sample and AR condition, reports them; false: stop (cancelled).
+  auto finish_scale = [&](int k, Tensor sample, const Tensor& z) {
+    result.samples.push_back(std::move(sample));
+    result.conditions.push_back(row_slice(z, 0, B));
+    result.scales_done = k + 1;
+    Tensor preview;
+    if (vae && hooks.decode_each_scale && hooks.on_scale) {
+      const Tensor maps = tokens_to_maps(result.samples.back());
+      preview = config.scales[k] == config.full_side()
+                    ? vae->decode_tokens(maps)
+                    : vae->decode_tokens(nn::interpolate_bicubic(maps, config.full_side(), config.full_side()));
+      if (k + 1 == K) last_preview = preview;
+    }
+    if (hooks.on_scale && !hooks.on_scale({k, config.scales[k], K, result.samples.back(),
+                                           result.conditions.back(), preview.numel() ? &preview : nullptr})) {
+      result.cancelled = k + 1 < K;
+      if (result.cancelled) return false;
+    }
+    next_source = result.samples.back();
+    return true;
+  };
   for (int k = 0; k < K; ++k) {
     if (cancelled(hooks)) {
       result.cancelled = true;
@@ -136,12 +173,20 @@ FlowArSampleResult sample_flowar(const FlowArModel& model, const std::vector<int
                : model.ar.scale_input(next_scale_tokens(next_source, config.full_side(), side),
                                       use_cfg ? 2 : 1);
     const Tensor z = model.ar.forward_scale(ar_input, conditioning, cache, k, hooks.ar_context);
+    if (k < options.keep_scales) {  // a kept scale: its given sample instead of the flow
+      Tensor skipped_noise({B, n, T});  // drawn so later scales see the noise of a full run
+      for (int64_t b = 0; b < B; ++b) noise_streams[b].fill(skipped_noise.ptr() + b * n * T, n * T);
+      if (!finish_scale(k, options.prefix[k], z)) return result;
+      continue;
+    }
 
     const double w = cfg_weight(options.cfg, k, K);
     const bool guided_scale = use_cfg && w > 1.0;
+    // Guided steps run the conditional and null rows as one batch of 2B (one pass over the
+    // weights instead of two); unguided steps run the conditional rows alone.
     const FlownetCondition cond = model.flownet.prepare(row_slice(z, 0, B), k, 0, guided_scale ? 2 * B : B);
-    FlownetCondition uncond;
-    if (guided_scale) uncond = model.flownet.prepare(row_slice(z, B, B), k, B, 2 * B);
+    FlownetCondition both;
+    if (guided_scale) both = model.flownet.prepare(row_slice(z, 0, 2 * B), k, 0, 2 * B);
 
     Tensor noise({B, n, T});
     for (int64_t b = 0; b < B; ++b) noise_streams[b].fill(noise.ptr() + b * n * T, n * T);
@@ -163,12 +208,19 @@ FlowArSampleResult sample_flowar(const FlowArModel& model, const std::vector<int
       const double t_cur = grid[i], t_next = grid[i + 1];
       for (size_t j = 0; j < state.size(); ++j) x.data[j] = static_cast<float>(state[j]);
       const int64_t t_int = time_integer(t_cur);
-      Tensor v = model.flownet.velocity(x, t_int, cond, hooks.flow_context);
+      Tensor v;
       if (guided_scale && t_cur >= 0.0 && t_cur <= options.guidance) {
-        const Tensor v_uncond = model.flownet.velocity(x, t_int, uncond, hooks.flow_context);
+        Tensor x2({2 * B, n, T});  // [x; x]: both halves start from the conditional state
+        std::copy(x.data.begin(), x.data.end(), x2.data.begin());
+        std::copy(x.data.begin(), x.data.end(), x2.data.begin() + x.numel());
+        const Tensor v2 = model.flownet.velocity(x2, t_int, both, hooks.flow_context);
+        v = Tensor({B, n, T});
         const float wf = static_cast<float>(w);
-        for (int64_t j = 0; j < v.numel(); ++j)
-          v.data[j] = v_uncond.data[j] + wf * (v.data[j] - v_uncond.data[j]);
+        const float* v_cond = v2.ptr();
+        const float* v_uncond = v2.ptr() + v.numel();
+        for (int64_t j = 0; j < v.numel(); ++j) v.data[j] = v_uncond[j] + wf * (v_cond[j] - v_uncond[j]);
+      } else {
+        v = model.flownet.velocity(x, t_int, cond, hooks.flow_context);
       }
       const double dt = t_next - t_cur;
       for (size_t j = 0; j < state.size(); ++j) state[j] += dt * double(v.data[j]);
@@ -177,22 +229,7 @@ FlowArSampleResult sample_flowar(const FlowArModel& model, const std::vector<int
 
     Tensor sample({B, n, T});
     for (size_t j = 0; j < state.size(); ++j) sample.data[j] = static_cast<float>(state[j]);
-    result.samples.push_back(std::move(sample));
-    result.conditions.push_back(row_slice(z, 0, B));
-    result.scales_done = k + 1;
-    Tensor preview;
-    if (vae && hooks.decode_each_scale && hooks.on_scale) {
-      const Tensor full = nn::interpolate_bicubic(tokens_to_maps(result.samples.back()),
-                                                  config.full_side(), config.full_side());
-      preview = vae->decode_tokens(full);
-    }
-    if (hooks.on_scale &&
-        !hooks.on_scale({k, side, K, result.samples.back(), result.conditions.back(),
-                         preview.numel() ? &preview : nullptr})) {
-      result.cancelled = k + 1 < K;
-      if (result.cancelled) return result;
-    }
-    next_source = result.samples.back();
+    if (!finish_scale(k, std::move(sample), z)) return result;
     if (hooks.inject_sample) {
       hooks.inject_sample(k, next_source);
       if (next_source.shape != result.samples.back().shape)
@@ -201,7 +238,7 @@ FlowArSampleResult sample_flowar(const FlowArModel& model, const std::vector<int
     }
   }
   result.latent = tokens_to_maps(result.samples.back());
-  if (vae) result.image = vae->decode_tokens(result.latent);
+  if (vae) result.image = last_preview.numel() ? std::move(last_preview) : vae->decode_tokens(result.latent);
   return result;
 }
 

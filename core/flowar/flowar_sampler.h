@@ -26,6 +26,12 @@ struct FlowArSamplingOptions {
   double cfg = 4.3;       // guidance at the last scale; ≤ 1: no guidance, no null rows
   double guidance = 0.9;  // steps with t_cur ≤ guidance are guided
   uint64_t seed = 0;      // image b draws its noise from GaussianNoise(seed, b), scale by scale
+  // Prefix generation: scales k < keep_scales take prefix[k] (B, s_k², 16) — the form of
+  // FlowArSampleResult::samples, or latent_pyramid.h's pyramid of an image — as their sample
+  // instead of integrating it; their AR step still runs (it fills the KV cache) and their
+  // noise is still drawn, so a prefix equal to a run's own samples reproduces that run.
+  std::vector<Tensor> prefix;
+  int keep_scales = 0;  // 0 ≤ keep_scales ≤ min(prefix.size(), num_scales)
 };
 
 // What the per-scale callback receives once scale `scale` is sampled.
