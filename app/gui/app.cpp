@@ -27,6 +27,7 @@
 #include "app/gui/flowar/flowar_strip_panel.h"
 #include "app/gui/panels/attention_panel.h"
 #include "app/gui/panels/compare_panel.h"
+#include "app/gui/panels/flowar_compare_panel.h"
 #include "app/gui/panels/generation_panel.h"
 #include "app/gui/panels/norm_gauges_panel.h"
 #include "app/gui/panels/scale_strip_panel.h"
@@ -122,6 +123,11 @@ class App {
   std::shared_ptr<FlowArSession> flowar_session_;  // FlowAR mode when a FlowAR model is open
   GenerationPanel* generation_ = nullptr;  // owned by panels_
   ScaleStripPanel* strip_ = nullptr;
+  FlowArStripPanel* flowar_strip_ = nullptr;
+  FlowArGaugesPanel* flowar_gauges_ = nullptr;
+  // Space / ← / → and their View-menu items: the strip of the family on screen.
+  void toggle_strip_play() { flowar_session_->active ? flowar_strip_->toggle_play() : strip_->toggle_play(); }
+  void step_strip(int delta) { flowar_session_->active ? flowar_strip_->step_by(delta) : strip_->step_by(delta); }
   OwnImagePanel* own_image_ = nullptr;
   void show_own_image();
 };
@@ -172,6 +178,9 @@ void App::draw_menu_bar() {
     if (ImGui::MenuItem("Generate", "Ctrl+G")) generation_->generate();
     ImGui::Separator();
     if (ImGui::MenuItem("Save window as PNG", "Ctrl+S")) save_window_png_ = true;
+    if (flowar_session_->active && ImGui::MenuItem("Export FlowAR run as CSV + JSON", nullptr, false,
+                                                   !flowar_session_->frames().empty()))
+      status_ = flowar_gauges_->export_run();
     if (ImGui::BeginMenu("Save panel as PNG")) {
       for (size_t i = 0; i < panels_.size(); ++i)
         if (ImGui::MenuItem(panels_[i].panel->title(), nullptr, false, panels_[i].last_rect.width > 0))
@@ -188,6 +197,10 @@ void App::draw_menu_bar() {
     ImGui::Separator();
     for (auto& slot : panels_)
       if (slot.workspace == workspace_) ImGui::MenuItem(slot.panel->title(), nullptr, &slot.visible);
+    ImGui::Separator();
+    if (ImGui::MenuItem("Play / pause scales", "Space")) toggle_strip_play();
+    if (ImGui::MenuItem("Previous scale", "Left")) step_strip(-1);
+    if (ImGui::MenuItem("Next scale", "Right")) step_strip(1);
     ImGui::Separator();
     if (ImGui::MenuItem("Reset layout")) reset_layout_ = true;
     ImGui::EndMenu();
@@ -230,9 +243,9 @@ void App::draw_frame() {
   if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_G, false)) generation_->generate();
   if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O, false)) workspace_ = "var", generation_->focus_open();
   if (!io.WantTextInput && !io.KeyCtrl) {
-    if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) strip_->toggle_play();
-    if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) strip_->step_by(-1);
-    if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) strip_->step_by(1);
+    if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) toggle_strip_play();
+    if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) step_strip(-1);
+    if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) step_strip(1);
   }
   if (!g_dropped.empty()) {
     workspace_ = "var";
@@ -278,7 +291,8 @@ void App::draw_frame() {
       ImGui::SetNextWindowPos({area_pos.x + p.x * area_size.x, area_pos.y + p.y * area_size.y}, cond);
       ImGui::SetNextWindowSize({p.w * area_size.x, p.h * area_size.y}, cond);
     }
-    if (slot.panel.get() == own_image_) ImGui::SetNextWindowBgAlpha(1.0f);  // opaque over the panels it covers
+    // Opaque over the panels they cover (the comparison shares the inspector's place).
+    if (slot.panel.get() == own_image_ || slot.panel->key() == std::string("compare")) ImGui::SetNextWindowBgAlpha(1.0f);
     if (ImGui::Begin(slot.panel->title(), solo ? nullptr : &slot.visible, flags)) slot.panel->draw();
     const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
     const ImVec2 fb_scale = ImGui::GetIO().DisplayFramebufferScale;
@@ -357,13 +371,19 @@ int App::run() {
   auto for_family = [&](std::unique_ptr<Panel> var_panel, std::unique_ptr<Panel> flowar_panel) {
     return std::make_unique<FamilySwitchPanel>(flowar_session_, std::move(var_panel), std::move(flowar_panel));
   };
-  panels_.push_back({for_family(std::move(strip), std::make_unique<FlowArStripPanel>(flowar_session_)), true, "var"});
+  auto flowar_strip = std::make_unique<FlowArStripPanel>(flowar_session_);
+  flowar_strip_ = flowar_strip.get();
+  panels_.push_back({for_family(std::move(strip), std::move(flowar_strip)), true, "var"});
   panels_.push_back({for_family(std::make_unique<AttentionPanel>(session_), std::make_unique<FlowArAttentionPanel>(flowar_session_)), true, "var"});
-  panels_.push_back({for_family(std::make_unique<NormGaugesPanel>(session_), std::make_unique<FlowArGaugesPanel>(flowar_session_)), true, "var"});
+  auto flowar_gauges = std::make_unique<FlowArGaugesPanel>(flowar_session_);
+  flowar_gauges_ = flowar_gauges.get();
+  panels_.push_back({for_family(std::make_unique<NormGaugesPanel>(session_), std::move(flowar_gauges)), true, "var"});
   // Shares the attention inspector's place; opened from View (or by --compare).
-  panels_.push_back({for_family(std::make_unique<ComparePanel>(session_, wake, options_.compare_spec), nullptr), false, "var"});
+  panels_.push_back({for_family(std::make_unique<ComparePanel>(session_, wake, options_.compare_spec),
+                                std::make_unique<FlowArComparePanel>(flowar_session_, wake, options_.compare_spec)),
+                     false, "var"});
   // Over the strip and the inspector; opened by File ▸ Open image…, a dropped image or --image.
-  auto own_image = std::make_unique<OwnImagePanel>(session_, wake, options_);
+  auto own_image = std::make_unique<OwnImagePanel>(session_, flowar_session_, generation_, wake, options_);
   own_image_ = own_image.get();
   panels_.push_back({std::move(own_image), false, "var"});
   panels_.push_back({std::make_unique<ThresholdTheoryPanel>(wake), true, "theory"});

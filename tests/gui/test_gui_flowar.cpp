@@ -1,6 +1,7 @@
 // The explorer in FlowAR mode under Xvfb: a FlowAR checkpoint given with --model is
 // detected as FlowAR, generates every scale before the screenshot (the strip shows the
-// decoded scales, the gauges the AR and flownet norms), and reports it; a FlowAR file
+// decoded scales, the gauges the AR and flownet norms, the inspector the AR map and the
+// flownet map the generation captured), and reports it; a FlowAR file
 // with a wrong VAE shows the loader's error. On the shipped fmnist-flowar (32×32: fast)
 // and the v1_tiny reference fixture.
 #include <gtest/gtest.h>
@@ -28,11 +29,15 @@ void expect_full_flowar_run(const std::string& flags, const std::string& name, i
   EXPECT_NE(json.find("\"scales_done\": " + std::to_string(scales)), std::string::npos) << json;
   EXPECT_EQ(json.find("\"ar_head_norms\": 0,"), std::string::npos) << json;
   EXPECT_EQ(json.find("\"flownet_head_norms\": 0,"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"flownet_maps\": " + std::to_string(scales)), std::string::npos) << json;
   const ScreenshotImage image = load_png(png);
   ASSERT_EQ(image.width, 1600) << "no PNG at " << png;
   EXPECT_GT(distinct_colors(image, 0.01, 0.05, 0.24, 0.6), 8u) << "generation panel is blank";
   EXPECT_GT(distinct_colors(image, 0.26, 0.05, 0.69, 0.5), 20u) << "coarse-to-fine strip shows no images";
   EXPECT_GT(distinct_colors(image, 0.71, 0.05, 0.99, 0.5), 8u) << "norm gauges are blank";
+  // The inspector's two maps side by side below its controls: AR left, flownet right.
+  EXPECT_GT(distinct_colors(image, 0.26, 0.72, 0.46, 0.94), 8u) << "no AR attention map";
+  EXPECT_GT(distinct_colors(image, 0.56, 0.72, 0.64, 0.94), 8u) << "no flownet attention map";
 }
 
 }  // namespace

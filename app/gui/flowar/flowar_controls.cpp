@@ -6,6 +6,9 @@
 #include <cstdio>
 #include <random>
 
+#include "app/gui/flowar/flowar_export.h"
+#include "app/gui/var/run_export.h"
+
 namespace vs::gui {
 
 namespace {
@@ -119,6 +122,12 @@ void FlowArControls::draw_progress() {
     ImGui::PopStyleColor();
   }
   if (frames.empty()) return;
+  if (ImGui::SmallButton("Export timings CSV")) {
+    const std::string path = export_file_name("flowar-timings", "csv");
+    const std::string csv = flowar_timings_csv(session_->model_path(), session_->frames_params(), frames);
+    export_message_ = save_text_file(path, csv) ? "saved " + path : "cannot write " + path;
+  }
+  if (!export_message_.empty()) ImGui::SameLine(), ImGui::TextDisabled("%s", export_message_.c_str());
   if (ImGui::BeginTable("flowar timings", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchSame)) {
     ImGui::TableSetupColumn("scale");
     ImGui::TableSetupColumn("side");

@@ -1,8 +1,9 @@
 // The Generation panel's FlowAR part: class (with names), seed (dice), Euler steps, cfg,
 // guidance window and attention variant; Generate / Cancel; progress per scale and per
-// Euler step; per-scale timings.
+// Euler step; per-scale timings (exported as CSV).
 #pragma once
 #include <memory>
+#include <string>
 
 #include "app/gui/flowar/flowar_session.h"
 #include "app/gui/panels/variant_picker.h"
@@ -28,6 +29,7 @@ class FlowArControls {
   int steps_ = 25;
   float cfg_ = 4.3f, guidance_ = 0.9f;
   VariantPicker variant_;
+  std::string export_message_;
 };
 
 }  // namespace vs::gui

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <string>
 
+#include "app/gui/flowar/flowar_export.h"
 #include "app/gui/flowar/flowar_norms.h"
 #include "app/gui/panels/zone_gauge.h"
 #include "core/theory/threshold.h"
@@ -89,6 +90,11 @@ void FlowArGaugesPanel::draw_table(const char* id, const std::vector<observe::He
   ImGui::EndTable();
 }
 
+std::string FlowArGaugesPanel::export_run() {
+  message_ = export_flowar_run(*session_, std::pow(10.0, log10_epsilon_));
+  return message_;
+}
+
 void FlowArGaugesPanel::draw() {
   const flowar::FlowArModel* model = session_->model();
   if (!model) {
@@ -103,6 +109,9 @@ void FlowArGaugesPanel::draw() {
   const FlowArFrame& f = session_->frames()[sel];
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.4f);
   ImGui::SliderFloat("log10 ε (target relative error of exp)", &log10_epsilon_, -8.0f, -0.5f, "%.1f");
+  if (ImGui::SmallButton("Export CSV + JSON")) export_run();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("every scale's AR and flownet norms (all Euler steps) and timings");
+  if (!message_.empty()) ImGui::SameLine(), ImGui::TextDisabled("%s", message_.c_str());
   const float table_h = std::max(120.0f, (ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeight() * 9) / 2);
 
   const int64_t keys = f.ar_stats.empty() ? 0 : f.ar_stats.front().keys;

@@ -25,6 +25,9 @@ std::string flowar_report_json(const FlowArSession& session) {
   for (const FlowArFrame& f : frames) ar += f.ar_stats.size(), flow += f.flow_stats.size();
   j += "  \"ar_head_norms\": " + std::to_string(ar) + ",\n";
   j += "  \"flownet_head_norms\": " + std::to_string(flow) + ",\n";
+  size_t maps = 0;  // scales whose selected flownet attention map was captured
+  for (const FlowArFrame& f : frames) maps += f.flownet_map.probs.empty() ? 0 : 1;
+  j += "  \"flownet_maps\": " + std::to_string(maps) + ",\n";
   j += "  \"generation_error\": " + quote(session.generation_error()) + "\n";
   j += "}\n";
   return j;

@@ -1,5 +1,6 @@
 #include "app/gui/flowar/flowar_session.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -7,6 +8,7 @@
 #include "core/attention/attention.h"
 #include "core/error.h"
 #include "core/flowar/flowar_sampler.h"
+#include "core/flowar/time_grid.h"
 #include "core/io/checkpoint.h"
 #include "core/io/image_io.h"
 
@@ -74,10 +76,13 @@ std::vector<std::string> parse_name_list(const std::string& text) {
   return names;
 }
 
-FlowArSession::FlowArSession(std::function<void()> wake) : load_job_(wake), gen_job_(wake) {}
+FlowArSession::FlowArSession(std::function<void()> wake) : load_job_(wake), gen_job_(wake), replay_job_(wake) {}
 
 void FlowArSession::open(const std::string& model_path, const std::string& vae_path) {
   gen_job_.stop();
+  replay_job_.stop();
+  replay_pending_ = false;
+  flownet_maps_.clear();
   model_path_ = model_path;
   vae_path_ = vae_path.empty() ? sibling_vae_path(model_path) : vae_path;
   load_error_.clear();
@@ -106,7 +111,7 @@ std::string FlowArSession::class_label(int class_id) const {
 }
 
 bool FlowArSession::busy() const {
-  return loading() || gen_job_.running() || gen_was_running_ || generate_pending_;
+  return loading() || gen_job_.running() || gen_was_running_ || generate_pending_ || capturing_flownet();
 }
 
 void FlowArSession::update() {
@@ -130,6 +135,7 @@ void FlowArSession::update() {
     gen_cancelled_ = gen_error_.empty() && (frames_.empty() || frames_.back().scale + 1 < frames_.back().num_scales);
   }
   if (!loading() && generate_pending_ && model() && !gen_job_.running()) start_generation();
+  update_replay();
 }
 
 void FlowArSession::generate(const FlowArParams& params) {
@@ -169,13 +175,18 @@ void FlowArSession::start_generation() {
   generate_pending_ = false;
   frames_.clear();
   frames_params_ = pending_;
+  replay_job_.cancel();  // its maps belong to the old run; update_replay drops them
+  replay_pending_ = false;
+  replay_error_.clear();
+  flownet_maps_.clear();
+  const FlownetMapKey watch = flownet_key(0);
   gen_error_.clear();
   gen_cancelled_ = false;
   ++generation_serial_;
   gen_was_running_ = true;
   const LoadedFlowAr loaded = loaded_;
   const FlowArParams params = pending_;
-  gen_job_.start([loaded, params](BackgroundJob<FlowArFrame>::Context& context) {
+  gen_job_.start([loaded, params, watch](BackgroundJob<FlowArFrame>::Context& context) {
     const std::unique_ptr<attention::Variant> variant = attention::make_variant(params.variant);
     flowar::FlowArSamplingOptions options;
     options.num_steps = params.steps;
@@ -187,17 +198,23 @@ void FlowArSession::start_generation() {
     hooks.cancel = context.cancel_flag();
     hooks.decode_each_scale = true;
     hooks.ar_context = {variant.get(), &ar_norms};
-    hooks.flow_context = {variant.get(), &flow_norms};
+    FlownetMapCapture flow_maps(&flow_norms);
+    hooks.flow_context = {variant.get(), &flow_maps};
     const flowar::FlowArConfig& config = loaded.model->config;
     const int scales = config.num_scales();
+    // The selected flownet map at every scale where one map of all heads fits.
+    for (int k = 0; k < scales; ++k)
+      if (int64_t(config.flow_heads) * config.scale_tokens(k) * config.scale_tokens(k) * 4 <= kFlownetCaptureBytes)
+        flow_maps.watch({k, watch.euler_step, watch.layer});
     auto fits = [&](int k) {
       const int64_t q = config.scale_tokens(k), keys = config.scale_begin(k) + q;
       return int64_t(config.ar_heads) * q * keys * (config.encoder_depth + config.decoder_depth) * 4 <= kArCaptureBytes;
     };
     ar_norms.capture_probs = fits(0);
-    flow_norms.euler_step = 1;
+    flow_norms.euler_step = flow_maps.euler_step();
     hooks.on_step = [&](int scale, int step, int steps) {
-      flow_norms.euler_step = step + 1;
+      flow_maps.on_euler_step(scale, step, steps);
+      flow_norms.euler_step = flow_maps.euler_step();
       context.progress(scale * steps + step, scales * steps, "");
     };
     auto clock = std::chrono::steady_clock::now();
@@ -219,9 +236,11 @@ void FlowArSession::start_generation() {
       frame.flow_euler_step = std::move(flow_norms.euler_steps);
       frame.ar_heads = ar_norms.heads, frame.ar_keys = ar_norms.keys;
       frame.ar_probs = std::move(ar_norms.probs);
+      for (FlownetMap& map : flow_maps.take())
+        if (map.key.scale == report.scale) frame.flownet_map = std::move(map);
       ar_norms = {}, flow_norms = {};
       if (report.scale + 1 < scales) ar_norms.capture_probs = fits(report.scale + 1);
-      flow_norms.euler_step = 1;
+      flow_norms.euler_step = flow_maps.euler_step();
       const auto now = std::chrono::steady_clock::now();
       frame.ms = std::chrono::duration<double, std::milli>(now - clock).count();
       context.publish(std::move(frame));
@@ -231,6 +250,106 @@ void FlowArSession::start_generation() {
     // decode_each_scale needs the VAE; the sampler then decodes the last scale once more
     // (its result.image), which we do not use.
     flowar::sample_flowar(*loaded.model, {int64_t(params.class_id)}, options, hooks, loaded.vae.get());
+  });
+}
+
+int FlowArSession::euler_steps() const {
+  try {
+    return int(flowar::time_grid(frames_params_.steps).size()) - 1;
+  } catch (const Error&) {
+    return 0;
+  }
+}
+
+FlownetMapKey FlowArSession::flownet_key(int scale) const {
+  const int steps = std::max(1, euler_steps());
+  int layers = 1;
+  if (const flowar::FlowArModel* m = model())
+    layers = (m->config.flow_block == flowar::FlownetBlock::kV2 ? 2 : 1) * m->config.flow_depth;
+  return {scale, flownet_euler_step <= 0 ? steps : std::min(flownet_euler_step, steps),
+          std::clamp(flownet_layer, 0, std::max(0, layers - 1))};
+}
+
+const FlownetMap* FlowArSession::flownet_map(const FlownetMapKey& key) const {
+  if (key.scale >= 0 && key.scale < int(frames_.size())) {
+    const FlownetMap& map = frames_[key.scale].flownet_map;
+    if (map.key == key && !map.probs.empty()) return &map;
+  }
+  for (const FlownetMap& map : flownet_maps_)
+    if (map.key == key) return &map;
+  return nullptr;
+}
+
+void FlowArSession::request_flownet_map(const FlownetMapKey& key) {
+  if (flownet_map(key) || key.scale < 0 || key.scale >= int(frames_.size())) return;
+  if (replay_key_ == key && (capturing_flownet() || !replay_error_.empty())) return;  // under way, or failed
+  replay_job_.cancel();  // a capture of another key is no longer wanted
+  replay_key_ = key;
+  replay_error_.clear();
+  const int64_t tokens = int64_t(frames_[key.scale].side) * frames_[key.scale].side;
+  if (int64_t(model()->config.flow_heads) * tokens * tokens * 4 > kFlownetCaptureBytes) {
+    replay_pending_ = false;
+    replay_error_ = "scale " + std::to_string(key.scale + 1) + "'s flownet maps are too large to keep (over " +
+                    std::to_string(kFlownetCaptureBytes >> 20) + " MB for all heads)";
+    return;
+  }
+  replay_pending_ = true;
+}
+
+void FlowArSession::update_replay() {
+  const bool finished = replay_serial_ >= 0 && !replay_job_.running();
+  for (FlownetMap& map : replay_job_.take()) {
+    if (replay_serial_ != generation_serial_) continue;  // a run that is no longer shown
+    flownet_maps_.push_back(std::move(map));
+    int64_t bytes = 0;
+    for (const FlownetMap& m : flownet_maps_) bytes += m.bytes();
+    while (flownet_maps_.size() > 1 && bytes > kFlownetStoreBytes)
+      bytes -= flownet_maps_.front().bytes(), flownet_maps_.erase(flownet_maps_.begin());
+  }
+  if (finished) {
+    if (replay_serial_ == generation_serial_ && !replay_pending_) {
+      replay_error_ = replay_job_.error();
+      if (replay_error_.empty() && !flownet_map(replay_key_))
+        replay_error_ = "the flownet made no call at scale " + std::to_string(replay_key_.scale + 1) + ", Euler step " +
+                        std::to_string(replay_key_.euler_step) + ", layer " + std::to_string(replay_key_.layer + 1);
+    }
+    replay_serial_ = -1;
+  }
+  if (replay_pending_ && !replay_job_.running() && !loading() && model() && !gen_job_.running() && !generate_pending_) {
+    if (replay_key_.scale < int(frames_.size())) start_replay();
+    else replay_pending_ = false;
+  }
+}
+
+// The shown run again, from its seed, up to the key's scale, with only the flownet
+// capture attached (no norms, no decoding): the same calls, so the same map.
+void FlowArSession::start_replay() {
+  replay_pending_ = false;
+  replay_error_.clear();
+  replay_serial_ = generation_serial_;
+  const LoadedFlowAr loaded = loaded_;
+  const FlowArParams params = frames_params_;
+  const FlownetMapKey key = replay_key_;
+  replay_job_.start([loaded, params, key](BackgroundJob<FlownetMap>::Context& context) {
+    const std::unique_ptr<attention::Variant> variant = attention::make_variant(params.variant);
+    flowar::FlowArSamplingOptions options;
+    options.num_steps = params.steps;
+    options.cfg = params.cfg;
+    options.guidance = params.guidance;
+    options.seed = params.seed;
+    FlownetMapCapture capture;
+    capture.watch(key);
+    flowar::FlowArSamplerHooks hooks;
+    hooks.cancel = context.cancel_flag();
+    hooks.ar_context = {variant.get(), nullptr};
+    hooks.flow_context = {variant.get(), &capture};
+    hooks.on_step = [&](int scale, int done, int steps) {
+      capture.on_euler_step(scale, done, steps);
+      context.progress(scale * steps + done, (key.scale + 1) * steps, "");
+    };
+    hooks.on_scale = [&](const flowar::FlowArScaleReport& report) { return report.scale < key.scale; };
+    flowar::sample_flowar(*loaded.model, {int64_t(params.class_id)}, options, hooks, nullptr);
+    for (FlownetMap& map : capture.take()) context.publish(std::move(map));
   });
 }
 

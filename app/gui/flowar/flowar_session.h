@@ -1,7 +1,10 @@
 // The explorer's FlowAR state, beside VarSession: the opened FlowAR model and its KL VAE
 // (loaded on a worker), and one generation on a worker that publishes each finished scale
-// (its decoded image, per-token magnitudes, and the norm statistics of every AR and
-// flownet attention call of the conditional row) plus progress per scale and Euler step.
+// (its decoded image, per-token magnitudes, the norm statistics of every AR and flownet
+// attention call of the conditional row, the AR attention and the selected flownet map)
+// plus progress per scale and Euler step. A flownet map not captured by the generation is
+// captured on request by running the same generation again up to its scale (same seed,
+// same result).
 // `active` says the explorer is in FlowAR mode (the last model opened was FlowAR). Only
 // the UI thread calls the methods. All model math is core's.
 #pragma once
@@ -11,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "app/gui/flowar/flownet_map_capture.h"
 #include "app/gui/workers/background_job.h"
 #include "core/flowar/flowar_model.h"
 #include "core/flowar/kl_vae.h"
@@ -44,9 +48,14 @@ struct FlowArFrame {
   int ar_heads = 0;
   int64_t ar_keys = 0;
   std::vector<std::vector<float>> ar_probs;
+  // The flownet map selected when the generation started (FlowArSession::flownet_euler_step,
+  // flownet_layer) at this scale; empty probs where it would exceed kFlownetCaptureBytes.
+  FlownetMap flownet_map;
 };
 
 constexpr int64_t kArCaptureBytes = int64_t(64) << 20;
+constexpr int64_t kFlownetCaptureBytes = int64_t(64) << 20;  // one map (all heads)
+constexpr int64_t kFlownetStoreBytes = int64_t(256) << 20;   // maps captured on request, kept
 
 struct LoadedFlowAr {
   std::shared_ptr<const flowar::FlowArModel> model;
@@ -64,6 +73,10 @@ class FlowArSession {
   // A file is being read to learn its family: the family panels wait (a VAR panel would
   // otherwise see an idle VarSession and drop work queued for the coming model).
   bool detecting = false;
+  // The flownet map the inspector shows at the selected scale: Euler step (1-based; ≤ 0:
+  // the last) and site layer (block b: b for self-, flow_depth + b for cross-attention).
+  // A generation captures it at every scale.
+  int flownet_euler_step = 0, flownet_layer = 0;
 
   explicit FlowArSession(std::function<void()> wake = {});
 
@@ -73,6 +86,11 @@ class FlowArSession {
   bool busy() const;
 
   const flowar::FlowArModel* model() const { return loaded_.model.get(); }
+  // The open model, VAE and class names for a worker that may outlive the next open
+  // (the objects are shared, not copied); null when no model is open.
+  std::shared_ptr<const LoadedFlowAr> shared_loaded() const {
+    return loaded_.model ? std::make_shared<const LoadedFlowAr>(loaded_) : nullptr;
+  }
   bool loading() const { return load_job_.running() || load_pending_; }
   const std::string& load_error() const { return load_error_; }
   const std::string& model_path() const { return model_path_; }
@@ -94,8 +112,23 @@ class FlowArSession {
   int progress_steps() const;
   int selected() const;  // selected_scale resolved against frames(); -1 when none
 
+  // Euler steps per scale of the shown run (flowar::time_grid of its steps).
+  int euler_steps() const;
+  // The key of flownet_euler_step / flownet_layer at `scale`, the step resolved.
+  FlownetMapKey flownet_key(int scale) const;
+  // The captured map of the shown run, or nullptr.
+  const FlownetMap* flownet_map(const FlownetMapKey& key) const;
+  // Captures `key` on a worker (after any running generation) unless it is there or
+  // already being captured; the run's earlier maps stay, within kFlownetStoreBytes.
+  void request_flownet_map(const FlownetMapKey& key);
+  bool capturing_flownet() const { return replay_job_.running() || replay_pending_; }
+  double flownet_capture_fraction() const { return replay_job_.progress().fraction(); }
+  const std::string& flownet_error() const { return replay_error_; }
+
  private:
   void start_generation();
+  void start_replay();
+  void update_replay();
 
   LoadedFlowAr loaded_;
   std::string model_path_, vae_path_, load_error_;
@@ -109,6 +142,13 @@ class FlowArSession {
   bool gen_cancelled_ = false, gen_was_running_ = false;
   int generation_serial_ = 0;
   BackgroundJob<FlowArFrame> gen_job_;
+
+  std::vector<FlownetMap> flownet_maps_;  // captured on request for the shown run, oldest first
+  FlownetMapKey replay_key_;
+  bool replay_pending_ = false;
+  int replay_serial_ = -1;  // generation_serial_ the running replay belongs to
+  std::string replay_error_;
+  BackgroundJob<FlownetMap> replay_job_;
 };
 
 }  // namespace vs::gui

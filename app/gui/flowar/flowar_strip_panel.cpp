@@ -6,6 +6,12 @@
 
 namespace vs::gui {
 
+void FlowArStripPanel::step_by(int delta) {
+  const int n = int(session_->frames().size());
+  if (n == 0) return;
+  session_->selected_scale = std::clamp(session_->selected() + delta, 0, n - 1);
+}
+
 void FlowArStripPanel::update() {
   const auto& frames = session_->frames();
   if (serial_ != session_->generation_serial() || images_.size() > frames.size()) {
@@ -24,6 +30,26 @@ void FlowArStripPanel::update() {
     grid->set_params({Colormap::kViridis, false, 0.0f, std::max(hi, 1e-6f)});
     tokens_.push_back(std::move(grid));
   }
+  if (playing_) {  // one scale every 0.6 s, round and round (as the VAR strip)
+    const double now = ImGui::GetTime();
+    const int n = int(frames.size());
+    if (now - last_tick_ > 0.6 && n > 0) last_tick_ = now, session_->selected_scale = (session_->selected() + 1) % n;
+  }
+}
+
+void FlowArStripPanel::draw_scrubber() {
+  const int n = int(session_->frames().size());
+  if (ImGui::Button(playing_ ? "Pause (Space)" : "Play (Space)")) toggle_play();
+  ImGui::SameLine();
+  if (ImGui::ArrowButton("##prev", ImGuiDir_Left)) step_by(-1);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("previous scale (←)");
+  ImGui::SameLine();
+  if (ImGui::ArrowButton("##next", ImGuiDir_Right)) step_by(1);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("next scale (→)");
+  ImGui::SameLine();
+  int shown = session_->selected() + 1;
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::SliderInt("##scale", &shown, 1, std::max(1, n), "scale %d")) session_->selected_scale = shown - 1;
 }
 
 void FlowArStripPanel::draw() {
@@ -39,10 +65,8 @@ void FlowArStripPanel::draw() {
     return;
   }
   const int total = model->config.num_scales();
+  draw_scrubber();
   const int sel = session_->selected();
-  int shown = sel + 1;
-  ImGui::SetNextItemWidth(-1);
-  if (ImGui::SliderInt("##scale", &shown, 1, int(frames.size()), "scale %d")) session_->selected_scale = shown - 1;
   const float avail_w = ImGui::GetContentRegionAvail().x;
   const float cell = std::clamp((avail_w - 8.0f * total) / float(std::max(1, total)), 24.0f, 128.0f);
   ImGui::BeginChild("strip", {0, cell * 2 + ImGui::GetTextLineHeightWithSpacing() * 2 + 16}, false,
@@ -69,7 +93,7 @@ void FlowArStripPanel::draw() {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float big = std::max(64.0f, std::min(avail.y - ImGui::GetTextLineHeightWithSpacing(), avail.x * 0.6f));
   ImGui::Text("scale %d of %d (%d×%d tokens)%s", sel + 1, total, frames[sel].side, frames[sel].side,
-              int(frames.size()) < total ? " · more scales to come" : " · final image");
+              sel + 1 == total ? " · final image" : int(frames.size()) < total ? " · more scales to come" : "");
   images_[sel]->draw({big, big});
   ImGui::SameLine();
   const float small = std::min(big * 0.5f, avail.x - big - 16);

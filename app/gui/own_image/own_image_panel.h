@@ -1,18 +1,21 @@
 // "Your image": open a PNG/JPEG (path field, File ▸ Open image…, or a file dropped on the
-// window), see it through the open VAR model's VQ-VAE — the fitted input, each scale's
-// token map (colormapped ids) and the reconstruction after each scale — then "Regenerate
-// from scale k": keep the image's first k token maps and let the model sample the rest
-// with the Generation panel's class / seed / cfg / attention variant (class and seed can
-// be changed here), the result beside the original. An image that cannot be read, or a
-// model that fails, is shown as an error line in the panel.
+// window) and see it through the open model's tokenizer — for VAR the VQ-VAE's token maps
+// (colormapped ids) and the reconstruction after each scale, for FlowAR the KL VAE's latent
+// pyramid (token norms) and each scale's latent decoded — then "Regenerate from scale k":
+// keep the image's first k scales and let the model sample the rest with the Generation
+// panel's sampling settings as they are now (class and seed can be changed here), the
+// result beside the original. An image that cannot be read, or a model that fails, is
+// shown as an error line in the panel.
 #pragma once
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "app/gui/app_options.h"
+#include "app/gui/flowar/flowar_session.h"
 #include "app/gui/gl/colormap_image.h"
 #include "app/gui/gl/rgb_texture.h"
+#include "app/gui/own_image/flowar_own_image_session.h"
 #include "app/gui/own_image/own_image_session.h"
 #include "app/gui/panels/panel.h"
 #include "app/gui/var/var_session.h"
@@ -21,8 +24,11 @@ namespace vs::gui {
 
 class OwnImagePanel : public Panel {
  public:
+  // generation: the Generation panel, whose widgets give cfg / top-k / top-p / steps /
+  // variant at the moment of a regeneration (it outlives this panel's use of it).
   // options: --image PATH opens it once the model is open; --keep-scales K then regenerates.
-  OwnImagePanel(std::shared_ptr<VarSession> session, std::function<void()> wake, const AppOptions& options);
+  OwnImagePanel(std::shared_ptr<VarSession> session, std::shared_ptr<FlowArSession> flowar, const Panel* generation,
+                std::function<void()> wake, const AppOptions& options);
   const char* title() const override { return "Your image"; }
   const char* key() const override { return "own_image"; }
   void draw() override;
@@ -34,29 +40,55 @@ class OwnImagePanel : public Panel {
   // Opens an image file (menu, drop); encoding starts once a model is open.
   void open_image(const std::string& path);
   void focus_path() { focus_path_ = true; }
-  bool regenerating() const { return own_.regenerating(); }
+  bool regenerating() const { return own_.regenerating() || flowar_own_.regenerating(); }
   // One line for headless runs: what was encoded and regenerated, or the error.
   std::string summary() const;
 
  private:
+  bool flowar() const { return flowar_->active; }
+  // The active family's state, whichever session holds it.
+  const std::string& error() const { return flowar() ? flowar_own_.error() : own_.error(); }
+  bool encoded() const { return flowar() ? flowar_own_.encoded() : own_.encoded(); }
+  bool encoding() const { return flowar() ? flowar_own_.encoding() : own_.encoding(); }
+  int num_scales() const { return int(flowar() ? flowar_own_.scales().size() : own_.scales().size()); }
+  int regen_keep() const { return flowar() ? flowar_own_.regen_keep_scales() : own_.regen_keep_scales(); }
+  const std::vector<ScaleFrame>& regenerated() const { return flowar() ? flowar_own_.regenerated() : own_.regenerated(); }
+  bool regen_finished() const { return flowar() ? flowar_own_.regen_finished() : own_.regen_finished(); }
+  const std::string& regenerate_error() const {
+    return flowar() ? flowar_own_.regenerate_error() : own_.regenerate_error();
+  }
+  std::string class_label(int class_id) const;
+  int num_classes() const;
+  bool can_regenerate() const;
+  void regenerate(int keep_scales);
+  void follow_generation();
+  void start_pending_work();
   void rebuild_textures();
   void draw_images(float side);
   void draw_controls();
   void draw_pyramid();
-  GenerationParams params() const;
+  GenerationParams var_params() const;
+  FlowArParams flowar_params() const;
 
   std::shared_ptr<VarSession> session_;
+  std::shared_ptr<FlowArSession> flowar_;
+  const Panel* generation_;
   OwnImageSession own_;
+  FlowArOwnImageSession flowar_own_;
   char path_[1024] = {};
   bool focus_path_ = false;
+  std::string image_;          // the image on screen (encoded by the active family's session)
   std::string pending_path_;   // to encode once a model is open
   int pending_keep_ = -1;      // --keep-scales: regenerate once encoded
-  int keep_scales_ = 1;        // the slider: token maps of the image kept
+  int keep_scales_ = 1;        // the slider: scales of the image kept
   int class_id_ = 0;
   unsigned long long seed_ = 0;
-  GenerationParams seen_params_;  // the Generation panel's last request, to follow its class / seed
+  // The class and seed of the Generation panel's last run (VAR, FlowAR), to follow it.
+  int seen_class_ = -1, seen_flowar_class_ = -1;
+  uint64_t seen_seed_ = 0, seen_flowar_seed_ = 0;
 
   int shown_serial_ = -1, shown_regen_serial_ = -1;
+  bool shown_flowar_ = false;
   std::unique_ptr<RgbTexture> input_, regenerated_;  // null: nothing to show
   std::vector<std::unique_ptr<RgbTexture>> recons_;
   std::vector<std::unique_ptr<ColormapImage>> tokens_;
