@@ -206,6 +206,14 @@ struct RowMajorSource {
   }
 };
 
+struct WriterSource {
+  const PanelWriter& write;
+  const float* panel(int64_t j0, int64_t nr, int64_t pc, int64_t kc, float* tmp) const {
+    write(j0, nr, pc, kc, tmp);
+    return tmp;
+  }
+};
+
 // Rows [m0, m1) × columns [n0, n1) of C, on the calling thread.
 template <class Source>
 void gemm_block(int64_t m0, int64_t m1, int64_t n0, int64_t n1, int64_t K, const float* A, int64_t lda,
@@ -317,6 +325,11 @@ void gemm_packed(int64_t M, const float* A, int64_t lda, const PackedWeight& W, 
 void gemm(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B, int64_t ldb,
           float* C, int64_t ldc) {
   run(M, N, K, A, lda, RowMajorSource{B, ldb}, nullptr, C, ldc, /*prefer_rows=*/false);
+}
+
+void gemm_panels(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const PanelWriter& write_panel,
+                 float* C, int64_t ldc) {
+  run(M, N, K, A, lda, WriterSource{write_panel}, nullptr, C, ldc, /*prefer_rows=*/false);
 }
 
 }  // namespace vs::nn

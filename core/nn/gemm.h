@@ -8,6 +8,7 @@
 // avoid both.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "core/tensor.h"
@@ -53,5 +54,14 @@ void gemm_packed(int64_t M, const float* A, int64_t lda, const PackedWeight& W, 
 // times its im2col columns).
 void gemm(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B, int64_t ldb,
           float* C, int64_t ldc);
+
+// C (M × N, ldc) = A (M × K, lda) · B where B is never stored: `write_panel(j0, nr, pc, kc,
+// out)` writes B's rows [pc, pc + kc) × columns [j0, j0 + nr) into out, row r at
+// out + r · gemm_panel_width(), columns past nr zero. A convolution builds its im2col
+// columns this way, one cache-sized panel at a time, instead of materialising them (9x its
+// input for a 3x3 kernel). Called concurrently from the OpenMP threads.
+using PanelWriter = std::function<void(int64_t j0, int64_t nr, int64_t pc, int64_t kc, float* out)>;
+void gemm_panels(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const PanelWriter& write_panel,
+                 float* C, int64_t ldc);
 
 }  // namespace vs::nn
