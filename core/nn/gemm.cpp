@@ -290,7 +290,11 @@ PackedWeight::PackedWeight(const float* w, int64_t out_features, int64_t in_feat
     : out_(out_features), in_(in_features) {
   if (out_ < 0 || in_ < 0) throw Error("PackedWeight: negative shape");
   data_.reset(allocate_aligned(std::max<int64_t>(1, out_ * in_)));
-  for (int64_t j0 = 0; j0 < out_; j0 += kNr) {
+  // Packing runs at load, once per weight: both threads share it (and its page faults).
+  const int64_t panels = (out_ + kNr - 1) / kNr;
+#pragma omp parallel for schedule(static) if (out_ * in_ > (int64_t(1) << 16))
+  for (int64_t p = 0; p < panels; ++p) {
+    const int64_t j0 = p * kNr;
     const int64_t width = std::min<int64_t>(kNr, out_ - j0);
     float* panel = data_.get() + j0 * in_;
     for (int64_t j = 0; j < width; ++j) {
