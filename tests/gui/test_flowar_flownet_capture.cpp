@@ -13,6 +13,7 @@
 #include <thread>
 #include <utility>
 
+#include "tests/gui/settle.h"
 #include "app/gui/flowar/flowar_session.h"
 #include "app/gui/flowar/flownet_map_capture.h"
 #include "core/attention/attention.h"
@@ -78,17 +79,6 @@ void expect_rows_sum_to_one(const FlownetMap& map) {
 void expect_same(const std::vector<float>& a, const std::vector<float>& b) {
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) ASSERT_NEAR(a[i], b[i], 1e-6) << "entry " << i;
-}
-
-bool settle(FlowArSession& session) {
-  const auto start = std::chrono::steady_clock::now();
-  do {
-    session.update();
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    if (std::chrono::steady_clock::now() - start > std::chrono::seconds(100)) return false;
-  } while (session.busy());
-  session.update();
-  return true;
 }
 
 }  // namespace

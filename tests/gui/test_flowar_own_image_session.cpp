@@ -9,6 +9,7 @@
 #include <fstream>
 #include <thread>
 
+#include "tests/gui/settle.h"
 #include "tests/gui/shipped_flowar.h"
 #include "app/gui/own_image/flowar_own_image_session.h"
 #include "core/flowar/flowar_model.h"
@@ -23,17 +24,6 @@ namespace {
 
 const std::string kModels = std::string(VARSCOPE_SOURCE_DIR) + "/assets/models/";
 const std::string kModel = kModels + "fmnist-flowar.safetensors", kVae = kModels + "fmnist-flowar-vae.safetensors";
-
-bool settle(FlowArOwnImageSession& session) {
-  const auto start = std::chrono::steady_clock::now();
-  do {
-    session.update();
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    if (std::chrono::steady_clock::now() - start > std::chrono::seconds(120)) return false;
-  } while (session.busy());
-  session.update();
-  return true;
-}
 
 // A 48×40 picture, not square (fit_square crops): a bright bar on a dark gradient.
 std::string write_test_image() {

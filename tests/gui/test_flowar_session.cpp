@@ -9,6 +9,7 @@
 #include <chrono>
 #include <thread>
 
+#include "tests/gui/settle.h"
 #include "app/gui/flowar/flowar_norms.h"
 #include "app/gui/flowar/flowar_session.h"
 
@@ -18,17 +19,6 @@ namespace {
 
 const std::string kFixture = std::string(VARSCOPE_SHARED_DIR) + "/fixtures/flowar/v1_tiny";
 const std::string kShipped = std::string(VARSCOPE_SOURCE_DIR) + "/assets/models/fmnist-flowar";
-
-bool settle(FlowArSession& session) {
-  const auto start = std::chrono::steady_clock::now();
-  do {
-    session.update();
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    if (std::chrono::steady_clock::now() - start > std::chrono::seconds(100)) return false;
-  } while (session.busy());
-  session.update();
-  return true;
-}
 
 }  // namespace
 

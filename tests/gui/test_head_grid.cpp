@@ -8,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "tests/gui/settle.h"
 #include "app/gui/panels/head_grid.h"
 #include "app/gui/var/var_session.h"
 
@@ -22,17 +23,6 @@ std::vector<float> rows_with_peak(int64_t queries, int64_t keys, int64_t peak) {
   std::vector<float> p(size_t(queries * keys), 0.5f / float(keys - 1));
   for (int64_t q = 0; q < queries; ++q) p[size_t(q * keys + peak)] = 0.5f;
   return p;
-}
-
-bool settle(VarSession& session) {
-  const auto start = std::chrono::steady_clock::now();
-  do {
-    session.update();
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    if (std::chrono::steady_clock::now() - start > std::chrono::seconds(60)) return false;
-  } while (session.busy());
-  session.update();
-  return true;
 }
 
 }  // namespace

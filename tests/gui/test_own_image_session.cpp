@@ -9,6 +9,7 @@
 #include <fstream>
 #include <thread>
 
+#include "tests/gui/settle.h"
 #include "app/gui/own_image/own_image_session.h"
 #include "core/attention/attention.h"
 #include "core/io/image_io.h"
@@ -20,18 +21,6 @@ namespace {
 
 const std::string kFixture = std::string(VARSCOPE_SHARED_DIR) + "/fixtures/var/d2_l2";
 const std::vector<int> kPatchNums = {1, 2, 3, 4, 5, 6, 8};
-
-template <typename Session>
-bool settle(Session& session) {
-  const auto start = std::chrono::steady_clock::now();
-  do {
-    session.update();
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    if (std::chrono::steady_clock::now() - start > std::chrono::seconds(60)) return false;
-  } while (session.busy());
-  session.update();
-  return true;
-}
 
 // A 60×40 colour gradient with a bright square: not square, so fit_square crops.
 std::string write_test_image() {

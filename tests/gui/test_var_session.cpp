@@ -8,6 +8,7 @@
 #include <cmath>
 #include <thread>
 
+#include "tests/gui/settle.h"
 #include "app/gui/var/var_session.h"
 
 using namespace vs::gui;
@@ -18,17 +19,6 @@ const std::string kFixture = std::string(VARSCOPE_SHARED_DIR) + "/fixtures/var/d
 const std::vector<int> kPatchNums = {1, 2, 3, 4, 5, 6, 8};
 
 // Runs the UI thread's part until the session is idle (or 60 s pass).
-bool settle(VarSession& session) {
-  const auto start = std::chrono::steady_clock::now();
-  do {
-    session.update();
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    if (std::chrono::steady_clock::now() - start > std::chrono::seconds(60)) return false;
-  } while (session.busy());
-  session.update();
-  return true;
-}
-
 }  // namespace
 
 TEST(VarSession, GeneratesStepsAndCaptures) {

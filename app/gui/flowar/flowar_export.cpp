@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "app/gui/csv_text.h"
 #include "app/cli/norms_csv.h"
 #include "app/gui/var/run_export.h"
 #include "core/io/json.h"
@@ -10,25 +11,12 @@ namespace vs::gui {
 
 namespace {
 
-// A CSV field: quoted when it holds a comma, quote or newline (RFC 4180).
-std::string field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
-
-std::string number(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.9g", value);
-  return buffer;
-}
 
 const char kParameterColumns[] = "model,class,seed,cfg,guidance,steps,variant";
 
 std::string parameters(const std::string& model, const FlowArParams& p) {
-  return field(model) + "," + std::to_string(p.class_id) + "," + std::to_string(p.seed) + "," + number(p.cfg) + "," +
-         number(p.guidance) + "," + std::to_string(p.steps) + "," + field(p.variant);
+  return csv_field(model) + "," + std::to_string(p.class_id) + "," + std::to_string(p.seed) + "," + csv_number(p.cfg) + "," +
+         csv_number(p.guidance) + "," + std::to_string(p.steps) + "," + csv_field(p.variant);
 }
 
 // One head of one attention call, as both formats write it.
@@ -82,7 +70,7 @@ std::string flowar_timings_csv(const std::string& model, const FlowArParams& par
   std::string csv = std::string("scale,side,ms,") + kParameterColumns + "\n";
   const std::string tail = parameters(model, params);
   for (const FlowArFrame& f : frames)
-    csv += std::to_string(f.scale + 1) + "," + std::to_string(f.side) + "," + number(f.ms) + "," + tail + "\n";
+    csv += std::to_string(f.scale + 1) + "," + std::to_string(f.side) + "," + csv_number(f.ms) + "," + tail + "\n";
   return csv;
 }
 
@@ -91,7 +79,7 @@ std::string flowar_norms_csv(const std::string& model, const FlowArParams& param
                              double epsilon) {
   std::string csv = std::string("part,scale,euler_step,layer,attention,head,") + cli::kNormsCsvColumns +
                     ",epsilon," + kParameterColumns + "\n";
-  const std::string tail = number(epsilon) + "," + parameters(model, params);
+  const std::string tail = csv_number(epsilon) + "," + parameters(model, params);
   for (const NormRow& r : norm_rows(frames, config, epsilon))
     csv += std::string(r.part) + "," + std::to_string(r.scale) + "," +
            (r.euler_step > 0 ? std::to_string(r.euler_step) : std::string()) + "," + std::to_string(r.layer) + "," +
@@ -109,15 +97,15 @@ std::string flowar_run_json(const std::string& model, const std::string& vae, co
   j += "  \"vae\": " + quote(vae) + ",\n";
   j += "  \"class\": " + std::to_string(params.class_id) + ",\n";
   j += "  \"seed\": " + std::to_string(params.seed) + ",\n";
-  j += "  \"cfg\": " + number(params.cfg) + ",\n";
-  j += "  \"guidance\": " + number(params.guidance) + ",\n";
+  j += "  \"cfg\": " + csv_number(params.cfg) + ",\n";
+  j += "  \"guidance\": " + csv_number(params.guidance) + ",\n";
   j += "  \"steps\": " + std::to_string(params.steps) + ",\n";
   j += "  \"variant\": " + quote(params.variant) + ",\n";
-  j += "  \"epsilon\": " + number(epsilon) + ",\n";
+  j += "  \"epsilon\": " + csv_number(epsilon) + ",\n";
   j += "  \"scales\": [";
   for (size_t i = 0; i < frames.size(); ++i)
     j += std::string(i ? ",\n    " : "\n    ") + "{\"scale\": " + std::to_string(frames[i].scale + 1) +
-         ", \"side\": " + std::to_string(frames[i].side) + ", \"ms\": " + number(frames[i].ms) + "}";
+         ", \"side\": " + std::to_string(frames[i].side) + ", \"ms\": " + csv_number(frames[i].ms) + "}";
   j += frames.empty() ? "],\n" : "\n  ],\n";
   const std::vector<std::string> columns = split_commas(cli::kNormsCsvColumns);
   const std::vector<NormRow> rows = norm_rows(frames, config, epsilon);

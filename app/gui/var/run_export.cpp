@@ -4,31 +4,19 @@
 #include <ctime>
 #include <fstream>
 
+#include "app/gui/csv_text.h"
 #include "core/theory/threshold.h"
 
 namespace vs::gui {
 
 namespace {
 
-// A CSV field: quoted when it holds a comma, quote or newline (RFC 4180).
-std::string field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
-
-std::string number(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.9g", value);
-  return buffer;
-}
 
 const char* kParameterColumns = "model,class,seed,cfg,top_k,top_p,more_smooth,variant";
 
 std::string parameters(const std::string& model, const GenerationParams& p) {
-  return field(model) + "," + std::to_string(p.class_id) + "," + std::to_string(p.seed) + "," + number(p.cfg) + "," +
-         std::to_string(p.top_k) + "," + number(p.top_p) + "," + (p.more_smooth ? "1" : "0") + "," + field(p.variant);
+  return csv_field(model) + "," + std::to_string(p.class_id) + "," + std::to_string(p.seed) + "," + csv_number(p.cfg) + "," +
+         std::to_string(p.top_k) + "," + csv_number(p.top_p) + "," + (p.more_smooth ? "1" : "0") + "," + csv_field(p.variant);
 }
 
 }  // namespace
@@ -37,7 +25,7 @@ std::string timings_csv(const std::string& model, const GenerationParams& params
   std::string csv = std::string("scale,side,ms,") + kParameterColumns + "\n";
   const std::string tail = parameters(model, params);
   for (const ScaleFrame& f : frames)
-    csv += std::to_string(f.scale + 1) + "," + std::to_string(f.side) + "," + number(f.ms) + "," + tail + "\n";
+    csv += std::to_string(f.scale + 1) + "," + std::to_string(f.side) + "," + csv_number(f.ms) + "," + tail + "\n";
   return csv;
 }
 
@@ -54,16 +42,16 @@ std::string norms_csv(const std::string& model, const GenerationParams& params, 
       const theory::ThresholdReport report = theory::threshold_report(s.keys, r.head_dim, n.beta, epsilon);
       if (report.chebyshev.degree >= 0) {
         degree = std::to_string(report.chebyshev.degree);
-        rank = number(report.chebyshev.rank);
-        speedup = number(report.chebyshev.speedup);
+        rank = csv_number(report.chebyshev.rank);
+        speedup = csv_number(report.chebyshev.speedup);
       }
     } catch (const std::exception&) {
       // β beyond what the report covers: the cells stay empty.
     }
     csv += std::to_string(r.step + 1) + "," + std::to_string(s.site.layer + 1) + "," + std::to_string(s.head + 1) + "," +
-           std::to_string(s.queries) + "," + std::to_string(s.keys) + "," + number(n.max_abs_q) + "," +
-           number(n.max_abs_k) + "," + number(n.beta) + "," + number(n.b_eff) + "," + number(n.threshold) + "," +
-           number(n.ratio) + "," + field(theory::zone_name(n.zone)) + "," + number(epsilon) + "," + degree + "," +
+           std::to_string(s.queries) + "," + std::to_string(s.keys) + "," + csv_number(n.max_abs_q) + "," +
+           csv_number(n.max_abs_k) + "," + csv_number(n.beta) + "," + csv_number(n.b_eff) + "," + csv_number(n.threshold) + "," +
+           csv_number(n.ratio) + "," + csv_field(theory::zone_name(n.zone)) + "," + csv_number(epsilon) + "," + degree + "," +
            rank + "," + speedup + "," + tail + "\n";
   }
   return csv;
