@@ -188,11 +188,7 @@ void FlowArSession::start_generation() {
   const FlowArParams params = pending_;
   gen_job_.start([loaded, params, watch](BackgroundJob<FlowArFrame>::Context& context) {
     const std::unique_ptr<attention::Variant> variant = attention::make_variant(params.variant);
-    flowar::FlowArSamplingOptions options;
-    options.num_steps = params.steps;
-    options.cfg = params.cfg;
-    options.guidance = params.guidance;
-    options.seed = params.seed;
+    flowar::FlowArSamplingOptions options = sampling_options(params);
     NormRecorder ar_norms, flow_norms;
     flowar::FlowArSamplerHooks hooks;
     hooks.cancel = context.cancel_flag();
@@ -332,11 +328,7 @@ void FlowArSession::start_replay() {
   const FlownetMapKey key = replay_key_;
   replay_job_.start([loaded, params, key](BackgroundJob<FlownetMap>::Context& context) {
     const std::unique_ptr<attention::Variant> variant = attention::make_variant(params.variant);
-    flowar::FlowArSamplingOptions options;
-    options.num_steps = params.steps;
-    options.cfg = params.cfg;
-    options.guidance = params.guidance;
-    options.seed = params.seed;
+    flowar::FlowArSamplingOptions options = sampling_options(params);
     FlownetMapCapture capture;
     capture.watch(key);
     flowar::FlowArSamplerHooks hooks;

@@ -17,6 +17,7 @@
 #include "app/gui/flowar/flownet_map_capture.h"
 #include "app/gui/workers/background_job.h"
 #include "core/flowar/flowar_model.h"
+#include "core/flowar/flowar_sampler.h"
 #include "core/flowar/kl_vae.h"
 #include "core/observe/observer.h"
 
@@ -29,6 +30,16 @@ struct FlowArParams {
   double cfg = 4.3, guidance = 0.9;
   std::string variant = "exact";  // attention variant spec of both AR and flownet
 };
+
+// The sampler options of these parameters (steps, cfg, guidance, seed).
+inline flowar::FlowArSamplingOptions sampling_options(const FlowArParams& p) {
+  flowar::FlowArSamplingOptions options;
+  options.num_steps = p.steps;
+  options.cfg = p.cfg;
+  options.guidance = p.guidance;
+  options.seed = p.seed;
+  return options;
+}
 
 // One finished scale (batch row 0).
 struct FlowArFrame {

@@ -87,11 +87,7 @@ void FlowArOwnImageSession::regenerate(int keep_scales, const FlowArParams& para
   const std::shared_ptr<const LoadedFlowAr> loaded = loaded_;
   regen_job_.start([loaded, params, prefix, keep_scales](BackgroundJob<ScaleFrame>::Context& context) {
     const std::unique_ptr<attention::Variant> variant = attention::make_variant(params.variant);
-    flowar::FlowArSamplingOptions options;
-    options.num_steps = params.steps;
-    options.cfg = params.cfg;
-    options.guidance = params.guidance;
-    options.seed = params.seed;
+    flowar::FlowArSamplingOptions options = sampling_options(params);
     options.prefix = prefix;
     options.keep_scales = keep_scales;
     flowar::FlowArSamplerHooks hooks;

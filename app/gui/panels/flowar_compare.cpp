@@ -29,11 +29,7 @@ void run_flowar_comparison(const LoadedFlowAr& loaded, const FlowArParams& param
                            BackgroundJob<FlowArCompareFrame>::Context& context) {
   const std::unique_ptr<attention::Variant> reference_variant = attention::make_variant(params.variant);
   const std::unique_ptr<attention::Variant> approx_variant = attention::make_variant(approx_spec);
-  flowar::FlowArSamplingOptions options;
-  options.num_steps = params.steps;
-  options.cfg = params.cfg;
-  options.guidance = params.guidance;
-  options.seed = params.seed;
+  flowar::FlowArSamplingOptions options = sampling_options(params);
   const std::vector<int64_t> labels{int64_t(params.class_id)};
 
   // The reference, scale by scale: its pictures (its samples come back in the result).
