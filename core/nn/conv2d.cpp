@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/nn/gemm.h"
+#include "core/nn/winograd.h"
 
 namespace vs::nn {
 namespace {
@@ -58,11 +59,15 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor* bias, int str
   const bool pointwise = kh == 1 && kw == 1 && stride == 1 && pad.top == 0 && pad.bottom == 0 &&
                          pad.left == 0 && pad.right == 0;
   const int64_t width = gemm_panel_width();
+  const bool winograd = winograd_applies(cin, cout, in_h, in_w, kh, kw, stride,
+                                         pad.top == 1 && pad.bottom == 1 && pad.left == 1 && pad.right == 1);
 
   for (int64_t b = 0; b < batch; ++b) {
     const float* src = x.ptr() + b * cin * in_h * in_w;
     Eigen::Map<RowMatrixF> Y(y.ptr() + b * cout * out_hw, cout, out_hw);
-    if (pointwise) {
+    if (winograd) {
+      conv3x3_winograd(src, cin, in_h, in_w, weight.ptr(), cout, Y.data());
+    } else if (pointwise) {
       gemm(cout, out_hw, cin, weight.ptr(), cin, src, out_hw, Y.data(), out_hw);
     } else {
       // im2col row (c, i, j), column (oh, ow) holds x[c, oh·s + i − top, ow·s + j − left]

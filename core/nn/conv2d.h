@@ -1,5 +1,6 @@
 // nn.Conv2d over NCHW float32 tensors: one GEMM per image whose im2col columns are
-// written panel by panel straight from the input (never stored whole). Padding may be asymmetric, which the VQ-VAE's Downsample2x needs (zero pad 1
+// written panel by panel straight from the input (never stored whole); 3×3 "same"
+// convolutions with 32+ channels take Winograd F(2×2, 3×3) instead (winograd.h). Padding may be asymmetric, which the VQ-VAE's Downsample2x needs (zero pad 1
 // on the right and bottom only, var.md §2.1).
 #pragma once
 #include <string>
