@@ -163,11 +163,13 @@ Tensor KlPosterior::sample(const Tensor& noise) const {
   return out;
 }
 
-KlVae KlVae::load(const io::Checkpoint& ckpt) {
+KlVae KlVae::load(const io::Checkpoint& ckpt) { return load_from(ckpt, nullptr); }
+
+KlVae KlVae::load_from(const io::Checkpoint& ckpt, io::Checkpoint* take_from) {
   KlVae vae;
   vae.config = KlVaeConfig::infer(ckpt);
   std::vector<std::string> used;
-  var::ParamReader params(ckpt, &used);
+  var::ParamReader params(ckpt, &used, take_from);
   vae.encoder = KlEncoder::load(params, vae.config);
   vae.decoder = KlDecoder::load(params, vae.config);
   const int z = vae.config.z_channels, e = vae.config.embed_dim;
@@ -177,7 +179,10 @@ KlVae KlVae::load(const io::Checkpoint& ckpt) {
   return vae;
 }
 
-KlVae KlVae::load(const std::string& path) { return load(io::load_checkpoint(path)); }
+KlVae KlVae::load(const std::string& path) {
+  io::Checkpoint ckpt = io::load_checkpoint(path);
+  return load_from(ckpt, &ckpt);  // ours alone: take the tensors rather than copy them
+}
 
 KlPosterior KlVae::encode(const Tensor& img) const {
   const int64_t f = config.downsample_factor();

@@ -110,6 +110,10 @@ struct KlVae {
   // FlowAR's final step: decode_raw(tokens / scale_factor); tokens (B, embed_dim, h, w)
   // channel-first, as the sampler's last scale gives them. Raw, not clamped.
   Tensor decode_tokens(const Tensor& tokens) const;
+
+ private:
+  // take_from: the same checkpoint, owned by the caller, whose tensors are moved out.
+  static KlVae load_from(const io::Checkpoint& ckpt, io::Checkpoint* take_from);
 };
 
 // The reference's image mapping: clamp((x + 1) / 2, 0, 1), same shape.

@@ -135,14 +135,16 @@ VarModel VarModel::load(const std::string& var_path, const std::string& vae_path
                         const std::vector<int>& patch_nums) {
   io::Checkpoint var_ckpt = io::load_checkpoint(var_path);
   const VarConfig config = infer_var_config(var_ckpt, patch_nums);
-  const io::Checkpoint vae_ckpt = io::load_checkpoint(vae_path);
+  io::Checkpoint vae_ckpt = io::load_checkpoint(vae_path);
   const VqvaeConfig vae_config = VqvaeConfig::infer(vae_ckpt);
   if (config.cvae != vae_config.z_channels || config.vocab != vae_config.vocab)
     throw Error("models do not match: " + var_path + " expects Cvae " + std::to_string(config.cvae) +
                 ", vocabulary " + std::to_string(config.vocab) + " but " + vae_path + " has Cvae " +
                 std::to_string(vae_config.z_channels) + ", vocabulary " + std::to_string(vae_config.vocab));
-  Vqvae vae = Vqvae::load(vae_ckpt, config.patch_nums);
+  // The transformer first: packing its weights frees its checkpoint tensor by tensor, and
+  // the VQ-VAE then takes its tensors instead of copying them (peak memory, not speed).
   VarTransformer transformer(config, std::move(var_ckpt));
+  Vqvae vae = Vqvae::load(std::move(vae_ckpt), config.patch_nums);
   return VarModel{var_path, vae_path, std::move(transformer), std::move(vae)};
 }
 

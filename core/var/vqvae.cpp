@@ -110,10 +110,18 @@ Tensor Decoder::forward(const Tensor& z) const {
 }
 
 Vqvae Vqvae::load(const io::Checkpoint& ckpt, const std::vector<int>& patch_nums) {
+  return load_from(ckpt, nullptr, patch_nums);
+}
+
+Vqvae Vqvae::load(io::Checkpoint&& ckpt, const std::vector<int>& patch_nums) {
+  return load_from(ckpt, &ckpt, patch_nums);
+}
+
+Vqvae Vqvae::load_from(const io::Checkpoint& ckpt, io::Checkpoint* take_from, const std::vector<int>& patch_nums) {
   Vqvae v;
   v.config = VqvaeConfig::infer(ckpt);
   std::vector<std::string> used;
-  ParamReader params(ckpt, &used);
+  ParamReader params(ckpt, &used, take_from);
   v.encoder = Encoder::load(params, v.config);
   v.decoder = Decoder::load(params, v.config);
   const int z = v.config.z_channels, ks = v.config.quant_conv_ks;

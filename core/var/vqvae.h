@@ -68,6 +68,8 @@ struct Vqvae {
   // or a key the model does not use is a vs::Error naming the file and the key.
   // patch_nums.back() is the latent side (16 for 256 px with the official VAE).
   static Vqvae load(const io::Checkpoint& ckpt, const std::vector<int>& patch_nums);
+  // The same, moving the tensors out of a checkpoint the caller gives up (no second copy).
+  static Vqvae load(io::Checkpoint&& ckpt, const std::vector<int>& patch_nums);
 
   int image_side() const { return quantize.latent_side() * config.downsample_factor(); }
 
@@ -81,6 +83,9 @@ struct Vqvae {
   Tensor decode_fhat_01(const Tensor& f_hat) const;
   // embed_to_fhat of an id pyramid, then decode_fhat.
   Tensor decode_ids(const std::vector<std::vector<int64_t>>& ids, int batch) const;
+
+ private:
+  static Vqvae load_from(const io::Checkpoint& ckpt, io::Checkpoint* take_from, const std::vector<int>& patch_nums);
 };
 
 }  // namespace vs::var

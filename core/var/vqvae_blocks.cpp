@@ -9,9 +9,10 @@
 
 namespace vs::var {
 
-const Tensor& ParamReader::get(const std::string& key, const Shape& expected) {
-  const Tensor& t = ckpt_.get(key, expected);
+Tensor ParamReader::get(const std::string& key, const Shape& expected) {
+  const Tensor& t = ckpt_.get(key, expected);  // throws on a missing key, a wrong shape, a taken tensor
   if (used_) used_->push_back(key);
+  if (take_from_) return std::move(take_from_->tensors.at(key));
   return t;
 }
 

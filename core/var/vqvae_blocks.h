@@ -12,14 +12,16 @@
 namespace vs::var {
 
 // Fetches parameters by key, checks their shapes, and records which keys were used so the
-// model loader can name the keys it did not expect.
+// model loader can name the keys it did not expect. Given `take_from` (the same checkpoint,
+// owned by the loader), it moves each tensor out instead of copying it, so a load does not
+// hold the model twice; a key is then read once.
 class ParamReader {
  public:
-  ParamReader(const io::Checkpoint& ckpt, std::vector<std::string>* used_keys)
-      : ckpt_(ckpt), used_(used_keys) {}
+  ParamReader(const io::Checkpoint& ckpt, std::vector<std::string>* used_keys, io::Checkpoint* take_from = nullptr)
+      : ckpt_(ckpt), used_(used_keys), take_from_(take_from) {}
   bool has(const std::string& key) const { return ckpt_.has(key); }
   const Tensor& shape_of(const std::string& key) const { return ckpt_.get(key); }  // no record
-  const Tensor& get(const std::string& key, const Shape& expected);
+  Tensor get(const std::string& key, const Shape& expected);
   // Conv2d `prefix`.weight (cout, cin, k, k) and `prefix`.bias (cout).
   nn::Conv2d conv(const std::string& prefix, int cin, int cout, int k, int stride,
                   nn::Conv2dPadding padding);
@@ -30,6 +32,7 @@ class ParamReader {
  private:
   const io::Checkpoint& ckpt_;
   std::vector<std::string>* used_;
+  io::Checkpoint* take_from_;
 };
 
 // h = conv1(SiLU(norm1(x))); h = conv2(SiLU(norm2(h))); out = shortcut(x) + h.
