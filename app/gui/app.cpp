@@ -130,7 +130,38 @@ class App {
   void step_strip(int delta) { flowar_session_->active ? flowar_strip_->step_by(delta) : strip_->step_by(delta); }
   OwnImagePanel* own_image_ = nullptr;
   void show_own_image();
+  // --keys (headless): presses the keys due at this frame (frames_drawn before it); true
+  // while some are still to come or just pressed (the run must not end before they act).
+  bool press_due_keys(int frames_drawn);
+  int idle_frames_ = 0;  // frames since the run would have ended without --keys
+  size_t next_key_ = 0;
+  std::vector<int> keys_down_;  // GLFW codes pressed last frame, released this one
 };
+
+bool App::press_due_keys(int frames_drawn) {
+  ImGuiIO& io = ImGui::GetIO();
+  std::vector<int> released;
+  released.swap(keys_down_);
+  for (int code : released) io.KeysDown[code] = false;
+  // Frames count from the first one after --frames with nothing running in the background
+  // (where the run would otherwise end), so "frame 2" means "two frames after the
+  // generation (or comparison) finished", however long that took; an idle frame before a
+  // generation has started must not start the count. From then on every frame counts (a
+  // playing strip is busy too).
+  if (idle_frames_ > 0 || (frames_drawn >= options_.frames && !any_busy())) ++idle_frames_;
+  const auto& keys = options_.keys;
+  while (next_key_ < keys.size() && keys[next_key_].frame <= idle_frames_) {
+    const KeyPress::Key key = keys[next_key_].key;
+    const int code = key == KeyPress::Key::kLeft ? GLFW_KEY_LEFT : key == KeyPress::Key::kRight ? GLFW_KEY_RIGHT : GLFW_KEY_SPACE;
+    // ImGui sees a press only on the frame the key goes down: a key released this frame
+    // is pressed again on the next.
+    if (std::find(released.begin(), released.end(), code) != released.end()) break;
+    io.KeysDown[code] = true;
+    keys_down_.push_back(code);
+    ++next_key_;
+  }
+  return next_key_ < keys.size() || !released.empty() || !keys_down_.empty();
+}
 
 void App::show_own_image() {
   workspace_ = "var";
@@ -433,6 +464,7 @@ int App::run() {
     ImGui_ImplGlfw_NewFrame();
     // Headless: Xvfb parks its pointer mid-screen; keep it out so screenshots show no hover.
     if (headless()) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    const bool keys_pending = headless() && press_due_keys(frame);
     ImGui::NewFrame();
     draw_frame();
     ImGui::Render();
@@ -463,7 +495,10 @@ int App::run() {
     ++frame;
     if (headless() && frame >= options_.frames) {
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      const bool keep_waiting = any_busy() && elapsed < options_.wait_workers_s;
+      // Keys still to press: once the workers have first rested their frames are counting
+      // (a bounded wait); until then --wait-workers bounds it.
+      const bool keys_counting = keys_pending && idle_frames_ > 0;
+      const bool keep_waiting = keys_counting || (any_busy() ? elapsed < options_.wait_workers_s : keys_pending);
       if (!keep_waiting) {
         if (!options_.screenshot_path.empty()) {
           try {

@@ -25,6 +25,32 @@ std::string lower(std::string s) {
   return s;
 }
 
+// "F:KEY,F:KEY,…" with KEY space, left or right; sorted by frame (stable, so two keys of
+// one frame keep their order).
+std::vector<KeyPress> parse_keys(const std::string& text) {
+  std::vector<KeyPress> keys;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = text.find(',', start);
+    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const size_t colon = item.find(':');
+    if (colon == std::string::npos)
+      throw Error("--keys: expected FRAME:KEY items (KEY space, left or right), got '" + item + "'");
+    KeyPress press;
+    press.frame = parse_int("--keys", item.substr(0, colon), 1, 1000000);
+    const std::string key = lower(item.substr(colon + 1));
+    if (key == "space") press.key = KeyPress::Key::kSpace;
+    else if (key == "left") press.key = KeyPress::Key::kLeft;
+    else if (key == "right") press.key = KeyPress::Key::kRight;
+    else throw Error("--keys: unknown key '" + item.substr(colon + 1) + "'; valid: space, left, right");
+    keys.push_back(press);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  std::stable_sort(keys.begin(), keys.end(), [](const KeyPress& a, const KeyPress& b) { return a.frame < b.frame; });
+  return keys;
+}
+
 }  // namespace
 
 std::string canonical_panel_name(const std::string& name) {
@@ -45,7 +71,7 @@ std::string app_usage() {
   return "usage: varscope [--frames N] [--screenshot OUT.png] [--panel NAME] [--size WxH]\n"
          "                [--wait-workers SECONDS] [--workspace var|theory]\n"
          "                [--model VAR --vae VAE [--patch-nums 1,2,...] --generate --class C --seed S]\n"
-         "                [--image PNG [--keep-scales K]] [--report-json PATH] [--help]\n"
+         "                [--image PNG [--keep-scales K]] [--report-json PATH] [--keys F:KEY,...] [--help]\n"
          "  The VARScope explorer: attention scaling, the threshold picture, the phase transition.\n"
          "  --frames N             render N frames and exit (headless testing; needs a display or xvfb-run)\n"
          "  --screenshot OUT.png   after the last frame, write the window's pixels to OUT.png\n"
@@ -64,6 +90,8 @@ std::string app_usage() {
          "  --report-json PATH     at exit, write the model / error / generation state as JSON\n"
          "  --image PATH           encode this PNG/JPEG with the model's VQ-VAE (the Your image panel)\n"
          "  --keep-scales K        then regenerate it keeping its first K token maps (0 = none)\n"
+         "  --keys F:KEY,...       headless: press KEY (space, left, right: the scale strip's keys) F\n"
+         "                         frames after the run would have ended (--frames drawn, workers idle)\n"
          "  --size WxH             window size in pixels (default 1600x1000)\n"
          "  --wait-workers S       headless: keep rendering until background runs finish, at most S s\n"
          "  --help                 this text\n"
@@ -142,6 +170,8 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
       if (options.image_path.empty()) throw Error("--image: empty path");
     } else if (flag == "--keep-scales") {
       options.keep_scales = parse_int(flag, value(), 0, 1000);
+    } else if (flag == "--keys") {
+      options.keys = parse_keys(value());
     } else if (flag == "--workspace") {
       options.workspace = lower(value());
       if (options.workspace != "var" && options.workspace != "theory")
@@ -152,6 +182,8 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
   }
   if (options.keep_scales >= 0 && options.image_path.empty()) throw Error("--keep-scales: needs --image");
   if (!options.screenshot_path.empty() && !frames_given) options.frames = 20;
+  // Keys are pressed by the headless frame loop only; interactively the user has a keyboard.
+  if (!options.keys.empty() && options.frames == 0) throw Error("--keys: needs --frames or --screenshot");
   return options;
 }
 

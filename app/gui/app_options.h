@@ -2,8 +2,16 @@
 // the real UI testable under Xvfb: render N frames, write the framebuffer, exit.
 #pragma once
 #include <string>
+#include <vector>
 
 namespace vs::gui {
+
+// --keys: a key of the scale strip's shortcuts pressed at one frame (headless tests).
+struct KeyPress {
+  enum class Key { kSpace, kLeft, kRight };
+  int frame = 1;  // 1-based, counted from the first idle frame after --frames
+  Key key = Key::kSpace;
+};
 
 struct AppOptions {
   int frames = 0;               // > 0: render this many frames, then exit (0: interactive)
@@ -23,6 +31,7 @@ struct AppOptions {
   std::string report_json;      // write the run's state (model, error, scales) here at exit
   std::string image_path;       // "Your image": encode this PNG/JPEG once the model is open
   int keep_scales = -1;         // then regenerate keeping its first k token maps (-1: don't)
+  std::vector<KeyPress> keys;   // headless: keys to press, in frame order
 
 };
 

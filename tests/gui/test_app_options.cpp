@@ -57,9 +57,25 @@ TEST(AppOptions, ParsesModelAndGenerationFlags) {
   EXPECT_THROW(parse({"--class", "-1"}), vs::Error);
 }
 
+TEST(AppOptions, ParsesKeysInFrameOrder) {
+  using Key = vs::gui::KeyPress::Key;
+  const auto o = parse({"--frames", "10", "--keys", "7:Right,2:left,2:space"});
+  ASSERT_EQ(o.keys.size(), 3u);
+  EXPECT_EQ(o.keys[0].frame, 2);
+  EXPECT_EQ(o.keys[0].key, Key::kLeft);  // same frame: command-line order kept
+  EXPECT_EQ(o.keys[1].frame, 2);
+  EXPECT_EQ(o.keys[1].key, Key::kSpace);
+  EXPECT_EQ(o.keys[2].frame, 7);
+  EXPECT_EQ(o.keys[2].key, Key::kRight);
+  EXPECT_EQ(parse({"--screenshot", "a.png", "--keys", "1:left"}).keys.size(), 1u);
+  EXPECT_TRUE(parse({}).keys.empty());
+}
+
 TEST(AppOptions, RejectsBadInputWithOneLine) {
   for (const auto& args : std::vector<std::vector<const char*>>{
-           {"--frames", "0"}, {"--frames"}, {"--panel", "nope"}, {"--size", "big"}, {"--bogus"}, {"--frames", "3x"}}) {
+           {"--frames", "0"}, {"--frames"}, {"--panel", "nope"}, {"--size", "big"}, {"--bogus"}, {"--frames", "3x"},
+           {"--frames", "5", "--keys", "left"}, {"--frames", "5", "--keys", "0:left"},
+           {"--frames", "5", "--keys", "3:up"}, {"--frames", "5", "--keys", "3:left,"}, {"--keys", "3:left"}}) {
     try {
       parse(args);
       FAIL() << "accepted " << args[0];

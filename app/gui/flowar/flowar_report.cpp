@@ -18,6 +18,7 @@ std::string flowar_report_json(const FlowArSession& session) {
   j += "  \"load_error\": " + quote(session.load_error()) + ",\n";
   j += "  \"num_scales\": " + std::to_string(model ? model->config.num_scales() : 0) + ",\n";
   j += "  \"scales_done\": " + std::to_string(frames.size()) + ",\n";
+  j += "  \"selected_scale\": " + std::to_string(session.selected() + 1) + ",\n";  // 1-based; 0: none
   j += "  \"scale_ms\": [";
   for (size_t i = 0; i < frames.size(); ++i) j += (i ? ", " : "") + std::to_string(frames[i].ms);
   j += "],\n";

@@ -1,6 +1,6 @@
 // The FlowAR run's state as JSON for --report-json (what the headless tests check): model
 // open or its error, scales done with their times, how many head norms and flownet maps
-// were captured, the generation's error.
+// were captured, the strip's selected scale, the generation's error.
 #pragma once
 #include <string>
 

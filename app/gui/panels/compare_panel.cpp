@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "app/gui/panels/compare_export.h"
 #include "app/gui/var/image_compare.h"
 
 namespace vs::gui {
@@ -21,6 +22,7 @@ void ComparePanel::start(const std::string& spec) {
   params.variant = spec;
   spec_ = spec;
   error_.clear();
+  export_message_.clear();
   frames_.clear();
   shown_ = -1;
   serial_ = session_->generation_serial();
@@ -28,6 +30,11 @@ void ComparePanel::start(const std::string& spec) {
   job_.start([model, params](BackgroundJob<ScaleFrame>::Context& context) {
     run_generation(*model, params, {}, -1, context);
   });
+}
+
+void ComparePanel::export_errors() {
+  export_message_ = export_compare_errors(var_compare_run(session_->var_path(), session_->frames_params(), spec_),
+                                          var_compare_rows(session_->frames(), frames_));
 }
 
 void ComparePanel::update() {
@@ -98,6 +105,12 @@ void ComparePanel::draw() {
   int r, c;
   if (diff_.draw({side, side}, &r, &c)) ImGui::SetTooltip("pixel (%d, %d): mean |Δ| = %.3f", r, c, diff_.value_at(r, c));
   ImGui::EndGroup();
+  ImGui::BeginDisabled(job_.running());  // export whole runs only
+  if (ImGui::SmallButton("Export errors CSV + JSON")) export_errors();
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("the table below with the run's parameters, in the working directory");
+  if (!export_message_.empty()) ImGui::SameLine(), ImGui::TextDisabled("%s", export_message_.c_str());
   if (ImGui::BeginTable("errors", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY)) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("scale");

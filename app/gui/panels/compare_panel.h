@@ -30,6 +30,7 @@ class ComparePanel : public Panel {
 
  private:
   void start(const std::string& spec);
+  void export_errors();
 
   std::shared_ptr<VarSession> session_;
   std::string auto_spec_;
@@ -38,6 +39,7 @@ class ComparePanel : public Panel {
   bool was_running_ = false;
   int serial_ = -1;  // the session generation the comparison belongs to
   std::string spec_, error_;
+  std::string export_message_;  // the last export's result
   std::vector<ScaleFrame> frames_;
   int shown_ = -1;  // scale whose textures are built
   RgbTexture image_a_, image_b_;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "app/gui/panels/compare_export.h"
 #include "app/gui/var/image_compare.h"
 
 namespace vs::gui {
@@ -25,6 +26,7 @@ void FlowArComparePanel::start(const std::string& spec) {
   params_ = session_->frames_params();
   spec_ = spec;
   error_.clear();
+  export_message_.clear();
   frames_.clear();
   shown_ = -1;
   serial_ = session_->generation_serial();
@@ -33,6 +35,11 @@ void FlowArComparePanel::start(const std::string& spec) {
   job_.start([loaded, params, spec](BackgroundJob<FlowArCompareFrame>::Context& context) {
     run_flowar_comparison(*loaded, params, spec, context);
   });
+}
+
+void FlowArComparePanel::export_errors() {
+  export_message_ = export_compare_errors(flowar_compare_run(session_->model_path(), params_, spec_),
+                                          flowar_compare_rows(frames_));
 }
 
 void FlowArComparePanel::update() {
@@ -107,6 +114,12 @@ void FlowArComparePanel::draw() {
   ImGui::EndGroup();
   ImGui::TextDisabled("class %s · seed %llu · cfg %.2f · %d Euler steps", session_->class_label(params_.class_id).c_str(),
                       (unsigned long long)params_.seed, params_.cfg, params_.steps);
+  ImGui::BeginDisabled(job_.running());  // export whole runs only
+  if (ImGui::SmallButton("Export errors CSV + JSON")) export_errors();
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("the table below with the run's parameters, in the working directory");
+  if (!export_message_.empty()) ImGui::SameLine(), ImGui::TextDisabled("%s", export_message_.c_str());
   if (ImGui::BeginTable("errors", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY)) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("scale");

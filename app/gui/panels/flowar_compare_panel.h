@@ -32,6 +32,7 @@ class FlowArComparePanel : public Panel {
  private:
   void start(const std::string& spec);
   bool reference_complete() const;
+  void export_errors();
 
   std::shared_ptr<FlowArSession> session_;
   std::string auto_spec_;
@@ -40,6 +41,7 @@ class FlowArComparePanel : public Panel {
   bool was_running_ = false;
   int serial_ = -1;  // the session generation the comparison belongs to
   std::string spec_, error_;
+  std::string export_message_;  // the last export's result
   FlowArParams params_;  // of the comparison's reference
   std::vector<FlowArCompareFrame> frames_;
   int shown_ = -1;  // scale whose textures are built

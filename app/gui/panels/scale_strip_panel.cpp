@@ -110,7 +110,7 @@ void ScaleStripPanel::draw() {
   const float big = std::max(64.0f, std::min(avail.y - ImGui::GetTextLineHeightWithSpacing(), avail.x * 0.6f));
   if (!message_.empty()) ImGui::TextDisabled("%s", message_.c_str());
   ImGui::Text("scale %d of %d (%d×%d tokens)%s", sel + 1, total, frames[sel].side, frames[sel].side,
-              int(frames.size()) < total ? " · more scales to come" : " · final image");
+              sel + 1 == total ? " · final image" : int(frames.size()) < total ? " · more scales to come" : "");
   images_[sel]->draw({big, big});
   if (ImGui::BeginPopupContextItem("image menu")) {
     if (ImGui::MenuItem("Save this scale's image as PNG")) {

@@ -17,6 +17,10 @@ std::string run_report_json(const VarSession& session) {
   j += "  \"load_error\": " + quote(session.load_error()) + ",\n";
   j += "  \"num_scales\": " + std::to_string(model ? model->config().num_scales() : 0) + ",\n";
   j += "  \"scales_done\": " + std::to_string(frames.size()) + ",\n";
+  // The strip's selected scale, 1-based as on screen (selection.step -1 follows the
+  // latest); 0 when there are no scales.
+  const int n = int(frames.size()), step = session.selection.step;
+  j += "  \"selected_scale\": " + std::to_string(n == 0 ? 0 : step < 0 || step >= n ? n : step + 1) + ",\n";
   j += "  \"scale_ms\": [";
   for (size_t i = 0; i < frames.size(); ++i) j += (i ? ", " : "") + std::to_string(frames[i].ms);
   j += "],\n";

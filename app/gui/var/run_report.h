@@ -1,5 +1,6 @@
 // --report-json: the VAR session's state at exit as one JSON object, so headless tests can
-// check what the UI showed (model opened or the loader's error, scales generated).
+// check what the UI showed (model opened or the loader's error, scales generated, the
+// strip's selected scale).
 #pragma once
 #include <string>
 
