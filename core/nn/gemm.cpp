@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <new>
 #include <string>
 
 #if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))

@@ -5,6 +5,7 @@
 
 #include "core/attention/pyramid.h"
 #include "core/error.h"
+#include "core/var/denormals.h"
 #include "core/var/rng.h"
 #include "core/var/token_sampling.h"
 
@@ -37,6 +38,8 @@ SampleResult autoregressive_infer_cfg(const VarTransformer& model, const Vqvae& 
                                       const SamplingOptions& options, const SamplerHooks& hooks,
                                       const std::vector<std::vector<int64_t>>& prefix_ids) {
   check_models(model, vae);
+  // Every caller (CLI, explorer workers) samples and decodes without denormal stalls.
+  flush_denormals_on_all_threads();
   const VarConfig& cfg = model.config();
   const Quantizer& quantizer = vae.quantize;
   const int64_t B = static_cast<int64_t>(labels.size()), V = cfg.vocab, Cvae = cfg.cvae;

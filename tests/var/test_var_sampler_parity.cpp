@@ -8,10 +8,16 @@
 #include <atomic>
 #include <cmath>
 #include <string>
+#include <thread>
+
+#if defined(__x86_64__)
+#include <xmmintrin.h>
+#endif
 
 #include "core/attention/attention.h"
 #include "core/io/checkpoint.h"
 #include "core/io/safetensors.h"
+#include "core/var/denormals.h"
 #include "core/var/sampler.h"
 
 namespace {
@@ -122,6 +128,26 @@ TEST_P(SamplerReplay, SameSeedSameTokensAndPrefixKept) {
   EXPECT_EQ(d.ids[1], c.ids[1]);
   EXPECT_EQ(d.ids.size(), c.ids.size());
 }
+
+#if defined(__x86_64__)
+// Every caller (the explorer's workers too) samples with FTZ/DAZ: a thread whose MXCSR
+// has them off finds them on after sampling.
+TEST_P(SamplerReplay, SamplingFlushesDenormalsOnTheCallingThread) {
+  const std::vector<int64_t> labels = expected_->read_int64("sample/labels");
+  bool before = true, after = false;
+  std::thread worker([&] {
+    _mm_setcsr(_mm_getcsr() & ~0x8040u);  // FTZ (bit 15) and DAZ (bit 6) off
+    before = vs::var::denormals_flushed_on_this_thread();
+    vs::var::SamplingOptions o = options();
+    o.decode_final = false;
+    vs::var::autoregressive_infer_cfg(*model_, *vae_, labels, o);
+    after = vs::var::denormals_flushed_on_this_thread();
+  });
+  worker.join();
+  EXPECT_FALSE(before);
+  EXPECT_TRUE(after);
+}
+#endif
 
 TEST_P(SamplerReplay, CancellationStopsBetweenScales) {
   const std::vector<int64_t> labels = expected_->read_int64("sample/labels");
