@@ -1,10 +1,9 @@
 // "Your image" regenerates with the Generation panel's widgets as they are now, not with
 // its last run: the panel (built without a window) is given new values through load(),
-// as a user moving its sliders would, and live_var_params / live_flowar_params read them
-// while the session still holds the last run's.
+// as a user moving its sliders would, and params() / flowar_params() read them while the
+// session still holds the last run's.
 #include <gtest/gtest.h>
 
-#include "app/gui/own_image/generation_settings.h"
 #include "app/gui/panels/generation_panel.h"
 
 using namespace vs::gui;
@@ -27,7 +26,7 @@ TEST(OwnImageLiveParams, ReadTheGenerationPanelsWidgetsNotItsLastRun) {
   s.set_int("flowar.variant.nystrom_landmarks", 12);
   panel.load(s);
 
-  const GenerationParams p = live_var_params(panel);
+  const GenerationParams p = panel.params();
   EXPECT_NEAR(p.cfg, 2.75, 1e-6);
   EXPECT_EQ(p.top_k, 17);
   EXPECT_NEAR(p.top_p, 0.5, 1e-6);
@@ -35,7 +34,7 @@ TEST(OwnImageLiveParams, ReadTheGenerationPanelsWidgetsNotItsLastRun) {
   EXPECT_EQ(p.variant.rfind("poly:degree=3", 0), 0u) << p.variant;
   EXPECT_NE(var->requested_params().cfg, p.cfg);  // the last run's value is not what is used
 
-  const FlowArParams f = live_flowar_params(panel);
+  const FlowArParams f = panel.flowar_params();
   EXPECT_EQ(f.steps, 7);
   EXPECT_NEAR(f.cfg, 2.25, 1e-6);
   EXPECT_NEAR(f.guidance, 0.7, 1e-6);  // a float widget

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <random>
 
-#include "app/gui/own_image/generation_settings.h"
+#include "app/gui/panels/generation_panel.h"
 
 namespace vs::gui {
 
@@ -29,7 +29,7 @@ std::unique_ptr<RgbTexture> texture_of(const std::vector<uint8_t>& rgb, int side
 }  // namespace
 
 OwnImagePanel::OwnImagePanel(std::shared_ptr<VarSession> session, std::shared_ptr<FlowArSession> flowar,
-                             const Panel* generation, std::function<void()> wake, const AppOptions& options)
+                             const GenerationPanel* generation, std::function<void()> wake, const AppOptions& options)
     : session_(std::move(session)), flowar_(std::move(flowar)), generation_(generation), own_(wake),
       flowar_own_(wake) {
   if (!options.image_path.empty()) {
@@ -68,14 +68,14 @@ bool OwnImagePanel::busy() const {
 
 // The Generation panel's widgets now, with this panel's class and seed.
 GenerationParams OwnImagePanel::var_params() const {
-  GenerationParams p = generation_ ? live_var_params(*generation_) : session_->requested_params();
+  GenerationParams p = generation_ ? generation_->params() : session_->requested_params();
   p.class_id = class_id_;
   p.seed = seed_;
   return p;
 }
 
 FlowArParams OwnImagePanel::flowar_params() const {
-  FlowArParams p = generation_ ? live_flowar_params(*generation_) : flowar_->frames_params();
+  FlowArParams p = generation_ ? generation_->flowar_params() : flowar_->frames_params();
   p.class_id = class_id_;
   p.seed = seed_;
   return p;

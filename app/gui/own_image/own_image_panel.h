@@ -22,12 +22,14 @@
 
 namespace vs::gui {
 
+class GenerationPanel;
+
 class OwnImagePanel : public Panel {
  public:
   // generation: the Generation panel, whose widgets give cfg / top-k / top-p / steps /
   // variant at the moment of a regeneration (it outlives this panel's use of it).
   // options: --image PATH opens it once the model is open; --keep-scales K then regenerates.
-  OwnImagePanel(std::shared_ptr<VarSession> session, std::shared_ptr<FlowArSession> flowar, const Panel* generation,
+  OwnImagePanel(std::shared_ptr<VarSession> session, std::shared_ptr<FlowArSession> flowar, const GenerationPanel* generation,
                 std::function<void()> wake, const AppOptions& options);
   const char* title() const override { return "Your image"; }
   const char* key() const override { return "own_image"; }
@@ -72,7 +74,7 @@ class OwnImagePanel : public Panel {
 
   std::shared_ptr<VarSession> session_;
   std::shared_ptr<FlowArSession> flowar_;
-  const Panel* generation_;
+  const GenerationPanel* generation_;
   OwnImageSession own_;
   FlowArOwnImageSession flowar_own_;
   char path_[1024] = {};

@@ -37,6 +37,9 @@ class GenerationPanel : public Panel {
   // Ctrl+G / Ctrl+O from the shell.
   void generate();
   void focus_open() { focus_path_ = true; }
+  // The sampling widgets as they are now (not the last run's): VAR, and FlowAR's controls.
+  GenerationParams params() const;
+  FlowArParams flowar_params() const { return flowar_controls_.params(); }
 
  private:
   void open(const ModelPaths& paths);
@@ -45,7 +48,6 @@ class GenerationPanel : public Panel {
   void draw_no_model();
   void draw_controls();
   void draw_progress();
-  GenerationParams params() const;
 
   std::shared_ptr<VarSession> session_;
   std::shared_ptr<FlowArSession> flowar_;
