@@ -82,29 +82,9 @@ void ComparePanel::draw() {
   const int scale = int(frames_.size()) - 1;  // the latest scale both runs have
   if (shown_ != scale) {
     shown_ = scale;
-    image_a_.set(ref[scale].rgb, ref[scale].image_side, ref[scale].image_side);
-    image_b_.set(frames_[scale].rgb, frames_[scale].image_side, frames_[scale].image_side);
-    std::vector<float> diff = abs_difference_map(ref[scale].rgb, frames_[scale].rgb);
-    const float hi = std::max(1e-3f, *std::max_element(diff.begin(), diff.end()));
-    diff_.set_values(std::move(diff), ref[scale].image_side, ref[scale].image_side);
-    diff_.set_params({Colormap::kMagma, false, 0.0f, hi});
+    images_.set(ref[scale].rgb, frames_[scale].rgb, ref[scale].image_side);
   }
-  const float side = std::min(ImGui::GetContentRegionAvail().x / 3 - 8, ImGui::GetContentRegionAvail().y * 0.55f);
-  ImGui::BeginGroup();
-  ImGui::Text("%s", session_->frames_params().variant.c_str());
-  image_a_.draw({side, side});
-  ImGui::EndGroup();
-  ImGui::SameLine();
-  ImGui::BeginGroup();
-  ImGui::Text("%s", spec_.c_str());
-  image_b_.draw({side, side});
-  ImGui::EndGroup();
-  ImGui::SameLine();
-  ImGui::BeginGroup();
-  ImGui::Text("|difference| (max %.2f)", diff_.params().value_max);
-  int r, c;
-  if (diff_.draw({side, side}, &r, &c)) ImGui::SetTooltip("pixel (%d, %d): mean |Δ| = %.3f", r, c, diff_.value_at(r, c));
-  ImGui::EndGroup();
+  images_.draw(session_->frames_params().variant.c_str(), spec_.c_str());
   ImGui::BeginDisabled(job_.running());  // export whole runs only
   if (ImGui::SmallButton("Export errors CSV + JSON")) export_errors();
   ImGui::EndDisabled();

@@ -7,8 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "app/gui/gl/colormap_image.h"
-#include "app/gui/gl/rgb_texture.h"
+#include "app/gui/panels/image_diff_view.h"
 #include "app/gui/panels/panel.h"
 #include "app/gui/panels/variant_picker.h"
 #include "app/gui/var/var_session.h"
@@ -42,8 +41,7 @@ class ComparePanel : public Panel {
   std::string export_message_;  // the last export's result
   std::vector<ScaleFrame> frames_;
   int shown_ = -1;  // scale whose textures are built
-  RgbTexture image_a_, image_b_;
-  ColormapImage diff_;
+  ImageDiffView images_;
 };
 
 }  // namespace vs::gui

@@ -89,29 +89,9 @@ void FlowArComparePanel::draw() {
   const FlowArCompareFrame& f = frames_[scale];
   if (shown_ != scale) {
     shown_ = scale;
-    image_a_.set(f.reference_rgb, f.image_side, f.image_side);
-    image_b_.set(f.approx_rgb, f.image_side, f.image_side);
-    std::vector<float> diff = abs_difference_map(f.reference_rgb, f.approx_rgb);
-    const float hi = diff.empty() ? 1.0f : std::max(1e-3f, *std::max_element(diff.begin(), diff.end()));
-    diff_.set_values(std::move(diff), f.image_side, f.image_side);
-    diff_.set_params({Colormap::kMagma, false, 0.0f, hi});
+    images_.set(f.reference_rgb, f.approx_rgb, f.image_side);
   }
-  const float side = std::min(ImGui::GetContentRegionAvail().x / 3 - 8, ImGui::GetContentRegionAvail().y * 0.55f);
-  ImGui::BeginGroup();
-  ImGui::Text("%s", params_.variant.c_str());
-  image_a_.draw({side, side});
-  ImGui::EndGroup();
-  ImGui::SameLine();
-  ImGui::BeginGroup();
-  ImGui::Text("%s", spec_.c_str());
-  image_b_.draw({side, side});
-  ImGui::EndGroup();
-  ImGui::SameLine();
-  ImGui::BeginGroup();
-  ImGui::Text("|difference| (max %.2f)", diff_.params().value_max);
-  int r, c;
-  if (diff_.draw({side, side}, &r, &c)) ImGui::SetTooltip("pixel (%d, %d): mean |Δ| = %.3f", r, c, diff_.value_at(r, c));
-  ImGui::EndGroup();
+  images_.draw(params_.variant.c_str(), spec_.c_str());
   ImGui::TextDisabled("class %s · seed %llu · cfg %.2f · %d Euler steps", session_->class_label(params_.class_id).c_str(),
                       (unsigned long long)params_.seed, params_.cfg, params_.steps);
   ImGui::BeginDisabled(job_.running());  // export whole runs only

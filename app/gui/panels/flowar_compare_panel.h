@@ -8,9 +8,8 @@
 #include <vector>
 
 #include "app/gui/flowar/flowar_session.h"
-#include "app/gui/gl/colormap_image.h"
-#include "app/gui/gl/rgb_texture.h"
 #include "app/gui/panels/flowar_compare.h"
+#include "app/gui/panels/image_diff_view.h"
 #include "app/gui/panels/panel.h"
 #include "app/gui/panels/variant_picker.h"
 
@@ -45,8 +44,7 @@ class FlowArComparePanel : public Panel {
   FlowArParams params_;  // of the comparison's reference
   std::vector<FlowArCompareFrame> frames_;
   int shown_ = -1;  // scale whose textures are built
-  RgbTexture image_a_, image_b_;
-  ColormapImage diff_;
+  ImageDiffView images_;
 };
 
 }  // namespace vs::gui
