@@ -16,17 +16,11 @@
 #include "app/gui/var/image_compare.h"
 #include "core/io/json.h"
 #include "tests/gui/shipped_flowar.h"
+#include "tests/gui/text_lines.h"
 
 using namespace vs::gui;
 
 namespace {
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream s(text);
-  for (std::string line; std::getline(s, line);) out.push_back(line);
-  return out;
-}
 
 ScaleFrame var_frame(int scale, int side, std::vector<int64_t> ids, std::vector<uint8_t> rgb) {
   ScaleFrame f;

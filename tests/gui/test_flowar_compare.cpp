@@ -7,11 +7,11 @@
 #include <chrono>
 #include <thread>
 
-#include "tests/gui/shipped_flowar.h"
 #include "app/gui/panels/flowar_compare.h"
 #include "app/gui/var/image_compare.h"
 #include "core/flowar/flowar_sampler.h"
 #include "core/io/image_io.h"
+#include "tests/gui/shipped_flowar.h"
 
 using namespace vs::gui;
 

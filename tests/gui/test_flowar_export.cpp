@@ -16,17 +16,11 @@
 #include "app/cli/norms_csv.h"
 #include "app/gui/flowar/flowar_export.h"
 #include "core/io/json.h"
+#include "tests/gui/text_lines.h"
 
 using namespace vs::gui;
 
 namespace {
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream s(text);
-  for (std::string line; std::getline(s, line);) out.push_back(line);
-  return out;
-}
 
 FlowArParams params() {
   FlowArParams p;

@@ -13,12 +13,12 @@
 #include <thread>
 #include <utility>
 
-#include "tests/gui/settle.h"
 #include "app/gui/flowar/flowar_session.h"
 #include "app/gui/flowar/flownet_map_capture.h"
 #include "core/attention/attention.h"
 #include "core/flowar/flowar_model.h"
 #include "core/flowar/flowar_sampler.h"
+#include "tests/gui/settle.h"
 
 using namespace vs::gui;
 

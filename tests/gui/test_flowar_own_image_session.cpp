@@ -9,14 +9,14 @@
 #include <fstream>
 #include <thread>
 
-#include "tests/gui/settle.h"
-#include "tests/gui/shipped_flowar.h"
 #include "app/gui/own_image/flowar_own_image_session.h"
 #include "core/flowar/flowar_model.h"
 #include "core/flowar/flowar_sampler.h"
 #include "core/flowar/kl_vae.h"
 #include "core/flowar/latent_pyramid.h"
 #include "core/io/image_io.h"
+#include "tests/gui/settle.h"
+#include "tests/gui/shipped_flowar.h"
 
 using namespace vs::gui;
 

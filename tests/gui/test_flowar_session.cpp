@@ -9,9 +9,9 @@
 #include <chrono>
 #include <thread>
 
-#include "tests/gui/settle.h"
 #include "app/gui/flowar/flowar_norms.h"
 #include "app/gui/flowar/flowar_session.h"
+#include "tests/gui/settle.h"
 
 using namespace vs::gui;
 

@@ -8,9 +8,9 @@
 #include <chrono>
 #include <thread>
 
-#include "tests/gui/settle.h"
 #include "app/gui/panels/head_grid.h"
 #include "app/gui/var/var_session.h"
+#include "tests/gui/settle.h"
 
 using namespace vs::gui;
 

@@ -9,11 +9,11 @@
 #include <fstream>
 #include <thread>
 
-#include "tests/gui/settle.h"
 #include "app/gui/own_image/own_image_session.h"
 #include "core/attention/attention.h"
 #include "core/io/image_io.h"
 #include "core/var/sampler.h"
+#include "tests/gui/settle.h"
 
 using namespace vs::gui;
 

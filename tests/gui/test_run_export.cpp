@@ -6,17 +6,11 @@
 
 #include "app/gui/var/run_export.h"
 #include "core/theory/threshold.h"
+#include "tests/gui/text_lines.h"
 
 using namespace vs::gui;
 
 namespace {
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream s(text);
-  for (std::string line; std::getline(s, line);) out.push_back(line);
-  return out;
-}
 
 GenerationParams params() {
   GenerationParams p;

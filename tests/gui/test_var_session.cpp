@@ -8,8 +8,8 @@
 #include <cmath>
 #include <thread>
 
-#include "tests/gui/settle.h"
 #include "app/gui/var/var_session.h"
+#include "tests/gui/settle.h"
 
 using namespace vs::gui;
 

@@ -5,24 +5,16 @@
 #include <omp.h>
 
 #include <cmath>
-#include <random>
 #include <vector>
 
 #include "core/error.h"
 #include "core/nn/gemm.h"
 #include "core/nn/gemm_rate.h"
 #include "core/nn/linear.h"
+#include "tests/nn/random_values.h"
 
 namespace vs::nn {
 namespace {
-
-std::vector<float> random_values(int64_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> v(static_cast<size_t>(n));
-  for (float& x : v) x = dist(rng);
-  return v;
-}
 
 // max |C - reference| / (1 + max |reference|)
 double relative_max_error(const std::vector<float>& got, const std::vector<double>& want) {

@@ -3,22 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <random>
 #include <vector>
 
 #include "core/nn/conv2d.h"
 #include "core/nn/winograd.h"
+#include "tests/nn/random_values.h"
 
 namespace vs::nn {
 namespace {
-
-std::vector<float> random_values(int64_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> v(static_cast<size_t>(n));
-  for (float& x : v) x = dist(rng);
-  return v;
-}
 
 // Direct 3×3, stride 1, padding 1, in double.
 std::vector<double> reference(const std::vector<float>& x, int64_t cin, int64_t h, int64_t w,
