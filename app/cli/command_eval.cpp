@@ -10,26 +10,22 @@
 #include <cstdio>
 #include <fstream>
 #include <limits>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "app/cli/commands.h"
 #include "app/cli/json_writer.h"
+#include "app/cli/sampling_flags.h"
 #include "app/cli/var_cli_common.h"
 #include "core/error.h"
 #include "core/eval/classifier.h"
 #include "core/eval/fmnist_idx.h"
 #include "core/eval/frechet.h"
 #include "core/eval/sample_quality.h"
-#include "core/flowar/flowar_model.h"
-#include "core/flowar/flowar_sampler.h"
-#include "core/flowar/kl_vae.h"
+#include "core/generator/generator.h"
 #include "core/io/model_ref.h"
 #include "core/var/denormals.h"
 #include "core/var/rng.h"
-#include "core/var/sampler.h"
-#include "core/var/var_model.h"
 
 namespace vs::cli {
 
@@ -38,53 +34,16 @@ namespace {
 constexpr int kImageSide = 32;
 constexpr long kMaxPerClass = 5000;  // the training split has 6000 images of each class
 
-// One generator behind one call: VAR or FlowAR, class-conditional images in [0, 1].
-struct Generator {
-  io::ModelRef ref;
-  std::optional<var::VarModel> var_model;
-  std::optional<flowar::FlowArModel> flowar_model;
-  std::optional<flowar::KlVae> kl_vae;
-  var::SamplingOptions var_options;
-  flowar::FlowArSamplingOptions flowar_options;
-
-  int num_classes() const {
-    return var_model ? var_model->config().num_classes : flowar_model->config.num_classes;
-  }
-  double cfg() const { return var_model ? var_options.cfg : flowar_options.cfg; }
-
-  Tensor generate(const std::vector<int64_t>& labels, uint64_t seed) {
-    Tensor image01;
-    if (var_model) {
-      var_options.seed = seed;
-      image01 = var::autoregressive_infer_cfg(var_model->transformer, var_model->vae, labels, var_options).image01;
-    } else {
-      flowar_options.seed = seed;
-      image01 = flowar::images_to_unit_range(
-          flowar::sample_flowar(*flowar_model, labels, flowar_options, {}, &*kl_vae).image);
-    }
-    if (image01.rank() != 4 || image01.dim(1) != 3 || image01.dim(2) != kImageSide || image01.dim(3) != kImageSide)
-      throw Error(ref.model_path + ": generates images " + image01.shape_str() +
-                  "; eval measures 32x32 Fashion-MNIST models");
-    return image01;
-  }
-};
-
-Generator open_generator(const std::string& name, const std::string& vae_override) {
-  Generator g;
-  g.ref = io::resolve_model(name, vae_override);
-  if (g.ref.kind != io::ModelKind::kVarTransformer && g.ref.kind != io::ModelKind::kFlowAr)
-    throw Error(g.ref.model_path + " is a " + io::model_kind_name(g.ref.kind) +
-                "; eval needs a VAR or FlowAR generator");
-  if (g.ref.vae_path.empty())
-    throw Error(g.ref.model_path + ": no tokenizer found beside it (" + g.ref.name +
-                "-vae.safetensors); give --vae");
-  if (g.ref.kind == io::ModelKind::kVarTransformer) {
-    g.var_model = var::VarModel::load(g.ref.model_path, g.ref.vae_path);
-  } else {
-    g.flowar_model = flowar::FlowArModel::load(g.ref.model_path);
-    g.kl_vae = flowar::KlVae::load(g.ref.vae_path);
-  }
-  return g;
+// Images of `labels` in [0, 1], checked to be 32 px Fashion-MNIST images.
+Tensor generate(const gen::Generator& generator, gen::SamplingRequest request, const std::vector<int64_t>& labels,
+                uint64_t seed) {
+  request.labels = labels;
+  request.seed = seed;
+  Tensor image01 = generator.sample(request).image01;
+  if (image01.rank() != 4 || image01.dim(1) != 3 || image01.dim(2) != kImageSide || image01.dim(3) != kImageSide)
+    throw Error(generator.info().model_path + ": generates images " + image01.shape_str() +
+                "; eval measures 32x32 Fashion-MNIST models");
+  return image01;
 }
 
 // A seed per (class, chunk): the sampler draws image b of a call from Rng(seed, b), so
@@ -110,16 +69,11 @@ int command_eval(Args& args) {
   const std::string model_name = args.require("model");
   const std::string vae_override = args.get("vae", "");
   const long per_class = args.get_int("samples-per-class", 100, 2, kMaxPerClass);
-  const bool cfg_given = args.has("cfg");
-  const double cfg = args.get_double("cfg", 4.0, 0.0, 1e4);
   const long seed = args.get_int("seed", 0, 0, std::numeric_limits<long>::max());
   const long batch = args.get_int("batch", 50, 1, 1000);
-  const bool steps_given = args.has("steps");
-  const long flow_steps = args.get_int("steps", 25, 2, 10000);
   const std::string classifier_name = args.get("classifier", "fmnist-classifier");
   const std::string data_dir = args.get("data-dir", eval::fmnist_directory());
   const std::string json_path = args.get("json", "");
-  args.finish();
 
   var::flush_denormals_on_all_threads();
   // Cheap checks first: the classifier and the data set, before any generation.
@@ -132,20 +86,14 @@ int command_eval(Args& args) {
   const eval::FmnistSplit test = eval::load_fmnist(data_dir, false);
   const eval::FmnistSplit train = eval::load_fmnist(data_dir, true);
 
-  Generator generator = open_generator(model_name, vae_override);
-  if (generator.num_classes() != classes)
-    throw Error(generator.ref.model_path + " has " + std::to_string(generator.num_classes()) +
-                " classes; the classifier knows " + std::to_string(classes) + " (Fashion-MNIST)");
-  if (generator.var_model) {
-    if (cfg_given) generator.var_options.cfg = cfg;
-    else generator.var_options.cfg = 4.0;  // generate's default
-    generator.var_options.top_k = 900;
-    generator.var_options.top_p = 0.95;
-    if (steps_given) throw Error("--steps is the FlowAR flow-matching step count; " + model_name + " is a VAR");
-  } else {
-    if (cfg_given) generator.flowar_options.cfg = cfg;
-    generator.flowar_options.num_steps = static_cast<int>(flow_steps);
-  }
+  const std::unique_ptr<gen::Generator> generator = gen::open_generator(model_name, vae_override);
+  const gen::ModelInfo& info = generator->info();
+  gen::SamplingRequest request = generator->default_request();
+  read_sampling_options(args, info, request);
+  args.finish();
+  if (info.num_classes != classes)
+    throw Error(info.model_path + " has " + std::to_string(info.num_classes) + " classes; the classifier knows " +
+                std::to_string(classes) + " (Fashion-MNIST)");
   const std::vector<std::string>& names = classifier.class_names();
 
   // Reference: every test image.
@@ -174,7 +122,7 @@ int command_eval(Args& args) {
     int64_t correct = 0;
     for (int64_t done = 0, chunk = 0; done < per_class; done += batch, ++chunk) {
       const std::vector<int64_t> labels(static_cast<size_t>(std::min<int64_t>(batch, per_class - done)), c);
-      const eval::ClassifierOutput out = classifier.predict(generator.generate(labels, chunk_seed(seed, c, chunk)));
+      const eval::ClassifierOutput out = classifier.predict(generate(*generator, request, labels, chunk_seed(seed, c, chunk)));
       for (int64_t p : out.predicted) correct += p == c;
       generated_meter.add(out, labels);
     }
@@ -184,15 +132,8 @@ int command_eval(Args& args) {
   const double generation_s = elapsed_ms_since(generation_start) / 1000;
   const eval::QualityReport generated = generated_meter.finish(reference);
 
-  const bool is_var = generator.var_model.has_value();
-  std::printf("model       %s (%s, %s)\n", generator.ref.name.c_str(), io::model_kind_name(generator.ref.kind),
-              generator.ref.model_path.c_str());
-  if (is_var)
-    std::printf("sampling    cfg %g, top-k %d, top-p %g, seed %ld, %ld images per class\n", generator.cfg(),
-                generator.var_options.top_k, generator.var_options.top_p, seed, per_class);
-  else
-    std::printf("sampling    cfg %g, guidance %g, %d Euler steps, seed %ld, %ld images per class\n", generator.cfg(),
-                generator.flowar_options.guidance, generator.flowar_options.num_steps, seed, per_class);
+  std::printf("model       %s (%s, %s)\n", info.name.c_str(), gen::family_name(info.family), info.model_path.c_str());
+  std::printf("sampling    %s, seed %ld, %ld images per class\n", describe_request(request).c_str(), seed, per_class);
   std::printf("classifier  %s: test accuracy %.4f on %lld test images\n\n", classifier.path().c_str(), test_accuracy,
               (long long)test.count);
   std::printf("%-14s %10s %11s\n", "class accuracy", "generated", "real train");
@@ -207,18 +148,11 @@ int command_eval(Args& args) {
   std::printf("generation %.1f s (%.1f ms per image)\n", generation_s, 1000 * generation_s / generated.images);
 
   if (!json_path.empty()) {
-    std::string json = "{\"command\":\"eval\",\"model\":" + json_string(generator.ref.name) +
-                       ",\"model_path\":" + json_string(generator.ref.model_path) +
-                       ",\"vae_path\":" + json_string(generator.ref.vae_path) +
-                       ",\"kind\":" + json_string(io::model_kind_name(generator.ref.kind)) +
+    std::string json = "{\"command\":\"eval\",\"model\":" + json_string(info.name) +
+                       ",\"model_path\":" + json_string(info.model_path) + ",\"vae_path\":" + json_string(info.vae_path) +
+                       ",\"family\":" + json_string(gen::family_name(info.family)) +
                        ",\"samples_per_class\":" + std::to_string(per_class) + ",\"seed\":" + std::to_string(seed) +
-                       ",\"cfg\":" + json_number(generator.cfg());
-    if (is_var)
-      json += ",\"top_k\":" + std::to_string(generator.var_options.top_k) +
-              ",\"top_p\":" + json_number(generator.var_options.top_p);
-    else
-      json += ",\"steps\":" + std::to_string(generator.flowar_options.num_steps) +
-              ",\"guidance\":" + json_number(generator.flowar_options.guidance);
+                       ",\"sampling\":" + request_json(request);
     json += ",\"classifier\":{\"path\":" + json_string(classifier.path()) +
             ",\"test_accuracy\":" + json_number(test_accuracy) + ",\"test_images\":" + std::to_string(test.count) +
             "},\"generated\":" + report_json(generated, names) + ",\"real_train\":" + report_json(real, names) +

@@ -28,7 +28,7 @@ class InspectObserver : public observe::Observer {
  public:
   observe::NormStatsObserver norms;
   observe::AttentionCaptureObserver capture;
-  observe::ProbabilityRequest wants_probabilities(const observe::AttentionSite& site) override {
+  observe::ProbabilityRequest wants_probabilities(const observe::Site& site) override {
     return capture.wants_probabilities(site);
   }
   void on_attention(const observe::AttentionCall& call, const attention::Result& result) override {
@@ -72,7 +72,9 @@ int var_inspect(Args& args, const ModelChoice& choice) {
   ensure_directory(out_dir);
 
   InspectObserver observer;
-  observer.capture.watch(step, static_cast<int>(layer), 0);
+  observe::Site watched;
+  watched.scale = step, watched.block = static_cast<int>(layer);
+  observer.capture.watch(watched);
   var::SamplerHooks hooks;
   hooks.context.attention = variant.get();
   hooks.context.observer = &observer;
@@ -86,11 +88,11 @@ int var_inspect(Args& args, const ModelChoice& choice) {
   if (!csv) throw Error(csv_path + ": cannot write");
   csv << "step,layer,head," << kNormsCsvColumns << '\n';
   for (const observe::HeadStats& s : observer.norms.stats())
-    csv << s.site.step << ',' << s.site.layer << ',' << s.head << ',' << norms_csv_fields(s, config.head_dim(), eps)
+    csv << s.site.scale << ',' << s.site.block << ',' << s.head << ',' << norms_csv_fields(s, config.head_dim(), eps)
         << '\n';
   if (!csv.flush()) throw Error(csv_path + ": write failed");
 
-  const auto& capture = observer.capture.capture(step, static_cast<int>(layer), 0);
+  const auto& capture = observer.capture.capture(watched);
   const int64_t H = capture.probs.dim(0), Lq = capture.probs.dim(1), Lk = capture.probs.dim(2);
   for (int64_t h = 0; h < H; ++h) {
     if (head_flag >= 0 && h != head_flag) continue;

@@ -29,8 +29,8 @@ class PerScaleTimer : public observe::Observer {
  public:
   explicit PerScaleTimer(int num_scales) : ms(static_cast<size_t>(num_scales), 0.0) {}
   bool wants_timings() const override { return true; }
-  void on_timing(observe::Part, int step, int, double elapsed_ms) override {
-    if (step >= 0 && step < static_cast<int>(ms.size())) ms[static_cast<size_t>(step)] += elapsed_ms;
+  void on_timing(observe::Part, const observe::Site& site, double elapsed_ms) override {
+    if (site.scale >= 0 && site.scale < static_cast<int>(ms.size())) ms[static_cast<size_t>(site.scale)] += elapsed_ms;
   }
   double total() const {
     double sum = 0;

@@ -23,33 +23,19 @@ namespace vs::cli {
 namespace {
 
 // Norm statistics of the conditional row (batch row 0) and the capture of watched maps.
-// The flownet runs its attention at every Euler step; `euler_step` (non-null for the
-// flownet) says which step is running, and only `watched_euler_step` is captured.
 class PartObserver : public observe::Observer {
  public:
-  struct Row {
-    int euler_step;  // -1 for the AR
-    observe::HeadStats stats;
-  };
-  PartObserver(const int* euler_step, int watched_euler_step)
-      : euler_step_(euler_step), watched_euler_step_(watched_euler_step) {}
-
-  observe::ProbabilityRequest wants_probabilities(const observe::AttentionSite& site) override {
-    return watched_now() ? capture.wants_probabilities(site) : observe::ProbabilityRequest{};
+  observe::ProbabilityRequest wants_probabilities(const observe::Site& site) override {
+    return capture.wants_probabilities(site);
   }
   void on_attention(const observe::AttentionCall& call, const attention::Result& result) override {
     if (call.site.row == 0)
-      for (const observe::HeadStats& s : observe::head_stats(call)) rows.push_back({euler_step_ ? *euler_step_ : -1, s});
-    if (watched_now()) capture.on_attention(call, result);
+      for (const observe::HeadStats& s : observe::head_stats(call)) rows.push_back(s);
+    capture.on_attention(call, result);
   }
 
-  std::vector<Row> rows;
+  std::vector<observe::HeadStats> rows;
   observe::AttentionCaptureObserver capture;
-
- private:
-  bool watched_now() const { return !euler_step_ || *euler_step_ == watched_euler_step_; }
-  const int* euler_step_;
-  int watched_euler_step_;
 };
 
 void write_heat_maps(const observe::AttentionCaptureObserver::Capture& capture, const std::string& out_dir,
@@ -104,17 +90,19 @@ int flowar_inspect(Args& args, const ModelChoice& choice) {
   check_range("head", head, std::min(config.ar_heads, config.flow_heads));
   ensure_directory(out_dir);
 
-  int running_euler_step = 0;
-  PartObserver ar_observer(nullptr, -1), flow_observer(&running_euler_step, euler_step);
-  ar_observer.capture.watch(step, static_cast<int>(layer), 0);
-  flow_observer.capture.watch(step, static_cast<int>(flow_layer), 0);
+  PartObserver ar_observer, flow_observer;
+  observe::Site ar_site, flow_site;
+  ar_site.module = observe::Module::kAr, ar_site.scale = step, ar_site.block = static_cast<int>(layer);
+  const bool cross = flow_layer >= config.flow_depth;
+  flow_site.module = observe::Module::kFlownet, flow_site.scale = step, flow_site.euler_step = euler_step;
+  flow_site.kind = cross ? observe::AttentionKind::kCross : observe::AttentionKind::kSelf;
+  flow_site.block = static_cast<int>(cross ? flow_layer - config.flow_depth : flow_layer);
+  ar_observer.capture.watch(ar_site);
+  flow_observer.capture.watch(flow_site);
   flowar::FlowArSamplerHooks hooks;
   use_attention(hooks, variant.get());
   hooks.ar_context.observer = &ar_observer;
   hooks.flow_context.observer = &flow_observer;
-  // on_step follows step i's evaluations with i + 1; after a scale's last step the next
-  // evaluation is the next scale's step 0.
-  hooks.on_step = [&](int, int done, int total) { running_euler_step = done < total ? done : 0; };
   const flowar::FlowArSampleResult result = flowar::sample_flowar(pair.model, {label}, options, hooks, &pair.vae);
   io::write_png(join_path(out_dir, "image.png"), flowar::images_to_unit_range(result.image));
 
@@ -122,21 +110,18 @@ int flowar_inspect(Args& args, const ModelChoice& choice) {
   std::ofstream csv(csv_path);
   if (!csv) throw Error(csv_path + ": cannot write");
   csv << "part,scale,euler_step,layer,attention,head," << kNormsCsvColumns << '\n';
-  for (const PartObserver::Row& r : ar_observer.rows)
-    csv << "ar," << r.stats.site.step << ",," << r.stats.site.layer << ",self," << r.stats.head << ','
-        << norms_csv_fields(r.stats, config.ar_head_dim(), eps) << '\n';
-  for (const PartObserver::Row& r : flow_observer.rows) {
-    const bool cross = r.stats.site.layer >= config.flow_depth;
-    csv << "flownet," << r.stats.site.step << ',' << r.euler_step << ','
-        << r.stats.site.layer - (cross ? config.flow_depth : 0) << ',' << (cross ? "cross," : "self,") << r.stats.head
-        << ',' << norms_csv_fields(r.stats, config.flow_head_dim(), eps) << '\n';
-  }
+  for (const observe::HeadStats& s : ar_observer.rows)
+    csv << "ar," << s.site.scale << ",," << s.site.block << ",self," << s.head << ','
+        << norms_csv_fields(s, config.ar_head_dim(), eps) << '\n';
+  for (const observe::HeadStats& s : flow_observer.rows)
+    csv << "flownet," << s.site.scale << ',' << s.site.euler_step << ',' << s.site.block << ','
+        << observe::attention_kind_name(s.site.kind) << ',' << s.head << ','
+        << norms_csv_fields(s, config.flow_head_dim(), eps) << '\n';
   if (!csv.flush()) throw Error(csv_path + ": write failed");
 
-  write_heat_maps(ar_observer.capture.capture(step, static_cast<int>(layer), 0), out_dir,
+  write_heat_maps(ar_observer.capture.capture(ar_site), out_dir,
                   "ar_attn_s" + std::to_string(step) + "_l" + std::to_string(layer), head);
-  const bool cross = flow_layer >= config.flow_depth;
-  write_heat_maps(flow_observer.capture.capture(step, static_cast<int>(flow_layer), 0), out_dir,
+  write_heat_maps(flow_observer.capture.capture(flow_site), out_dir,
                   "flownet_attn_s" + std::to_string(step) + "_e" + std::to_string(euler_step) + "_l" +
                       std::to_string(cross ? flow_layer - config.flow_depth : flow_layer) + (cross ? "_cross" : ""),
                   head);

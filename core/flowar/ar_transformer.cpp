@@ -4,12 +4,27 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/observe/attend.h"
 #include "core/nn/activations.h"
 #include "core/nn/linear.h"
 
 namespace vs::flowar {
 
 namespace {
+
+using observe::PartTimer;
+
+// A site of the AR transformer: block counts encoder blocks first, then decoder blocks.
+observe::Site ar_site(int scale, int block, int64_t row = 0, int64_t rows = 1) {
+  observe::Site site;
+  site.module = observe::Module::kAr;
+  site.scale = scale;
+  site.block = block;
+  site.row = row;
+  site.rows = rows;
+  return site;
+}
+
 
 ArBlockWeights take_block(WeightTaker& t, const std::string& p, int64_t C, int64_t hidden) {
   ArBlockWeights b;
@@ -112,7 +127,7 @@ void ArTransformer::block_forward(const ArBlockWeights& b, const Tensor& ada, Te
                 hd = config_.ar_head_dim();
   const attention::Variant& variant = context.attention ? *context.attention : *exact_;
   {
-    PartTimer timer(context.observer, observe::Part::kAttention, scale, site_layer);
+    PartTimer timer(context.observer, observe::Part::kAttention, ar_site(scale, site_layer));
     const Tensor h = modulated_rms_norm(x, ada, 2, 4);
     const Tensor qkv = nn::linear(h, b.qkv_weight, &b.qkv_bias, "attn.qkv");  // (R, n, 3C)
     Tensor attn_out({R, n, C});
@@ -123,13 +138,13 @@ void ArTransformer::block_forward(const ArBlockWeights& b, const Tensor& ada, Te
       apply_rope(q, rope);
       apply_rope(k, rope);  // cached keys keep the rotation of their own scale
       cache.append(cache_layer, r, k, v);
-      const Tensor out = run_attention(variant, context.observer, {scale, site_layer, r, R}, q,
+      const Tensor out = run_attention(variant, context.observer, ar_site(scale, site_layer, r, R), q,
                                        cache.keys(cache_layer, r), cache.values(cache_layer, r));
       merge_heads(out, attn_out, r);
     }
     add_gated(x, nn::linear(attn_out, b.proj_weight, &b.proj_bias, "attn.proj"), ada, 0);
   }
-  PartTimer timer(context.observer, observe::Part::kMlp, scale, site_layer);
+  PartTimer timer(context.observer, observe::Part::kMlp, ar_site(scale, site_layer));
   const Tensor h = modulated_rms_norm(x, ada, 3, 5);
   add_gated(x, swiglu_mlp(h, b.mlp), ada, 1);
 }
@@ -148,7 +163,7 @@ Tensor ArTransformer::forward_scale(const Tensor& x_in, const ArConditioning& cd
 
   Tensor x = x_in;
   {
-    PartTimer timer(context.observer, observe::Part::kEmbedding, scale, -1);
+    PartTimer timer(context.observer, observe::Part::kEmbedding, ar_site(scale, -1));
     add_position_rows(x, weights_.encoder_pos, begin);
     x = rms_norm(x, &weights_.z_proj_ln);
   }
@@ -156,7 +171,7 @@ Tensor ArTransformer::forward_scale(const Tensor& x_in, const ArConditioning& cd
     block_forward(weights_.encoder_blocks[i], cd.encoder_ada[i], x, cache.encoder, i, i, scale,
                   rope, context);
   {
-    PartTimer timer(context.observer, observe::Part::kEmbedding, scale, config_.encoder_depth);
+    PartTimer timer(context.observer, observe::Part::kEmbedding, ar_site(scale, config_.encoder_depth));
     x = rms_norm(x, &weights_.encoder_norm);
     x = nn::linear(x, weights_.decoder_embed_weight, &weights_.decoder_embed_bias, "decoder_embed");
     add_position_rows(x, weights_.decoder_pos, begin);
@@ -164,8 +179,8 @@ Tensor ArTransformer::forward_scale(const Tensor& x_in, const ArConditioning& cd
   for (int i = 0; i < config_.decoder_depth; ++i)
     block_forward(weights_.decoder_blocks[i], cd.decoder_ada[i], x, cache.decoder, i,
                   config_.encoder_depth + i, scale, rope, context);
-  PartTimer timer(context.observer, observe::Part::kHead, scale,
-                  config_.encoder_depth + config_.decoder_depth);
+  PartTimer timer(context.observer, observe::Part::kHead,
+                  ar_site(scale, config_.encoder_depth + config_.decoder_depth));
   x = rms_norm(x, &weights_.decoder_norm);
   add_position_rows(x, weights_.diffusion_pos, begin);
   return x;

@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/nn/activations.h"
 #include "core/nn/linear.h"
+#include "core/observe/attend.h"
 
 namespace vs::flowar {
 
@@ -132,22 +133,11 @@ void merge_heads(const Tensor& heads_out, Tensor& out, int64_t r) {
 }
 
 Tensor run_attention(const attention::Variant& variant, observe::Observer* observer,
-                     const observe::AttentionSite& site, const Tensor& q, const Tensor& k,
-                     const Tensor& v) {
-  const attention::Structure structure = attention::Structure::plain();
-  attention::Options options;
-  options.scale = 1.0f / std::sqrt(float(q.dim(2)));  // SDPA default hd^-1/2
-  if (observer) {
-    const observe::ProbabilityRequest request = observer->wants_probabilities(site);
-    if (request.capture) {
-      options.capture_probs = true;
-      options.prob_row_begin = request.row_begin;
-      options.prob_row_end = request.row_end < 0 ? q.dim(1) : request.row_end;
-    }
-  }
-  attention::Result result = variant.run(q, k, v, structure, options);
-  if (observer) observer->on_attention({site, q, k, options.scale, structure}, result);
-  return std::move(result.out);
+                     const observe::Site& site, const Tensor& q, const Tensor& k, const Tensor& v) {
+  // SDPA's default scale hd^-1/2.
+  return observe::observed_attention(variant, observer, site, q, k, v, attention::Structure::plain(),
+                                     1.0f / std::sqrt(float(q.dim(2))))
+      .out;
 }
 
 }  // namespace vs::flowar

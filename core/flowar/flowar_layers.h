@@ -3,7 +3,6 @@
 // SwiGLU-with-GELU MLP and multi-head attention through an attention::Variant with RoPE
 // and an optional observer.
 #pragma once
-#include <chrono>
 #include <cstdint>
 
 #include "core/attention/attention.h"
@@ -43,30 +42,6 @@ struct SwiGluWeights {
 };
 Tensor swiglu_mlp(const Tensor& x, const SwiGluWeights& w);
 
-// Times a part (observe::Part) when the observer asks for timings; otherwise reads no clock.
-class PartTimer {
- public:
-  PartTimer(observe::Observer* observer, observe::Part part, int step, int layer)
-      : observer_(observer && observer->wants_timings() ? observer : nullptr),
-        part_(part), step_(step), layer_(layer) {
-    if (observer_) start_ = std::chrono::steady_clock::now();
-  }
-  ~PartTimer() {
-    if (observer_)
-      observer_->on_timing(part_, step_, layer_,
-                           std::chrono::duration<double, std::milli>(
-                               std::chrono::steady_clock::now() - start_).count());
-  }
-  PartTimer(const PartTimer&) = delete;
-  PartTimer& operator=(const PartTimer&) = delete;
-
- private:
-  observe::Observer* observer_;
-  observe::Part part_;
-  int step_, layer_;
-  std::chrono::steady_clock::time_point start_;
-};
-
 // Head-major (H, n, hd) copy of columns [column, column + H·hd) of rows (R, n, W), row r.
 Tensor split_heads(const Tensor& x, int64_t r, int64_t column, int64_t heads, int64_t head_dim);
 // Writes (H, n, hd) into row r of out (R, n, H·hd), heads concatenated.
@@ -77,7 +52,6 @@ void merge_heads(const Tensor& heads_out, Tensor& out, int64_t r);
 // FlowAR's cache makes block-causal attention plain, flowar.md §4), reports to the
 // observer, and returns the output (H, Lq, hd).
 Tensor run_attention(const attention::Variant& variant, observe::Observer* observer,
-                     const observe::AttentionSite& site, const Tensor& q, const Tensor& k,
-                     const Tensor& v);
+                     const observe::Site& site, const Tensor& q, const Tensor& k, const Tensor& v);
 
 }  // namespace vs::flowar

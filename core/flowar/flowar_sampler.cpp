@@ -208,19 +208,21 @@ FlowArSampleResult sample_flowar(const FlowArModel& model, const std::vector<int
       const double t_cur = grid[i], t_next = grid[i + 1];
       for (size_t j = 0; j < state.size(); ++j) x.data[j] = static_cast<float>(state[j]);
       const int64_t t_int = time_integer(t_cur);
+      FlownetContext step_context = hooks.flow_context;
+      step_context.euler_step = i;
       Tensor v;
       if (guided_scale && t_cur >= 0.0 && t_cur <= options.guidance) {
         Tensor x2({2 * B, n, T});  // [x; x]: both halves start from the conditional state
         std::copy(x.data.begin(), x.data.end(), x2.data.begin());
         std::copy(x.data.begin(), x.data.end(), x2.data.begin() + x.numel());
-        const Tensor v2 = model.flownet.velocity(x2, t_int, both, hooks.flow_context);
+        const Tensor v2 = model.flownet.velocity(x2, t_int, both, step_context);
         v = Tensor({B, n, T});
         const float wf = static_cast<float>(w);
         const float* v_cond = v2.ptr();
         const float* v_uncond = v2.ptr() + v.numel();
         for (int64_t j = 0; j < v.numel(); ++j) v.data[j] = v_uncond[j] + wf * (v_cond[j] - v_uncond[j]);
       } else {
-        v = model.flownet.velocity(x, t_int, cond, hooks.flow_context);
+        v = model.flownet.velocity(x, t_int, cond, step_context);
       }
       const double dt = t_next - t_cur;
       for (size_t j = 0; j < state.size(); ++j) state[j] += dt * double(v.data[j]);

@@ -7,10 +7,27 @@
 #include "core/error.h"
 #include "core/nn/activations.h"
 #include "core/nn/linear.h"
+#include "core/observe/attend.h"
 
 namespace vs::flowar {
 
 namespace {
+
+using observe::PartTimer;
+
+// A flownet site: the condition's scale and batch placement, this Euler step and block.
+observe::Site flownet_site(const FlownetCondition& cd, int euler_step, int block,
+                           observe::AttentionKind kind = observe::AttentionKind::kSelf, int64_t r = 0) {
+  observe::Site site;
+  site.module = observe::Module::kFlownet;
+  site.kind = kind;
+  site.scale = cd.scale;
+  site.euler_step = euler_step;
+  site.block = block;
+  site.row = cd.row_offset + r;
+  site.rows = cd.rows_total;
+  return site;
+}
 
 constexpr int kTimeFeatures = 256;
 
@@ -126,9 +143,9 @@ FlownetCondition Flownet::prepare(const Tensor& z, int scale, int64_t row_offset
   return cd;
 }
 
-Tensor Flownet::self_attention(const FlownetBlockWeights& b, const Tensor& h, int layer,
+Tensor Flownet::self_attention(const FlownetBlockWeights& b, const Tensor& h, int block,
                                const FlownetCondition& cd, const attention::Variant& variant,
-                               observe::Observer* observer) const {
+                               observe::Observer* observer, int euler_step) const {
   const int64_t R = h.dim(0), N = h.dim(1), D = config_.flow_width, H = config_.flow_heads,
                 hd = config_.flow_head_dim();
   const Tensor qkv = nn::linear(h, b.qkv_weight, nullptr, "attn.qkv");  // (R, N, 3D)
@@ -139,8 +156,8 @@ Tensor Flownet::self_attention(const FlownetBlockWeights& b, const Tensor& h, in
     const Tensor v = split_heads(qkv, r, 2 * D, H, hd);
     apply_rope(q, cd.rope);
     apply_rope(k, cd.rope);
-    merge_heads(run_attention(variant, observer, {cd.scale, layer, cd.row_offset + r, cd.rows_total},
-                              q, k, v),
+    merge_heads(run_attention(variant, observer,
+                              flownet_site(cd, euler_step, block, observe::AttentionKind::kSelf, r), q, k, v),
                 out, r);
   }
   return nn::linear(out, b.proj_weight, &b.proj_bias, "attn.proj");
@@ -148,17 +165,17 @@ Tensor Flownet::self_attention(const FlownetBlockWeights& b, const Tensor& h, in
 
 Tensor Flownet::cross_attention(const FlownetBlockWeights& b, int block, const Tensor& x,
                                 const FlownetCondition& cd, const attention::Variant& variant,
-                                observe::Observer* observer) const {
+                                observe::Observer* observer, int euler_step) const {
   const int64_t R = x.dim(0), N = x.dim(1), D = config_.flow_width, H = config_.flow_heads,
                 hd = config_.flow_head_dim();
   const Tensor q_all = nn::linear(rms_norm(x, &b.norm2_1), b.cross_q_weight, nullptr, "crossattn.q");
   Tensor out({R, N, D});
-  const int layer = config_.flow_depth + block;
   for (int64_t r = 0; r < R; ++r) {
     Tensor q = split_heads(q_all, r, 0, H, hd);
     apply_rope(q, cd.rope);
-    merge_heads(run_attention(variant, observer, {cd.scale, layer, cd.row_offset + r, cd.rows_total},
-                              q, cd.cross_k[block][r], cd.cross_v[block][r]),
+    merge_heads(run_attention(variant, observer,
+                              flownet_site(cd, euler_step, block, observe::AttentionKind::kCross, r), q,
+                              cd.cross_k[block][r], cd.cross_v[block][r]),
                 out, r);
   }
   return nn::linear(out, b.cross_proj_weight, &b.cross_proj_bias, "crossattn.proj");
@@ -173,9 +190,10 @@ Tensor Flownet::velocity(const Tensor& x_t, int64_t time_integer, const FlownetC
   const attention::Variant& variant = context.attention ? *context.attention : *exact_;
 
   observe::Observer* observer = context.observer;
+  const int euler_step = context.euler_step;
   Tensor t, silu_ct, x;
   {
-    PartTimer timer(observer, observe::Part::kEmbedding, cd.scale, -1);
+    PartTimer timer(observer, observe::Part::kEmbedding, flownet_site(cd, euler_step, -1));
     // Time embedding (1, D): mlp(sinusoid(t_int)) (flowar.md §5).
     t = Tensor({1, kTimeFeatures});
     t.data = timestep_embedding(time_integer, kTimeFeatures);
@@ -191,18 +209,18 @@ Tensor Flownet::velocity(const Tensor& x_t, int64_t time_integer, const FlownetC
       // Per-token chunks: 0 gamma1, 1 gamma2, 2 scale1, 3 scale2, 4 shift1, 5 shift2.
       Tensor ada;
       {
-        PartTimer timer(observer, observe::Part::kAttention, cd.scale, i);
+        PartTimer timer(observer, observe::Part::kAttention, flownet_site(cd, euler_step, i));
         ada = nn::linear(silu_ct, b.ada_lin_weight, &b.ada_lin_bias, "ada_lin");
-        add_gated(x, self_attention(b, modulated_rms_norm(x, ada, 2, 4), i, cd, variant, observer),
+        add_gated(x, self_attention(b, modulated_rms_norm(x, ada, 2, 4), i, cd, variant, observer, euler_step),
                   ada, 0);
       }
-      PartTimer timer(observer, observe::Part::kMlp, cd.scale, i);
+      PartTimer timer(observer, observe::Part::kMlp, flownet_site(cd, euler_step, i));
       add_gated(x, swiglu_mlp(modulated_rms_norm(x, ada, 3, 5), b.mlp), ada, 1);
     } else {
       // Per-token MLP AdaLN on SiLU(c + t): 0 gamma2, 1 scale2, 2 shift2.
       Tensor ada_mlp;
       {
-        PartTimer timer(observer, observe::Part::kAttention, cd.scale, i);
+        PartTimer timer(observer, observe::Part::kAttention, flownet_site(cd, euler_step, i));
         // Per-sample attention AdaLN on SiLU(t): 0 gamma1, 1 scale1, 2 shift1 (all rows alike).
         Tensor silu_t = t;
         nn::silu_inplace(silu_t);
@@ -211,16 +229,16 @@ Tensor Flownet::velocity(const Tensor& x_t, int64_t time_integer, const FlownetC
         Tensor ada_attn({R, 3 * D});
         for (int64_t r = 0; r < R; ++r)
           std::copy(ada_one.data.begin(), ada_one.data.end(), ada_attn.data.begin() + r * 3 * D);
-        add_gated(x, self_attention(b, modulated_rms_norm(x, ada_attn, 1, 2), i, cd, variant, observer),
+        add_gated(x, self_attention(b, modulated_rms_norm(x, ada_attn, 1, 2), i, cd, variant, observer, euler_step),
                   ada_attn, 0);
-        add_inplace(x, cross_attention(b, i, x, cd, variant, observer));  // ungated
+        add_inplace(x, cross_attention(b, i, x, cd, variant, observer, euler_step));  // ungated
       }
-      PartTimer timer(observer, observe::Part::kMlp, cd.scale, i);
+      PartTimer timer(observer, observe::Part::kMlp, flownet_site(cd, euler_step, i));
       ada_mlp = nn::linear(silu_ct, b.ada_lin_mlp_weight, &b.ada_lin_mlp_bias, "ada_lin_mlp");
       add_gated(x, swiglu_mlp(modulated_rms_norm(x, ada_mlp, 1, 2), b.mlp), ada_mlp, 0);
     }
   }
-  PartTimer head_timer(observer, observe::Part::kHead, cd.scale, config_.flow_depth);
+  PartTimer head_timer(observer, observe::Part::kHead, flownet_site(cd, euler_step, config_.flow_depth));
   // Final layer: adaLN_modulation(SiLU(c + t)) split as shift, scale (flowar.md §5).
   const Tensor mod = nn::linear(silu_ct, weights_.final_ada_weight, &weights_.final_ada_bias,
                                 "final_layer.adaLN_modulation.1");

@@ -67,14 +67,15 @@ FlownetWeights take_flownet_weights(const FlowArConfig& config, WeightTaker& tak
 // freq_j = exp(−ln(10000)·j/half), [cos(t·freq), sin(t·freq)] (cos first), size `dim`.
 std::vector<float> timestep_embedding(int64_t time_integer, int dim = 256);
 
-// Attention variant and observer. Observer sites: step = scale index, layer = block i
-// for self-attention and depth + i for cross-attention, row = row_offset + batch row.
-// The observer is called at every Euler step. Timings (step = scale): kEmbedding (time
-// embedding, SiLU(c + t), input_proj), kAttention (AdaLN + self- and cross-attention) and
-// kMlp per block, kHead (final layer).
+// Attention variant and observer. Observer sites: module flownet, kind self or cross,
+// the condition's scale, `euler_step`, block i, row = row_offset + batch row. The
+// observer is called at every Euler step. Timings: kEmbedding (block −1: time embedding,
+// SiLU(c + t), input_proj), kAttention (AdaLN + self- and cross-attention) and kMlp per
+// block, kHead (block depth: final layer).
 struct FlownetContext {
   const attention::Variant* attention = nullptr;
   observe::Observer* observer = nullptr;
+  int euler_step = -1;  // the sampler's 0-based step, reported in every site
 };
 
 // The step-invariant part of one scale for R rows of AR output z (R, s², C).
@@ -101,12 +102,12 @@ class Flownet {
                   const FlownetContext& context = {}) const;
 
  private:
-  Tensor self_attention(const FlownetBlockWeights& b, const Tensor& h, int layer,
+  Tensor self_attention(const FlownetBlockWeights& b, const Tensor& h, int block,
                         const FlownetCondition& cd, const attention::Variant& variant,
-                        observe::Observer* observer) const;
+                        observe::Observer* observer, int euler_step) const;
   Tensor cross_attention(const FlownetBlockWeights& b, int block, const Tensor& x,
                          const FlownetCondition& cd, const attention::Variant& variant,
-                         observe::Observer* observer) const;
+                         observe::Observer* observer, int euler_step) const;
 
   FlowArConfig config_;
   FlownetWeights weights_;

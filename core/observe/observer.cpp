@@ -18,6 +18,20 @@ const char* part_name(Part part) {
   return "?";
 }
 
+const char* module_name(Module module) {
+  switch (module) {
+    case Module::kVar:
+      return "var";
+    case Module::kAr:
+      return "ar";
+    case Module::kFlownet:
+      return "flownet";
+  }
+  return "?";
+}
+
+const char* attention_kind_name(AttentionKind kind) { return kind == AttentionKind::kCross ? "cross" : "self"; }
+
 std::vector<HeadStats> head_stats(const AttentionCall& call) {
   const auto norms = attention::head_norms(call.q, call.k, call.structure, call.softmax_scale);
   std::vector<HeadStats> out(norms.size());
@@ -31,9 +45,9 @@ void NormStatsObserver::on_attention(const AttentionCall& call, const attention:
   stats_.insert(stats_.end(), heads.begin(), heads.end());
 }
 
-ProbabilityRequest AttentionCaptureObserver::wants_probabilities(const AttentionSite& site) {
+ProbabilityRequest AttentionCaptureObserver::wants_probabilities(const Site& site) {
   ProbabilityRequest request;
-  if (watched_.count({site.step, site.layer, site.row})) {
+  if (watched_.count(Key(site))) {
     request.capture = true;
     request.row_begin = 0;
     request.row_end = -1;
@@ -43,7 +57,7 @@ ProbabilityRequest AttentionCaptureObserver::wants_probabilities(const Attention
 
 void AttentionCaptureObserver::on_attention(const AttentionCall& call,
                                             const attention::Result& result) {
-  const Key key{call.site.step, call.site.layer, call.site.row};
+  const Key key(call.site);
   if (!watched_.count(key)) return;
   Capture& c = captures_[key];
   c.q = call.q;
@@ -51,23 +65,24 @@ void AttentionCaptureObserver::on_attention(const AttentionCall& call,
   c.probs = result.probs;
 }
 
-const AttentionCaptureObserver::Capture& AttentionCaptureObserver::capture(int step, int layer,
-                                                                           int64_t row) const {
-  auto it = captures_.find({step, layer, row});
+const AttentionCaptureObserver::Capture& AttentionCaptureObserver::capture(const Site& site) const {
+  auto it = captures_.find(Key(site));
   if (it == captures_.end())
-    throw Error("attention capture: no call was recorded at step " + std::to_string(step) +
-                ", layer " + std::to_string(layer) + ", row " + std::to_string(row));
+    throw Error(std::string("attention capture: no ") + module_name(site.module) + " " +
+                attention_kind_name(site.kind) + "-attention call was recorded at scale " +
+                std::to_string(site.scale) + ", Euler step " + std::to_string(site.euler_step) + ", block " +
+                std::to_string(site.block) + ", row " + std::to_string(site.row));
   return it->second;
 }
 
-void TimingObserver::on_timing(Part part, int step, int layer, double elapsed_ms) {
-  elapsed_ms_[{part, step, layer}] += elapsed_ms;
+void TimingObserver::on_timing(Part part, const Site& site, double elapsed_ms) {
+  elapsed_ms_[{site.module, part, site.scale, site.block}] += elapsed_ms;
 }
 
 double TimingObserver::total_ms(Part part) const {
   double sum = 0;
   for (const auto& [key, ms] : elapsed_ms_)
-    if (std::get<0>(key) == part) sum += ms;
+    if (std::get<1>(key) == part) sum += ms;
   return sum;
 }
 

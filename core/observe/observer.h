@@ -1,12 +1,14 @@
 // Observers: what a model reports about itself while it runs. The models (VAR, FlowAR)
-// call an observer once per attention call — one (step, layer, batch row) with all its
-// heads — handing it q and k exactly as they enter the softmax, so an observer can
+// call an observer once per attention call — one Site (module, kind, scale, Euler step,
+// block, batch row) with all its heads — handing it q and k exactly as they enter the
+// softmax, so an observer can
 // measure the quantities of theory §2 (max|Q|, max|K|, β = max|logit|) and ask for the
 // attention probabilities of that call. A model with no observer attached does none of
 // this work: every hook sits behind `if (observer)`.
 #pragma once
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -18,17 +20,31 @@
 
 namespace vs::observe {
 
-// Where an attention call sits in a run.
-struct AttentionSite {
-  int step = -1;     // scale index of a KV-cache step; -1 for a teacher-forced full pass
-  int layer = 0;     // block index
-  int64_t row = 0;   // batch row; with CFG the conditional rows come first
-  int64_t rows = 1;  // rows in the batch
+// Which network an attention call (or a timed part) belongs to.
+enum class Module {
+  kVar,      // VAR's transformer
+  kAr,       // FlowAR's AR transformer (encoder blocks, then decoder blocks)
+  kFlownet,  // FlowAR's flow-matching head, called once per Euler step
+};
+enum class AttentionKind { kSelf, kCross };
+const char* module_name(Module module);  // "var", "ar", "flownet"
+const char* attention_kind_name(AttentionKind kind);  // "self", "cross"
+
+// Where an attention call or a timed part sits in a run: one shape for both families.
+struct Site {
+  Module module = Module::kVar;
+  AttentionKind kind = AttentionKind::kSelf;
+  int scale = -1;       // scale index; -1 for VAR's teacher-forced full pass
+  int euler_step = -1;  // flownet: 0-based Euler step of the scale; -1 elsewhere
+  int block = 0;        // block index within the module (AR: encoder blocks first);
+                        // for timed parts outside the blocks, see Part
+  int64_t row = 0;      // batch row; with CFG the conditional rows come first
+  int64_t rows = 1;     // rows in the batch
 };
 
 // One attention call as the variant sees it.
 struct AttentionCall {
-  AttentionSite site;
+  Site site;
   const Tensor& q;  // (H, Lq, hd) after l2-norm and scale_mul (VAR), i.e. softmax input
   const Tensor& k;  // (H, Lk, hd)
   float softmax_scale;  // logit = softmax_scale · q·k
@@ -48,17 +64,18 @@ class Observer {
  public:
   virtual ~Observer() = default;
   // Asked before the call; the default captures nothing.
-  virtual ProbabilityRequest wants_probabilities(const AttentionSite&) { return {}; }
+  virtual ProbabilityRequest wants_probabilities(const Site&) { return {}; }
   // After the call; result.probs is (H, rows, Lk) when probabilities were requested.
   virtual void on_attention(const AttentionCall&, const attention::Result&) {}
   // Whether the model should time its parts (a clock read per part per layer).
   virtual bool wants_timings() const { return false; }
-  virtual void on_timing(Part, int /*step*/, int /*layer*/, double /*elapsed_ms*/) {}
+  // site.row/rows are unused; block is −1 or the module's depth for parts outside blocks.
+  virtual void on_timing(Part, const Site&, double /*elapsed_ms*/) {}
 };
 
 // Per-head norm statistics of one attention call (theory §1.5: R_QK, β, B_eff, zone).
 struct HeadStats {
-  AttentionSite site;
+  Site site;
   int head = 0;
   int64_t queries = 0, keys = 0;
   attention::HeadNorms norms;
@@ -78,42 +95,47 @@ class NormStatsObserver : public Observer {
   std::vector<HeadStats> stats_;
 };
 
-// Captures q, k and the attention probabilities of chosen (step, layer, row) calls. A
-// step of -1 matches the teacher-forced pass; `row` is the batch row.
+// Captures q, k and the attention probabilities of chosen calls, matched on every Site
+// field but `rows`. A scale of -1 matches VAR's teacher-forced pass.
 class AttentionCaptureObserver : public Observer {
  public:
   struct Key {
-    int step, layer;
+    Module module;
+    AttentionKind kind;
+    int scale, euler_step, block;
     int64_t row;
+    explicit Key(const Site& s)
+        : module(s.module), kind(s.kind), scale(s.scale), euler_step(s.euler_step), block(s.block), row(s.row) {}
     bool operator<(const Key& o) const {
-      return std::tie(step, layer, row) < std::tie(o.step, o.layer, o.row);
+      return std::tie(module, kind, scale, euler_step, block, row) <
+             std::tie(o.module, o.kind, o.scale, o.euler_step, o.block, o.row);
     }
   };
   struct Capture {
     Tensor q, k;   // (H, Lq, hd), (H, Lk, hd)
     Tensor probs;  // (H, Lq, Lk); masked entries 0
   };
-  void watch(int step, int layer, int64_t row) { watched_[{step, layer, row}] = true; }
-  ProbabilityRequest wants_probabilities(const AttentionSite& site) override;
+  void watch(const Site& site) { watched_.insert(Key(site)); }
+  ProbabilityRequest wants_probabilities(const Site& site) override;
   void on_attention(const AttentionCall& call, const attention::Result& result) override;
   // The capture of a watched call; throws vs::Error if that call never ran.
-  const Capture& capture(int step, int layer, int64_t row) const;
+  const Capture& capture(const Site& site) const;
 
  private:
-  std::map<Key, bool> watched_;
+  std::set<Key> watched_;
   std::map<Key, Capture> captures_;
 };
 
-// Sums elapsed milliseconds per (part, step, layer).
+// Sums elapsed milliseconds per (module, part, scale, block).
 class TimingObserver : public Observer {
  public:
   bool wants_timings() const override { return true; }
-  void on_timing(Part part, int step, int layer, double elapsed_ms) override;
+  void on_timing(Part part, const Site& site, double elapsed_ms) override;
   double total_ms(Part part) const;
   double total_ms() const;
 
  private:
-  std::map<std::tuple<Part, int, int>, double> elapsed_ms_;
+  std::map<std::tuple<Module, Part, int, int>, double> elapsed_ms_;
 };
 
 }  // namespace vs::observe

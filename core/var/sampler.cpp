@@ -80,41 +80,39 @@ SampleResult autoregressive_infer_cfg(const VarTransformer& model, const Vqvae& 
             cfg_ramp(options.cfg, si, K));
     if (hooks.on_logits) hooks.on_logits(si, raw, guided);
 
-    std::vector<int64_t> ids(B * n);
-    Tensor h;  // (B, Cvae, pn, pn)
-    if (si < static_cast<int>(prefix_ids.size())) {
-      ids = prefix_ids[si];
-      h = quantizer.embed(ids, static_cast<int>(B), side);
-    } else {
-      // Top-k then top-p, in place (var.md §4.3; more_smooth reads the masked logits).
+    // Top-k then top-p, in place (var.md §4.3; more_smooth reads the masked logits).
 #pragma omp parallel for schedule(dynamic, 4) if (B * n > 8)
-      for (int64_t row = 0; row < B * n; ++row) {
-        mask_top_k(guided.ptr() + row * V, V, options.top_k);
-        mask_top_p(guided.ptr() + row * V, V, options.top_p);
-      }
-      for (int64_t b = 0; b < B; ++b)
-        for (int64_t t = 0; t < n; ++t)
-          ids[b * n + t] = draw_from_logits(guided.ptr() + (b * n + t) * V, V, rngs[b].uniform());
-      if (hooks.inject_ids) {
-        hooks.inject_ids(si, ids);
-        if (static_cast<int64_t>(ids.size()) != B * n)
-          throw Error("VAR sampler: injected ids of scale " + std::to_string(si) + " are " +
-                      std::to_string(ids.size()) + ", expected " + std::to_string(B * n));
-      }
-      if (options.more_smooth) {
-        const double tau = more_smooth_tau(ratio);
-        h = Tensor({B, Cvae, side, side});
-        std::vector<float> embedding(Cvae);
-        for (int64_t b = 0; b < B; ++b)
-          for (int64_t t = 0; t < n; ++t) {
-            gumbel_soft_embedding(guided.ptr() + (b * n + t) * V, V, ratio, tau, rngs[b],
-                                  quantizer.embedding.ptr(), Cvae, embedding.data());
-            for (int64_t c = 0; c < Cvae; ++c) h.data[(b * Cvae + c) * n + t] = embedding[c];
-          }
-      } else {
-        h = quantizer.embed(ids, static_cast<int>(B), side);
-      }
+    for (int64_t row = 0; row < B * n; ++row) {
+      mask_top_k(guided.ptr() + row * V, V, options.top_k);
+      mask_top_p(guided.ptr() + row * V, V, options.top_p);
     }
+    // A prefix scale draws as a sampled one and discards the draws, so later scales see
+    // the random numbers of a full run: a run's own tokens as prefix reproduce that run.
+    const bool given = si < static_cast<int>(prefix_ids.size());
+    std::vector<int64_t> ids(B * n);
+    for (int64_t b = 0; b < B; ++b)
+      for (int64_t t = 0; t < n; ++t)
+        ids[b * n + t] = draw_from_logits(guided.ptr() + (b * n + t) * V, V, rngs[b].uniform());
+    if (!given && hooks.inject_ids) {
+      hooks.inject_ids(si, ids);
+      if (static_cast<int64_t>(ids.size()) != B * n)
+        throw Error("VAR sampler: injected ids of scale " + std::to_string(si) + " are " +
+                    std::to_string(ids.size()) + ", expected " + std::to_string(B * n));
+    }
+    Tensor h;  // (B, Cvae, pn, pn)
+    if (options.more_smooth) {
+      const double tau = more_smooth_tau(ratio);
+      h = Tensor({B, Cvae, side, side});
+      std::vector<float> embedding(Cvae);
+      for (int64_t b = 0; b < B; ++b)
+        for (int64_t t = 0; t < n; ++t) {
+          gumbel_soft_embedding(guided.ptr() + (b * n + t) * V, V, ratio, tau, rngs[b],
+                                quantizer.embedding.ptr(), Cvae, embedding.data());
+          for (int64_t c = 0; c < Cvae; ++c) h.data[(b * Cvae + c) * n + t] = embedding[c];
+        }
+    }
+    if (given) ids = prefix_ids[si];
+    if (given || !options.more_smooth) h = quantizer.embed(ids, static_cast<int>(B), side);
     quantizer.add_scale(result.f_hat, si, h);
     result.ids.push_back(ids);
     result.scales_done = si + 1;

@@ -57,7 +57,8 @@ struct SampleResult {
 
 // labels (B): 0..num_classes−1, negative = unconditional. `prefix_ids` (optional): the
 // first prefix_ids.size() token maps are taken as given (each B·pn²) instead of sampled;
-// they consume no random numbers. Throws vs::Error on mismatched models or inputs.
+// their random numbers are drawn and discarded, so a run's own ids as prefix reproduce
+// the run. Throws vs::Error on mismatched models or inputs.
 SampleResult autoregressive_infer_cfg(const VarTransformer& model, const Vqvae& vae,
                                       const std::vector<int64_t>& labels,
                                       const SamplingOptions& options,

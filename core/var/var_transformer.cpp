@@ -1,39 +1,29 @@
 #include "core/var/var_transformer.h"
 
-#include <chrono>
 #include <cmath>
 #include <cstring>
 
 #include "core/error.h"
 #include "core/nn/activations.h"
 #include "core/nn/linear.h"
+#include "core/observe/attend.h"
 
 namespace vs::var {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using observe::PartTimer;
 
-// Times a part when the observer asks for timings; otherwise reads no clock.
-class PartTimer {
- public:
-  PartTimer(observe::Observer* observer, observe::Part part, int step, int layer)
-      : observer_(observer && observer->wants_timings() ? observer : nullptr),
-        part_(part), step_(step), layer_(layer) {
-    if (observer_) start_ = Clock::now();
-  }
-  ~PartTimer() {
-    if (observer_)
-      observer_->on_timing(part_, step_, layer_,
-                           std::chrono::duration<double, std::milli>(Clock::now() - start_).count());
-  }
-
- private:
-  observe::Observer* observer_;
-  observe::Part part_;
-  int step_, layer_;
-  Clock::time_point start_;
-};
+// A site of VAR's transformer (module var, self-attention).
+observe::Site var_site(int scale, int block, int64_t row = 0, int64_t rows = 1) {
+  observe::Site site;
+  site.module = observe::Module::kVar;
+  site.scale = scale;
+  site.block = block;
+  site.row = row;
+  site.rows = rows;
+  return site;
+}
 
 // y = LN(x)·(1 + scale) + shift per batch row (var.md §3.3, §3.5): LayerNorm over C with
 // eps 1e-6, biased variance, no affine. x (R, n, C); ada (R, A·C) holds scale and shift
@@ -157,11 +147,10 @@ void VarTransformer::block_forward(int layer, Tensor& x, const Conditioning& cd,
 
   Tensor attn_out({R, n, C});
   {
-    PartTimer timer(observer, observe::Part::kAttention, step, layer);
+    PartTimer timer(observer, observe::Part::kAttention, var_site(step, layer));
     const Tensor h = modulated_layer_norm(x, ada, 2, 4);
     const Tensor qkv = nn::linear(h, b.qkv_weight, &b.qkv_bias, "attn.mat_qkv");  // (R, n, 3C)
-    attention::Options options;
-    options.scale = config_.attn_l2_norm ? 1.0f : 0.25f / std::sqrt(float(hd));  // var.md §3.4
+    const float softmax_scale = config_.attn_l2_norm ? 1.0f : 0.25f / std::sqrt(float(hd));  // var.md §3.4
     for (int64_t r = 0; r < R; ++r) {
       Tensor q({H, n, hd}), k({H, n, hd}), v({H, n, hd});
       const float* row = qkv.ptr() + r * n * 3 * C;
@@ -184,19 +173,8 @@ void VarTransformer::block_forward(int layer, Tensor& x, const Conditioning& cd,
         keys = &cache->keys(layer, r);
         values = &cache->values(layer, r);
       }
-      const observe::AttentionSite site{step, layer, r, R};
-      options.capture_probs = false;
-      if (observer) {
-        const observe::ProbabilityRequest request = observer->wants_probabilities(site);
-        if (request.capture) {
-          options.capture_probs = true;
-          options.prob_row_begin = request.row_begin;
-          options.prob_row_end = request.row_end < 0 ? n : request.row_end;
-        }
-      }
-      const attention::Result result = variant.run(q, *keys, *values, structure, options);
-      if (observer)
-        observer->on_attention({site, q, *keys, options.scale, structure}, result);
+      const attention::Result result = observe::observed_attention(
+          variant, observer, var_site(step, layer, r, R), q, *keys, *values, structure, softmax_scale);
       // (H, n, hd) -> (n, C), heads concatenated.
       float* dst_row = attn_out.ptr() + r * n * C;
       for (int64_t hh = 0; hh < H; ++hh)
@@ -208,7 +186,7 @@ void VarTransformer::block_forward(int layer, Tensor& x, const Conditioning& cd,
     add_gated(x, projected, ada, 0);
   }
   {
-    PartTimer timer(observer, observe::Part::kMlp, step, layer);
+    PartTimer timer(observer, observe::Part::kMlp, var_site(step, layer));
     const Tensor h = modulated_layer_norm(x, ada, 3, 5);
     Tensor hidden = nn::linear(h, b.fc1_weight, &b.fc1_bias, "ffn.fc1");
     float* p = hidden.ptr();
@@ -222,7 +200,7 @@ void VarTransformer::block_forward(int layer, Tensor& x, const Conditioning& cd,
 
 Tensor VarTransformer::logits(const Tensor& hidden, const Conditioning& cd,
                               const ForwardContext& context, int step) const {
-  PartTimer timer(context.observer, observe::Part::kHead, step, config_.depth);
+  PartTimer timer(context.observer, observe::Part::kHead, var_site(step, config_.depth));
   const Tensor y = modulated_layer_norm(hidden, cd.head_ada, 0, 1);
   return nn::linear(y, weights_.head_weight, &weights_.head_bias, "head");
 }
@@ -239,7 +217,7 @@ Tensor VarTransformer::forward_teacher(const std::vector<int64_t>& labels, const
   // x = [cond + pos_start; word_embed(var_input)] + lvl_pos (var.md §3.1).
   Tensor x({B, L, C});
   {
-    PartTimer timer(context.observer, observe::Part::kEmbedding, -1, -1);
+    PartTimer timer(context.observer, observe::Part::kEmbedding, var_site(-1, -1));
     const Tensor words =
         nn::linear(var_input, weights_.word_embed_weight, &weights_.word_embed_bias, "word_embed");
     for (int64_t r = 0; r < B; ++r) {

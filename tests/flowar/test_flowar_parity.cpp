@@ -215,12 +215,12 @@ TEST(FlowArSampler, CancelStopsBeforeTheNextScale) {
 // cache (block-causal through the cache: scale k sees all tokens of scales ≤ k).
 class CountingObserver : public observe::Observer {
  public:
-  observe::ProbabilityRequest wants_probabilities(const observe::AttentionSite& site) override {
-    return {site.step == 2, 0, -1};
+  observe::ProbabilityRequest wants_probabilities(const observe::Site& site) override {
+    return {site.scale == 2, 0, -1};
   }
   void on_attention(const observe::AttentionCall& call, const attention::Result& result) override {
     ++calls;
-    if (call.site.step == 2) {
+    if (call.site.scale == 2) {
       keys_at_scale2 = call.k.dim(1);
       double sum = 0;
       for (int64_t j = 0; j < result.probs.dim(2); ++j) sum += result.probs.data[j];
@@ -229,7 +229,7 @@ class CountingObserver : public observe::Observer {
     EXPECT_NEAR(call.softmax_scale, 1.0 / std::sqrt(double(call.q.dim(2))), 1e-7);
   }
   bool wants_timings() const override { return true; }
-  void on_timing(observe::Part part, int, int, double elapsed_ms) override {
+  void on_timing(observe::Part part, const observe::Site&, double elapsed_ms) override {
     timed_parts.insert(part);
     EXPECT_GE(elapsed_ms, 0.0);
   }

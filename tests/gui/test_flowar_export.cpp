@@ -36,16 +36,17 @@ vs::flowar::FlowArConfig config() {
   return c;
 }
 
-vs::observe::HeadStats stats(int scale, int layer, int head, int64_t keys, double beta) {
+vs::observe::HeadStats stats(int scale, int block, int head, int64_t keys, double beta, bool cross = false) {
   vs::observe::HeadStats s;
-  s.site.step = scale, s.site.layer = layer, s.head = head, s.queries = 4, s.keys = keys;
+  s.site.scale = scale, s.site.block = block, s.head = head, s.queries = 4, s.keys = keys;
+  if (cross) s.site.kind = vs::observe::AttentionKind::kCross;
   s.norms.beta = beta, s.norms.b_eff = beta, s.norms.max_abs_q = 0.5, s.norms.max_abs_k = 0.25;
   s.norms.threshold = 1.0, s.norms.ratio = beta;
   return s;
 }
 
 // Scale 2 (side 2): one AR head, a flownet self-attention head of block 2 at Euler step 7
-// and a cross-attention head of block 1 (site layer flow_depth + 0) at step 8.
+// and a cross-attention head of block 1 at step 8.
 std::vector<FlowArFrame> frames() {
   std::vector<FlowArFrame> f(2);
   f[0].scale = 0, f[0].side = 1, f[0].ms = 1.5;
@@ -53,7 +54,7 @@ std::vector<FlowArFrame> frames() {
   f[1].ar_stats.push_back(stats(1, 1, 0, 5, 0.75));
   f[1].flow_stats.push_back(stats(1, 1, 1, 4, 1.0));
   f[1].flow_euler_step.push_back(7);
-  f[1].flow_stats.push_back(stats(1, 3, 0, 4, 0.5));
+  f[1].flow_stats.push_back(stats(1, 0, 0, 4, 0.5, true));
   f[1].flow_euler_step.push_back(8);
   return f;
 }

@@ -30,22 +30,26 @@ const std::string kShipped = std::string(VARSCOPE_SOURCE_DIR) + "/assets/models/
 // Captures (scale, euler_step, layer) of row 0 by counting that site's calls.
 class CountingCapture : public vs::observe::Observer {
  public:
-  explicit CountingCapture(FlownetMapKey key) : key_(key) {}
-  vs::observe::ProbabilityRequest wants_probabilities(const vs::observe::AttentionSite& site) override {
+  CountingCapture(FlownetMapKey key, int flow_depth) : key_(key), flow_depth_(flow_depth) {}
+  vs::observe::ProbabilityRequest wants_probabilities(const vs::observe::Site& site) override {
     return {is_target(site), 0, -1};
   }
   void on_attention(const vs::observe::AttentionCall& call, const vs::attention::Result& result) override {
     if (is_target(call.site)) probs = result.probs.data;
-    if (call.site.row == 0) ++calls_[{call.site.step, call.site.layer}];
+    if (call.site.row == 0) ++calls_[{call.site.scale, layer(call.site)}];
   }
   std::vector<float> probs;
 
  private:
-  bool is_target(const vs::observe::AttentionSite& site) {
-    return site.row == 0 && site.step == key_.scale && site.layer == key_.layer &&
-           calls_[{site.step, site.layer}] + 1 == key_.euler_step;
+  int layer(const vs::observe::Site& site) const {
+    return site.block + (site.kind == vs::observe::AttentionKind::kCross ? flow_depth_ : 0);
+  }
+  bool is_target(const vs::observe::Site& site) {
+    return site.row == 0 && site.scale == key_.scale && layer(site) == key_.layer &&
+           calls_[{site.scale, layer(site)}] + 1 == key_.euler_step;
   }
   FlownetMapKey key_;
+  int flow_depth_;
   std::map<std::pair<int, int>, int> calls_;
 };
 
@@ -59,7 +63,7 @@ vs::flowar::FlowArSamplingOptions options(int steps, double cfg, uint64_t seed) 
 std::vector<float> reference_map(const vs::flowar::FlowArModel& model, int label,
                                  const vs::flowar::FlowArSamplingOptions& o, FlownetMapKey key) {
   const auto exact = vs::attention::make_variant("exact");
-  CountingCapture counting(key);
+  CountingCapture counting(key, model.config.flow_depth);
   vs::flowar::FlowArSamplerHooks hooks;
   hooks.ar_context = {exact.get(), nullptr};
   hooks.flow_context = {exact.get(), &counting};
@@ -92,13 +96,12 @@ TEST(FlownetMapCapture, SelfAndCrossMapsAtTheWatchedEulerStep) {
   // scale 3 (side 4), step 3.
   const FlownetMapKey self_key{1, 2, 0}, cross_key{2, 3, 2 * config.flow_depth - 1};
   const auto exact = vs::attention::make_variant("exact");
-  FlownetMapCapture capture;
+  FlownetMapCapture capture(config.flow_depth);
   capture.watch(self_key);
   capture.watch(cross_key);
   vs::flowar::FlowArSamplerHooks hooks;
   hooks.ar_context = {exact.get(), nullptr};
   hooks.flow_context = {exact.get(), &capture};
-  hooks.on_step = [&](int scale, int done, int steps) { capture.on_euler_step(scale, done, steps); };
   hooks.on_scale = [&](const vs::flowar::FlowArScaleReport& r) { return r.scale < cross_key.scale; };
   vs::flowar::sample_flowar(model, {5}, o, hooks, nullptr);
   const std::vector<FlownetMap> maps = capture.take();

@@ -6,6 +6,8 @@
 // fixture, bad paths and a wrong VAE as errors.
 #include <gtest/gtest.h>
 
+#include "core/io/class_names.h"
+
 #include <chrono>
 #include <thread>
 
@@ -96,7 +98,7 @@ TEST(FlowArSession, MissingAndWrongFilesAreErrors) {
 }
 
 TEST(FlowArSession, ClassNamesFromMetadataText) {
-  EXPECT_EQ(parse_name_list("T-shirt/top,Trouser, Bag"), (std::vector<std::string>{"T-shirt/top", "Trouser", "Bag"}));
-  EXPECT_EQ(parse_name_list("[\"a\", \"b\"]"), (std::vector<std::string>{"a", "b"}));
-  EXPECT_TRUE(parse_name_list("").empty());
+  EXPECT_EQ(vs::io::parse_class_names("T-shirt/top,Trouser, Bag"), (std::vector<std::string>{"T-shirt/top", "Trouser", "Bag"}));
+  EXPECT_EQ(vs::io::parse_class_names("[\"a\", \"b\"]"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(vs::io::parse_class_names("").empty());
 }

@@ -34,7 +34,7 @@ TEST(RunExport, NormsRowsHoldTheThresholdNumbers) {
   InspectResult r;
   r.step = 4, r.layer = 1, r.heads = 1, r.head_dim = 8, r.queries = 25, r.keys = 55;
   vs::observe::HeadStats s;
-  s.site.layer = 1, s.head = 0, s.queries = 25, s.keys = 55;
+  s.site.block = 1, s.head = 0, s.queries = 25, s.keys = 55;
   s.norms.beta = 1.0, s.norms.b_eff = 1.0, s.norms.max_abs_q = 0.5, s.norms.max_abs_k = 0.25;
   r.stats.push_back(s);
   const auto rows = lines(norms_csv("m.safetensors", params(), r, 1e-3));

@@ -74,9 +74,14 @@ TEST_P(TransformerParity, TeacherForcedMatchesReference) {
   const int64_t B = static_cast<int64_t>(labels().size()), L = cfg.tokens(), H = cfg.heads,
                 hd = cfg.head_dim();
   vs::observe::AttentionCaptureObserver capture;
+  auto teacher_site = [](int layer, int64_t row) {
+    vs::observe::Site site;
+    site.scale = -1, site.block = layer, site.row = row;
+    return site;
+  };
   for (int64_t r = 0; r < B; ++r) {
-    capture.watch(-1, 0, r);
-    capture.watch(-1, cfg.depth - 1, r);
+    capture.watch(teacher_site(0, r));
+    capture.watch(teacher_site(cfg.depth - 1, r));
   }
   vs::var::ForwardContext context;
   context.observer = &capture;
@@ -97,7 +102,7 @@ TEST_P(TransformerParity, TeacherForcedMatchesReference) {
                  a = ref("teacher/attn_" + tag);
     double eq = 0, ek = 0, ea = 0;
     for (int64_t r = 0; r < B; ++r) {
-      const auto& c = capture.capture(-1, layer, r);
+      const auto& c = capture.capture(teacher_site(layer, r));
       ASSERT_EQ(c.q.shape, (vs::Shape{H, L, hd}));
       ASSERT_EQ(c.probs.shape, (vs::Shape{H, L, L}));
       eq = std::max(eq, max_abs_diff(c.q.ptr(), q.ptr() + r * H * L * hd, H * L * hd));

@@ -33,14 +33,13 @@ std::vector<NormRow> norm_rows(const std::vector<FlowArFrame>& frames, const flo
   std::vector<NormRow> rows;
   for (const FlowArFrame& f : frames) {
     for (const observe::HeadStats& s : f.ar_stats)
-      rows.push_back({"ar", f.scale + 1, 0, s.site.layer + 1, false, s.head + 1,
+      rows.push_back({"ar", f.scale + 1, 0, s.site.block + 1, false, s.head + 1,
                       cli::norms_csv_fields(s, config.ar_head_dim(), epsilon)});
     for (size_t i = 0; i < f.flow_stats.size(); ++i) {
       const observe::HeadStats& s = f.flow_stats[i];
-      // Flownet sites: block b's self-attention is layer b, its cross-attention depth + b.
-      const bool cross = s.site.layer >= config.flow_depth;
+      const bool cross = s.site.kind == observe::AttentionKind::kCross;
       rows.push_back({"flownet", f.scale + 1, i < f.flow_euler_step.size() ? f.flow_euler_step[i] : 0,
-                      s.site.layer - (cross ? config.flow_depth : 0) + 1, cross, s.head + 1,
+                      s.site.block + 1, cross, s.head + 1,
                       cli::norms_csv_fields(s, config.flow_head_dim(), epsilon)});
     }
   }

@@ -57,7 +57,8 @@ void FlowArGaugesPanel::draw_table(const char* id, const std::vector<observe::He
       report_error = e.what();
     }
     ImGui::TableNextColumn();
-    ImGui::Text("%d", s.site.layer + 1);
+    // Cross-attention blocks are marked: block b has a self- and a cross-attention row.
+    ImGui::Text("%d%s", s.site.block + 1, s.site.kind == observe::AttentionKind::kCross ? " x" : "");
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("%s", report_error.empty() ? theory::zone_explanation(n.zone).c_str() : report_error.c_str());
     ImGui::TableNextColumn();

@@ -7,6 +7,7 @@
 
 #include "core/attention/attention.h"
 #include "core/error.h"
+#include "core/io/class_names.h"
 #include "core/flowar/flowar_sampler.h"
 #include "core/flowar/time_grid.h"
 #include "core/io/checkpoint.h"
@@ -33,7 +34,7 @@ std::string sibling_vae_path(const std::string& path) {
 class NormRecorder : public observe::Observer {
  public:
   // AR only: every layer's probabilities of row 0, within kArCaptureBytes per scale.
-  observe::ProbabilityRequest wants_probabilities(const observe::AttentionSite& site) override {
+  observe::ProbabilityRequest wants_probabilities(const observe::Site& site) override {
     return {capture_probs && site.row == 0, 0, -1};
   }
   void on_attention(const observe::AttentionCall& call, const attention::Result& result) override {
@@ -44,12 +45,11 @@ class NormRecorder : public observe::Observer {
     }
     for (observe::HeadStats& s : observe::head_stats(call)) {
       stats.push_back(std::move(s));
-      euler_steps.push_back(euler_step);
+      euler_steps.push_back(call.site.euler_step >= 0 ? call.site.euler_step + 1 : -1);
     }
   }
   std::vector<observe::HeadStats> stats;
-  std::vector<int> euler_steps;
-  int euler_step = -1;
+  std::vector<int> euler_steps;  // 1-based Euler step of each stat; -1 for AR calls
   bool capture_probs = false;
   int heads = 0;
   int64_t keys = 0;
@@ -59,22 +59,6 @@ class NormRecorder : public observe::Observer {
 
 }  // namespace
 
-std::vector<std::string> parse_name_list(const std::string& text) {
-  std::vector<std::string> names;
-  std::string current;
-  bool any = false;
-  for (char c : text) {
-    if (c == '[' || c == ']' || c == '"') continue;
-    if (c == ',') {
-      names.push_back(current), current.clear();
-      continue;
-    }
-    if (!(current.empty() && c == ' ')) current += c;
-    any = true;
-  }
-  if (any) names.push_back(current);
-  return names;
-}
 
 FlowArSession::FlowArSession(std::function<void()> wake) : load_job_(wake), gen_job_(wake), replay_job_(wake) {}
 
@@ -97,7 +81,7 @@ void FlowArSession::open(const std::string& model_path, const std::string& vae_p
     io::Checkpoint checkpoint = io::load_checkpoint(model);
     LoadedFlowAr loaded;
     const auto names = checkpoint.metadata.find("class_names");
-    if (names != checkpoint.metadata.end()) loaded.class_names = parse_name_list(names->second);
+    if (names != checkpoint.metadata.end()) loaded.class_names = io::parse_class_names(names->second);
     loaded.model = std::make_shared<flowar::FlowArModel>(flowar::FlowArModel::from_checkpoint(std::move(checkpoint)));
     loaded.vae = std::make_shared<flowar::KlVae>(flowar::KlVae::load(vae));
     context.publish(std::move(loaded));
@@ -194,7 +178,7 @@ void FlowArSession::start_generation() {
     hooks.cancel = context.cancel_flag();
     hooks.decode_each_scale = true;
     hooks.ar_context = {variant.get(), &ar_norms};
-    FlownetMapCapture flow_maps(&flow_norms);
+    FlownetMapCapture flow_maps(loaded.model->config.flow_depth, &flow_norms);
     hooks.flow_context = {variant.get(), &flow_maps};
     const flowar::FlowArConfig& config = loaded.model->config;
     const int scales = config.num_scales();
@@ -207,10 +191,7 @@ void FlowArSession::start_generation() {
       return int64_t(config.ar_heads) * q * keys * (config.encoder_depth + config.decoder_depth) * 4 <= kArCaptureBytes;
     };
     ar_norms.capture_probs = fits(0);
-    flow_norms.euler_step = flow_maps.euler_step();
     hooks.on_step = [&](int scale, int step, int steps) {
-      flow_maps.on_euler_step(scale, step, steps);
-      flow_norms.euler_step = flow_maps.euler_step();
       context.progress(scale * steps + step, scales * steps, "");
     };
     auto clock = std::chrono::steady_clock::now();
@@ -236,7 +217,6 @@ void FlowArSession::start_generation() {
         if (map.key.scale == report.scale) frame.flownet_map = std::move(map);
       ar_norms = {}, flow_norms = {};
       if (report.scale + 1 < scales) ar_norms.capture_probs = fits(report.scale + 1);
-      flow_norms.euler_step = flow_maps.euler_step();
       const auto now = std::chrono::steady_clock::now();
       frame.ms = std::chrono::duration<double, std::milli>(now - clock).count();
       context.publish(std::move(frame));
@@ -329,14 +309,13 @@ void FlowArSession::start_replay() {
   replay_job_.start([loaded, params, key](BackgroundJob<FlownetMap>::Context& context) {
     const std::unique_ptr<attention::Variant> variant = attention::make_variant(params.variant);
     flowar::FlowArSamplingOptions options = sampling_options(params);
-    FlownetMapCapture capture;
+    FlownetMapCapture capture(loaded.model->config.flow_depth);
     capture.watch(key);
     flowar::FlowArSamplerHooks hooks;
     hooks.cancel = context.cancel_flag();
     hooks.ar_context = {variant.get(), nullptr};
     hooks.flow_context = {variant.get(), &capture};
     hooks.on_step = [&](int scale, int done, int steps) {
-      capture.on_euler_step(scale, done, steps);
       context.progress(scale * steps + done, (key.scale + 1) * steps, "");
     };
     hooks.on_scale = [&](const flowar::FlowArScaleReport& report) { return report.scale < key.scale; };

@@ -16,6 +16,7 @@
 
 #include "app/gui/flowar/flownet_map_capture.h"
 #include "app/gui/workers/background_job.h"
+#include "core/flowar/flowar_generator.h"
 #include "core/flowar/flowar_model.h"
 #include "core/flowar/flowar_sampler.h"
 #include "core/flowar/kl_vae.h"
@@ -26,8 +27,10 @@ namespace vs::gui {
 struct FlowArParams {
   int class_id = 0;
   uint64_t seed = 0;
-  int steps = 25;
-  double cfg = 4.3, guidance = 0.9;
+  // The model family's defaults (core's default_flowar_request), the same as the CLI's.
+  int steps = std::get<gen::FlowArExtra>(flowar::default_flowar_request().extra).steps;
+  double cfg = flowar::default_flowar_request().cfg;
+  double guidance = std::get<gen::FlowArExtra>(flowar::default_flowar_request().extra).guidance;
   std::string variant = "exact";  // attention variant spec of both AR and flownet
 };
 
@@ -74,8 +77,6 @@ struct LoadedFlowAr {
   std::vector<std::string> class_names;  // metadata "class_names"; may be empty
 };
 
-// "a,b,c" or ["a","b"] -> names.
-std::vector<std::string> parse_name_list(const std::string& text);
 
 class FlowArSession {
  public:

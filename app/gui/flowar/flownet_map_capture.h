@@ -2,8 +2,7 @@
 // (side² queries × side² keys) at every Euler step, self-attention per block and, in
 // Block_v2, cross-attention to the condition per block: far too many maps to keep, so
 // only the selected (scale, Euler step, site layer) is captured, for the conditional row
-// (batch row 0), every head. The flownet's observer sites carry the scale (site.step)
-// and the layer but not the Euler step: the capture follows the sampler's on_step hook.
+// (batch row 0), every head.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -11,6 +10,12 @@
 #include "core/observe/observer.h"
 
 namespace vs::gui {
+
+// The inspector's flownet layer index of a flownet site: block b's self-attention is b,
+// its cross-attention flow_depth + b.
+inline int flownet_site_layer(const observe::Site& site, int flow_depth) {
+  return site.block + (site.kind == observe::AttentionKind::kCross ? flow_depth : 0);
+}
 
 struct FlownetMapKey {
   int scale = 0;       // 0-based
@@ -34,25 +39,22 @@ struct FlownetMap {
 // it captures nothing itself.
 class FlownetMapCapture : public observe::Observer {
  public:
-  explicit FlownetMapCapture(observe::Observer* next = nullptr) : next_(next) {}
+  explicit FlownetMapCapture(int flow_depth, observe::Observer* next = nullptr)
+      : flow_depth_(flow_depth), next_(next) {}
   // Captures (euler_step, layer) of `scale`; several watches may be active.
   void watch(const FlownetMapKey& key) { watched_.push_back(key); }
-  // From hooks.on_step(scale, done, steps), called after each Euler step: the flownet's
-  // next evaluation is step done + 1 of this scale, or step 1 of the next scale.
-  void on_euler_step(int /*scale*/, int done, int steps) { running_ = done < steps ? done + 1 : 1; }
-  int euler_step() const { return running_; }  // 1-based step the flownet is on
 
-  observe::ProbabilityRequest wants_probabilities(const observe::AttentionSite& site) override;
+  observe::ProbabilityRequest wants_probabilities(const observe::Site& site) override;
   void on_attention(const observe::AttentionCall& call, const attention::Result& result) override;
   // The maps captured since the last call, in the order they ran.
   std::vector<FlownetMap> take();
 
  private:
-  bool watched(const observe::AttentionSite& site) const;
+  bool watched(const observe::Site& site) const;
 
+  int flow_depth_;
   observe::Observer* next_;
   std::vector<FlownetMapKey> watched_;
-  int running_ = 1;
   std::vector<FlownetMap> maps_;
 };
 

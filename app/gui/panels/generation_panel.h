@@ -65,8 +65,8 @@ class GenerationPanel : public Panel {
 
   int class_id_ = 0;
   unsigned long long seed_ = 0;
-  float cfg_ = 1.5f, top_p_ = 0.96f;
-  int top_k_ = 900;
+  float cfg_ = float(GenerationParams{}.cfg), top_p_ = float(GenerationParams{}.top_p);
+  int top_k_ = GenerationParams{}.top_k;
   bool more_smooth_ = false;
   VariantPicker variant_;
 };

@@ -58,7 +58,7 @@ void NormGaugesPanel::draw() {
               (long long)r->keys, theory::log_threshold(r->keys));
   // The selected head on the §3 gauge.
   for (const observe::HeadStats& s : r->stats)
-    if (s.site.layer == sel.layer && s.head == sel.head) {
+    if (s.site.block == sel.layer && s.head == sel.head) {
       ImGui::TextDisabled("layer %d head %d on the threshold gauge (x = B_eff/√(ln L)):", sel.layer + 1, sel.head + 1);
       draw_zone_gauge("selected", s.norms.ratio, ImGui::GetFrameHeight() * 0.8f);
     }
@@ -78,7 +78,7 @@ void NormGaugesPanel::draw() {
     ImGui::TableNextRow();
     const int z = zone_index(n.zone);
     if (z >= 0) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, zone_color(z, 60));
-    if (s.site.layer == sel.layer && s.head == sel.head)
+    if (s.site.block == sel.layer && s.head == sel.head)
       ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, IM_COL32(255, 210, 80, 50));
     theory::ThresholdReport report;
     std::string report_error;
@@ -88,11 +88,11 @@ void NormGaugesPanel::draw() {
       report_error = e.what();
     }
     ImGui::TableNextColumn();
-    ImGui::PushID(int(s.site.layer * 1000 + s.head));
+    ImGui::PushID(int(s.site.block * 1000 + s.head));
     char label[16];
-    std::snprintf(label, sizeof label, "%d", s.site.layer + 1);
+    std::snprintf(label, sizeof label, "%d", s.site.block + 1);
     if (ImGui::Selectable(label, false, ImGuiSelectableFlags_SpanAllColumns)) {
-      session_->selection.layer = s.site.layer;
+      session_->selection.layer = s.site.block;
       session_->selection.head = s.head;
     }
     if (ImGui::IsItemHovered())

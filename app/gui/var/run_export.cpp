@@ -48,7 +48,7 @@ std::string norms_csv(const std::string& model, const GenerationParams& params, 
     } catch (const std::exception&) {
       // β beyond what the report covers: the cells stay empty.
     }
-    csv += std::to_string(r.step + 1) + "," + std::to_string(s.site.layer + 1) + "," + std::to_string(s.head + 1) + "," +
+    csv += std::to_string(r.step + 1) + "," + std::to_string(s.site.block + 1) + "," + std::to_string(s.head + 1) + "," +
            std::to_string(s.queries) + "," + std::to_string(s.keys) + "," + csv_number(n.max_abs_q) + "," +
            csv_number(n.max_abs_k) + "," + csv_number(n.beta) + "," + csv_number(n.b_eff) + "," + csv_number(n.threshold) + "," +
            csv_number(n.ratio) + "," + csv_field(theory::zone_name(n.zone)) + "," + csv_number(epsilon) + "," + degree + "," +

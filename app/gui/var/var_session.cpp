@@ -5,6 +5,7 @@
 
 #include "core/attention/attention.h"
 #include "core/error.h"
+#include "core/io/class_names.h"
 #include "core/io/image_io.h"
 #include "core/var/sampler.h"
 
@@ -25,23 +26,6 @@ std::string sibling_vae_path(const std::string& var_path) {
   return var_path.substr(0, dot) + "-vae" + var_path.substr(dot);
 }
 
-// Metadata "class_names": a JSON array of strings or a comma-separated list.
-std::vector<std::string> parse_class_names(const std::string& text) {
-  std::vector<std::string> names;
-  std::string current;
-  bool any = false;
-  for (char c : text) {
-    if (c == '[' || c == ']' || c == '"') continue;
-    if (c == ',') {
-      names.push_back(current), current.clear();
-      continue;
-    }
-    if (!(current.empty() && c == ' ')) current += c;
-    any = true;
-  }
-  if (any) names.push_back(current);
-  return names;
-}
 
 // Captures the watched call's attention and, for the same step, every layer's head norms
 // (row 0 only: the conditional row of the CFG pair) and, when asked, every layer × head's
@@ -50,20 +34,20 @@ std::vector<std::string> parse_class_names(const std::string& text) {
 class InspectObserver : public observe::AttentionCaptureObserver {
  public:
   InspectObserver(int step, std::shared_ptr<HeadGrid> grid) : step_(step), grid_(std::move(grid)) {}
-  observe::ProbabilityRequest wants_probabilities(const observe::AttentionSite& site) override {
+  observe::ProbabilityRequest wants_probabilities(const observe::Site& site) override {
     observe::ProbabilityRequest request = AttentionCaptureObserver::wants_probabilities(site);
-    if (grid_ && site.step == step_ && site.row == 0) request.capture = true, request.row_begin = 0, request.row_end = -1;
+    if (grid_ && site.scale == step_ && site.row == 0) request.capture = true, request.row_begin = 0, request.row_end = -1;
     return request;
   }
   void on_attention(const observe::AttentionCall& call, const attention::Result& result) override {
-    if (call.site.step == step_ && call.site.row == 0) {
+    if (call.site.scale == step_ && call.site.row == 0) {
       std::vector<observe::HeadStats> s = observe::head_stats(call);
       stats.insert(stats.end(), s.begin(), s.end());
-      if (grid_ && result.probs.shape.size() == 3 && result.probs.dim(0) == grid_->heads && call.site.layer >= 0 && call.site.layer < grid_->layers) {
+      if (grid_ && result.probs.shape.size() == 3 && result.probs.dim(0) == grid_->heads && call.site.block >= 0 && call.site.block < grid_->layers) {
         const int64_t queries = result.probs.dim(1), keys = result.probs.dim(2);
         grid_->queries = queries, grid_->keys = keys;
         for (int h = 0; h < grid_->heads; ++h)
-          grid_->thumbnails[size_t(call.site.layer) * grid_->heads + h] =
+          grid_->thumbnails[size_t(call.site.block) * grid_->heads + h] =
               downsample_attention(result.probs.ptr() + h * queries * keys, queries, keys);
       }
     }
@@ -135,7 +119,7 @@ void VarSession::open(const std::string& var_path, const std::string& vae_path, 
     if (var.size() > 12 && var.compare(var.size() - 12, 12, ".safetensors") == 0) {
       const io::Checkpoint checkpoint = io::load_checkpoint(var);
       const auto it = checkpoint.metadata.find("class_names");
-      if (it != checkpoint.metadata.end()) loaded.class_names = parse_class_names(it->second);
+      if (it != checkpoint.metadata.end()) loaded.class_names = io::parse_class_names(it->second);
     }
     context.publish(std::move(loaded));
   });
@@ -264,7 +248,9 @@ void VarSession::start_inspection() {
     // Replaying the finished ids as the prefix reproduces the hidden states exactly (no
     // draws), so the captured attention is that of the generation (exact softmax).
     InspectObserver observer(step, grid);
-    observer.watch(step, layer, 0);
+    observe::Site site;
+    site.scale = step, site.block = layer;
+    observer.watch(site);
     var::SamplingOptions options;
     options.cfg = params.cfg;
     options.seed = params.seed;
@@ -275,7 +261,7 @@ void VarSession::start_inspection() {
     hooks.on_scale = [&](const var::ScaleReport& report) { return report.scale < step; };
     var::autoregressive_infer_cfg(model->transformer, model->vae, {int64_t(params.class_id)}, options, hooks, prefix);
     if (context.cancelled()) return;
-    const auto& capture = observer.capture(step, layer, 0);
+    const auto& capture = observer.capture(site);
     InspectResult result;
     result.step = step, result.layer = layer;
     result.heads = int(capture.probs.dim(0));

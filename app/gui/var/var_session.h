@@ -14,6 +14,7 @@
 #include "app/gui/panels/head_grid.h"
 #include "app/gui/workers/background_job.h"
 #include "core/observe/observer.h"
+#include "core/var/var_generator.h"
 #include "core/var/var_model.h"
 
 namespace vs::gui {
@@ -30,9 +31,10 @@ struct ScaleFrame {
 struct GenerationParams {
   int class_id = 0;
   uint64_t seed = 0;
-  double cfg = 1.5;
-  int top_k = 900;
-  double top_p = 0.96;
+  // The model family's defaults (core's default_var_request), the same as the CLI's.
+  double cfg = var::default_var_request().cfg;
+  int top_k = std::get<gen::VarExtra>(var::default_var_request().extra).top_k;
+  double top_p = std::get<gen::VarExtra>(var::default_var_request().extra).top_p;
   bool more_smooth = false;
   std::string variant = "exact";  // attention variant spec (core's make_variant)
 };

@@ -1,0 +1,36 @@
+// The sampling flags of every model command, read into the Generator's request: the
+// common ones (--class, --seed, --cfg, --attention) and the extras of the model's family,
+// with the model's own defaults (Generator::default_request) — the same the explorer shows.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "app/cli/commands.h"
+#include "core/generator/generator.h"
+#include "core/io/model_ref.h"
+
+namespace vs::cli {
+
+// --class C (required: 0..classes−1, or −1 for unconditional) repeated `count` times,
+// --seed, --cfg, --attention and the family's extras (VAR: --top-k, --top-p, --more-smooth;
+// FlowAR: --steps, --guidance). A flag of the other family is one vs::Error naming the
+// options that apply.
+gen::SamplingRequest sampling_flags(Args& args, const gen::Generator& generator, long count = 1);
+// The same without --class and --seed: --cfg, --attention and the family's extras over
+// `request` (the model's default_request()).
+void read_sampling_options(Args& args, const gen::ModelInfo& info, gen::SamplingRequest& request);
+
+// The flags' one-line summary of a request, e.g. "cfg 4, top-k 900, top-p 0.95".
+std::string describe_request(const gen::SamplingRequest& request);
+
+// The same as a JSON object: {"cfg":4,"attention":"exact","top_k":900,...}.
+std::string request_json(const gen::SamplingRequest& request);
+
+// The model flags (--model | --var | --flowar, --vae) as a reference open_generator takes.
+io::ModelRef model_ref_flag(Args& args);
+
+// A prefix file from `encode`: VAR's `ids` I64 [B, L] or FlowAR's `tokens_s<k>` (B, s², C),
+// its first keep_scales scales with `count` rows each (a file of one row is repeated).
+gen::Pyramid read_prefix(const std::string& path, const gen::ModelInfo& info, int keep_scales, long count);
+
+}  // namespace vs::cli

@@ -1,0 +1,135 @@
+#include "core/flowar/flowar_generator.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/attention/attention.h"
+#include "core/error.h"
+#include "core/flowar/flowar_sampler.h"
+#include "core/flowar/latent_pyramid.h"
+
+namespace vs::flowar {
+
+namespace {
+
+class FlowArGenerator final : public gen::Generator {
+ public:
+  FlowArGenerator(std::shared_ptr<const FlowArModel> model, std::shared_ptr<const KlVae> vae, gen::ModelInfo info)
+      : model_(std::move(model)), vae_(std::move(vae)), info_(std::move(info)) {
+    const FlowArConfig& config = model_->config;
+    if (vae_ && config.latent_channels != vae_->config.embed_dim)
+      throw Error("models do not match: " + info_.model_path + " works on " + std::to_string(config.latent_channels) +
+                  "-channel tokens but " + info_.vae_path + " has a " + std::to_string(vae_->config.embed_dim) +
+                  "-channel latent");
+    info_.family = gen::Family::kFlowAr;
+    info_.num_classes = config.num_classes;
+    info_.scales = config.scales;
+    info_.image_side = vae_ ? vae_->image_side(config.full_side()) : 0;
+    info_.modules = {
+        {observe::Module::kAr, config.encoder_depth + config.decoder_depth, config.ar_heads, config.ar_head_dim(), false},
+        {observe::Module::kFlownet, config.flow_depth, config.flow_heads, config.flow_head_dim(),
+         config.flow_block == FlownetBlock::kV2}};
+    info_.description = config.describe();
+  }
+
+  const gen::ModelInfo& info() const override { return info_; }
+
+  gen::SamplingRequest default_request() const override { return default_flowar_request(); }
+
+  gen::SampleResult sample(const gen::SamplingRequest& request, gen::GenerationObserver* observer) const override {
+    if (!std::holds_alternative<gen::FlowArExtra>(request.extra))
+      throw Error(info_.name + ": a VAR sampling request was given to a FlowAR model");
+    const gen::FlowArExtra& extra = std::get<gen::FlowArExtra>(request.extra);
+    const std::unique_ptr<attention::Variant> variant = attention::make_variant(request.attention);
+
+    FlowArSamplingOptions options;
+    options.num_steps = extra.steps;
+    options.cfg = request.cfg;
+    options.guidance = extra.guidance;
+    options.seed = request.seed;
+    options.keep_scales = request.keep_scales;
+    for (int k = 0; k < std::min<int>(request.keep_scales, int(request.prefix.size())); ++k)
+      options.prefix.push_back(request.prefix[k].latent);
+    if (request.keep_scales > int(request.prefix.size()))
+      throw Error("FlowAR: keep_scales " + std::to_string(request.keep_scales) + " but only " +
+                  std::to_string(request.prefix.size()) + " prefix scales given");
+
+    FlowArSamplerHooks hooks;
+    hooks.cancel = request.cancel;
+    hooks.decode_each_scale = request.decode_each_scale && vae_;
+    hooks.ar_context = {variant.get(), observer};
+    hooks.flow_context = {variant.get(), observer};
+    if (observer)
+      hooks.on_step = [observer, K = info_.num_scales()](int scale, int done, int steps) {
+        observer->on_step({scale, K, done - 1, steps});
+      };
+    auto clock = std::chrono::steady_clock::now();
+    bool stopped_as_asked = false;
+    hooks.on_scale = [&](const FlowArScaleReport& report) {
+      stopped_as_asked = request.stop_after >= 0 && report.scale >= request.stop_after;
+      bool go_on = !stopped_as_asked;
+      if (observer) {
+        const gen::ScaleCode code{{}, report.tokens};
+        Tensor image01;
+        if (report.image) image01 = images_to_unit_range(*report.image);
+        const auto now = std::chrono::steady_clock::now();
+        const double ms = std::chrono::duration<double, std::milli>(now - clock).count();
+        go_on = observer->on_scale({report.scale, report.side, report.num_scales, code,
+                                    report.image ? &image01 : nullptr, ms}) &&
+                go_on;
+        clock = std::chrono::steady_clock::now();
+      }
+      return go_on;
+    };
+    const bool decode = request.decode_final && vae_;
+    // Previews need the VAE too; the last one is the final image, decoded once.
+    const KlVae* vae_used = decode || hooks.decode_each_scale ? vae_.get() : nullptr;
+    FlowArSampleResult sampled = sample_flowar(*model_, request.labels, options, hooks, vae_used);
+    gen::SampleResult result;
+    for (Tensor& tokens : sampled.samples) result.pyramid.push_back({{}, std::move(tokens)});
+    result.cancelled = sampled.cancelled && !stopped_as_asked;
+    result.scales_done = sampled.scales_done;
+    if (!sampled.cancelled && decode) result.image01 = images_to_unit_range(sampled.image);
+    if (stopped_as_asked && !result.cancelled && decode && !result.pyramid.empty())
+      result.image01 = decode_scale(result.pyramid, int(result.pyramid.size()) - 1);
+    return result;
+  }
+
+  gen::Pyramid encode(const Tensor& image) const override {
+    gen::Pyramid pyramid;
+    for (Tensor& tokens : encode_pyramid(vae(), image, model_->config.scales)) pyramid.push_back({{}, std::move(tokens)});
+    return pyramid;
+  }
+
+  Tensor decode_scale(const gen::Pyramid& pyramid, int scale) const override {
+    if (scale < 0 || scale >= int(pyramid.size()))
+      throw Error("FlowAR: no scale " + std::to_string(scale) + " in a pyramid of " + std::to_string(pyramid.size()));
+    return images_to_unit_range(flowar::decode_scale(vae(), pyramid[scale].latent, model_->config.full_side()));
+  }
+
+ private:
+  const KlVae& vae() const {
+    if (!vae_) throw Error(info_.name + ": no KL VAE is loaded with this FlowAR model");
+    return *vae_;
+  }
+
+  std::shared_ptr<const FlowArModel> model_;
+  std::shared_ptr<const KlVae> vae_;
+  gen::ModelInfo info_;
+};
+
+}  // namespace
+
+gen::SamplingRequest default_flowar_request() {
+  gen::SamplingRequest request;
+  request.cfg = 4.3;
+  request.extra = gen::FlowArExtra{};
+  return request;
+}
+
+std::unique_ptr<gen::Generator> make_flowar_generator(std::shared_ptr<const FlowArModel> model,
+                                                      std::shared_ptr<const KlVae> vae, gen::ModelInfo info) {
+  return std::make_unique<FlowArGenerator>(std::move(model), std::move(vae), std::move(info));
+}
+
+}  // namespace vs::flowar

@@ -1,0 +1,130 @@
+#include "core/var/var_generator.h"
+
+#include <chrono>
+
+#include "core/attention/attention.h"
+#include "core/error.h"
+#include "core/var/sampler.h"
+
+namespace vs::var {
+
+namespace {
+
+class VarGenerator final : public gen::Generator {
+ public:
+  VarGenerator(std::shared_ptr<const VarModel> model, gen::ModelInfo info)
+      : model_(std::move(model)), info_(std::move(info)) {
+    const VarConfig& config = model_->config();
+    info_.family = gen::Family::kVar;
+    info_.num_classes = config.num_classes;
+    info_.scales = config.patch_nums;
+    info_.image_side = model_->image_side();
+    info_.modules = {{observe::Module::kVar, config.depth, config.heads, config.head_dim(), false}};
+    info_.description = config.describe();
+  }
+
+  const gen::ModelInfo& info() const override { return info_; }
+
+  gen::SamplingRequest default_request() const override { return default_var_request(); }
+
+  gen::SampleResult sample(const gen::SamplingRequest& request, gen::GenerationObserver* observer) const override {
+    if (!std::holds_alternative<gen::VarExtra>(request.extra))
+      throw Error(info_.name + ": a FlowAR sampling request was given to a VAR model");
+    const gen::VarExtra& extra = std::get<gen::VarExtra>(request.extra);
+    const int K = info_.num_scales();
+    if (request.keep_scales < 0 || request.keep_scales > K || request.keep_scales > int(request.prefix.size()))
+      throw Error("VAR: keep_scales " + std::to_string(request.keep_scales) + " needs 0 ≤ k ≤ " + std::to_string(K) +
+                  " and as many prefix scales (" + std::to_string(request.prefix.size()) + " given)");
+    const std::unique_ptr<attention::Variant> variant = attention::make_variant(request.attention);
+
+    SamplingOptions options;
+    options.cfg = request.cfg;
+    options.top_k = extra.top_k;
+    options.top_p = extra.top_p;
+    options.more_smooth = extra.more_smooth;
+    options.seed = request.seed;
+    options.decode_final = request.decode_final;
+    std::vector<std::vector<int64_t>> prefix_ids;
+    const int64_t vocab = model_->config().vocab;
+    for (int k = 0; k < request.keep_scales; ++k) {
+      for (int64_t id : request.prefix[k].ids)
+        if (id < 0 || id >= vocab)
+          throw Error("VAR: prefix scale " + std::to_string(k) + " holds token id " + std::to_string(id) +
+                      ", outside the vocabulary [0, " + std::to_string(vocab) + ")");
+      prefix_ids.push_back(request.prefix[k].ids);
+    }
+
+    SamplerHooks hooks;
+    hooks.cancel = request.cancel;
+    hooks.decode_each_scale = request.decode_each_scale;
+    hooks.context.attention = variant.get();
+    hooks.context.observer = observer;
+    auto clock = std::chrono::steady_clock::now();
+    bool stopped_as_asked = false;
+    hooks.on_scale = [&](const ScaleReport& report) {
+      stopped_as_asked = request.stop_after >= 0 && report.scale >= request.stop_after;
+      bool go_on = !stopped_as_asked;
+      if (observer) {
+        const gen::ScaleCode code{report.ids, {}};
+        const auto now = std::chrono::steady_clock::now();
+        const double ms = std::chrono::duration<double, std::milli>(now - clock).count();
+        go_on = observer->on_scale({report.scale, report.side, report.num_scales, code, report.image01, ms}) && go_on;
+        clock = std::chrono::steady_clock::now();
+      }
+      return go_on;
+    };
+    SampleResult sampled =
+        autoregressive_infer_cfg(model_->transformer, model_->vae, request.labels, options, hooks, prefix_ids);
+    gen::SampleResult result;
+    for (std::vector<int64_t>& ids : sampled.ids) result.pyramid.push_back({std::move(ids), {}});
+    result.cancelled = sampled.cancelled && !stopped_as_asked;
+    result.image01 = std::move(sampled.image01);
+    if (stopped_as_asked && !result.cancelled && request.decode_final && sampled.scales_done < info_.num_scales())
+      result.image01 = model_->vae.decode_fhat_01(sampled.f_hat);
+    result.scales_done = sampled.scales_done;
+    return result;
+  }
+
+  gen::Pyramid encode(const Tensor& image) const override {
+    gen::Pyramid pyramid;
+    for (std::vector<int64_t>& ids : model_->vae.encode_ids(image)) pyramid.push_back({std::move(ids), {}});
+    return pyramid;
+  }
+
+  Tensor decode_scale(const gen::Pyramid& pyramid, int scale) const override {
+    if (scale < 0 || scale >= int(pyramid.size()))
+      throw Error("VAR: no scale " + std::to_string(scale) + " in a pyramid of " + std::to_string(pyramid.size()));
+    const Quantizer& quantizer = model_->vae.quantize;
+    const int64_t n0 = quantizer.tokens_in_scale(0);
+    if (n0 == 0 || pyramid[0].ids.size() % n0 != 0)
+      throw Error("VAR: the pyramid's first scale has " + std::to_string(pyramid[0].ids.size()) + " ids");
+    const int batch = static_cast<int>(pyramid[0].ids.size() / n0);
+    Tensor f_hat = quantizer.zero_fhat(batch);
+    for (int k = 0; k <= scale; ++k) {
+      if (int64_t(pyramid[k].ids.size()) != batch * quantizer.tokens_in_scale(k))
+        throw Error("VAR: scale " + std::to_string(k) + " of the pyramid has " + std::to_string(pyramid[k].ids.size()) +
+                    " ids, expected " + std::to_string(batch * quantizer.tokens_in_scale(k)));
+      quantizer.add_scale(f_hat, k, quantizer.embed(pyramid[k].ids, batch, quantizer.patch_nums[k]));
+    }
+    return model_->vae.decode_fhat_01(f_hat);
+  }
+
+ private:
+  std::shared_ptr<const VarModel> model_;
+  gen::ModelInfo info_;
+};
+
+}  // namespace
+
+gen::SamplingRequest default_var_request() {
+  gen::SamplingRequest request;
+  request.cfg = 4.0;
+  request.extra = gen::VarExtra{};
+  return request;
+}
+
+std::unique_ptr<gen::Generator> make_var_generator(std::shared_ptr<const VarModel> model, gen::ModelInfo info) {
+  return std::make_unique<VarGenerator>(std::move(model), std::move(info));
+}
+
+}  // namespace vs::var
