@@ -27,7 +27,6 @@
 #include "app/gui/flowar/flowar_strip_panel.h"
 #include "app/gui/panels/attention_panel.h"
 #include "app/gui/panels/compare_panel.h"
-#include "app/gui/panels/flowar_compare_panel.h"
 #include "app/gui/panels/generation_panel.h"
 #include "app/gui/panels/norm_gauges_panel.h"
 #include "app/gui/panels/scale_strip_panel.h"
@@ -37,6 +36,7 @@
 #include "app/gui/panels/runtime_scaling_panel.h"
 #include "app/gui/panels/threshold_theory_panel.h"
 #include "app/gui/screenshot.h"
+#include "app/gui/session/active_source.h"
 #include "app/gui/settings.h"
 
 namespace vs::gui {
@@ -394,6 +394,7 @@ int App::run() {
   session_ = std::make_shared<VarSession>(wake);
   session_->selection = {options_.select_step, options_.select_layer, options_.select_head, options_.select_query};
   flowar_session_ = std::make_shared<FlowArSession>(wake);
+  const auto source = std::make_shared<const ActiveSource>(session_, flowar_session_);
   auto generation = std::make_unique<GenerationPanel>(session_, flowar_session_, options_, wake);
   auto strip = std::make_unique<ScaleStripPanel>(session_);
   generation_ = generation.get(), strip_ = strip.get();
@@ -410,9 +411,7 @@ int App::run() {
   flowar_gauges_ = flowar_gauges.get();
   panels_.push_back({for_family(std::make_unique<NormGaugesPanel>(session_), std::move(flowar_gauges)), true, "var"});
   // Shares the attention inspector's place; opened from View (or by --compare).
-  panels_.push_back({for_family(std::make_unique<ComparePanel>(session_, wake, options_.compare_spec),
-                                std::make_unique<FlowArComparePanel>(flowar_session_, wake, options_.compare_spec)),
-                     false, "var"});
+  panels_.push_back({std::make_unique<ComparePanel>(source, wake, options_.compare_spec), false, "var"});
   // Over the strip and the inspector; opened by File ▸ Open image…, a dropped image or --image.
   auto own_image = std::make_unique<OwnImagePanel>(session_, flowar_session_, generation_, wake, options_);
   own_image_ = own_image.get();

@@ -22,6 +22,7 @@ class FlowArGenerator final : public gen::Generator {
                   "-channel tokens but " + info_.vae_path + " has a " + std::to_string(vae_->config.embed_dim) +
                   "-channel latent");
     info_.family = gen::Family::kFlowAr;
+    if (info_.name.empty()) info_.name = info_.model_path.empty() ? "FlowAR" : info_.model_path;
     info_.num_classes = config.num_classes;
     info_.scales = config.scales;
     info_.image_side = vae_ ? vae_->image_side(config.full_side()) : 0;

@@ -16,6 +16,7 @@ class VarGenerator final : public gen::Generator {
       : model_(std::move(model)), info_(std::move(info)) {
     const VarConfig& config = model_->config();
     info_.family = gen::Family::kVar;
+    if (info_.name.empty()) info_.name = info_.model_path.empty() ? "VAR" : info_.model_path;
     info_.num_classes = config.num_classes;
     info_.scales = config.patch_nums;
     info_.image_side = model_->image_side();

@@ -8,60 +8,63 @@
 
 #include <chrono>
 #include <filesystem>
+#include <limits>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
 #include "app/gui/panels/compare_export.h"
+#include "app/gui/workers/background_job.h"
 #include "app/gui/var/image_compare.h"
 #include "core/io/json.h"
-#include "tests/gui/shipped_flowar.h"
 #include "tests/gui/text_lines.h"
 
 using namespace vs::gui;
 
 namespace {
 
-ScaleFrame var_frame(int scale, int side, std::vector<int64_t> ids, std::vector<uint8_t> rgb) {
-  ScaleFrame f;
-  f.scale = scale, f.side = side, f.num_scales = 3, f.ids = std::move(ids), f.image_side = 1, f.rgb = std::move(rgb);
+CompareFrame frame(int scale, int side, std::vector<uint8_t> ref_rgb, std::vector<uint8_t> approx_rgb,
+                   double same_tokens, double token_error) {
+  CompareFrame f;
+  f.scale = scale, f.side = side, f.num_scales = 3, f.image_side = 1;
+  f.reference_rgb = std::move(ref_rgb), f.approx_rgb = std::move(approx_rgb);
+  f.image_error = relative_l2_error(f.reference_rgb, f.approx_rgb);
+  f.same_tokens = same_tokens, f.token_error = token_error;
   return f;
 }
 
-// Reference: 3 scales; approximation: 2 (still running), the second with 1 of 4 tokens
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// VAR: 2 scales compared (the approximation still running), the second with 1 of 4 tokens
 // changed and a brighter image.
-std::vector<ScaleFrame> var_reference() {
-  return {var_frame(0, 1, {5}, {10, 20, 30}), var_frame(1, 2, {1, 2, 3, 4}, {30, 40, 50}),
-          var_frame(2, 3, std::vector<int64_t>(9, 7), {1, 2, 3})};
-}
-std::vector<ScaleFrame> var_approx() {
-  return {var_frame(0, 1, {5}, {10, 20, 30}), var_frame(1, 2, {1, 2, 9, 4}, {33, 44, 55})};
+std::vector<CompareFrame> var_frames() {
+  return {frame(0, 1, {10, 20, 30}, {10, 20, 30}, 1.0, kNaN), frame(1, 2, {30, 40, 50}, {33, 44, 55}, 0.75, kNaN)};
 }
 
 CompareRun var_run() {
-  GenerationParams p;
-  p.class_id = 4, p.seed = 17, p.cfg = 2.5, p.top_k = 600, p.top_p = 0.9, p.variant = "exact";
-  return var_compare_run("/models/a,b/fmnist-var.safetensors", p, "poly:degree=2");
+  vs::gen::SamplingRequest r;
+  r.labels = {4}, r.seed = 17, r.cfg = 2.5, r.attention = "exact";
+  r.extra = vs::gen::VarExtra{600, 0.9, false};
+  return compare_run("/models/a,b/fmnist-var.safetensors", r, "poly:degree=2");
 }
 
 }  // namespace
 
-TEST(CompareExport, VarRowsAreThePanelsNumbersForTheScalesBothRunsHave) {
-  const auto ref = var_reference(), approx = var_approx();
-  const std::vector<CompareErrorRow> rows = var_compare_rows(ref, approx);
+TEST(CompareExport, VarRowsAreThePanelsNumbers) {
+  const std::vector<CompareErrorRow> rows = compare_rows(var_frames());
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].scale, 1);
   EXPECT_EQ(rows[1].scale, 2);
   EXPECT_EQ(rows[1].side, 2);
   EXPECT_DOUBLE_EQ(rows[0].image_error, 0.0);
   EXPECT_DOUBLE_EQ(rows[0].token_value, 1.0);
-  EXPECT_DOUBLE_EQ(rows[1].image_error, relative_l2_error(ref[1].rgb, approx[1].rgb));
+  EXPECT_DOUBLE_EQ(rows[1].image_error, relative_l2_error({30, 40, 50}, {33, 44, 55}));
   EXPECT_GT(rows[1].image_error, 0.05);
   EXPECT_DOUBLE_EQ(rows[1].token_value, 0.75);
 }
 
 TEST(CompareExport, VarCsvCarriesTheRunsParametersOnEveryRow) {
-  const std::vector<std::string> csv = lines(compare_errors_csv(var_run(), var_compare_rows(var_reference(), var_approx())));
+  const std::vector<std::string> csv = lines(compare_errors_csv(var_run(), compare_rows(var_frames())));
   ASSERT_EQ(csv.size(), 3u);
   EXPECT_EQ(csv[0], "scale,side,image_error,same_tokens,model,class,seed,cfg,top_k,top_p,reference_variant,approx_variant");
   EXPECT_EQ(csv[1], "1,1,0,1,\"/models/a,b/fmnist-var.safetensors\",4,17,2.5,600,0.9,exact,poly:degree=2");
@@ -70,15 +73,13 @@ TEST(CompareExport, VarCsvCarriesTheRunsParametersOnEveryRow) {
 }
 
 TEST(CompareExport, FlowArRowsAndJsonHoldTheLatentTokenError) {
-  FlowArParams p;
-  p.class_id = 3, p.seed = 7, p.steps = 25, p.cfg = 4.3, p.guidance = 0.9, p.variant = "exact";
-  const CompareRun run = flowar_compare_run("fmnist-flowar.safetensors", p, "performer:features=64");
-  std::vector<FlowArCompareFrame> frames(2);
-  frames[0].scale = 0, frames[0].side = 1, frames[0].reference_rgb = {9, 9, 9}, frames[0].approx_rgb = {9, 9, 9};
-  frames[0].token_error = 0.125;
-  frames[1].scale = 1, frames[1].side = 2, frames[1].reference_rgb = {3, 4, 0}, frames[1].approx_rgb = {3, 4};  // sizes differ
-  frames[1].token_error = 0.5;
-  const std::vector<CompareErrorRow> rows = flowar_compare_rows(frames);
+  vs::gen::SamplingRequest p;
+  p.labels = {3}, p.seed = 7, p.cfg = 4.3, p.attention = "exact";
+  p.extra = vs::gen::FlowArExtra{25, 0.9};
+  const CompareRun run = compare_run("fmnist-flowar.safetensors", p, "performer:features=64");
+  const std::vector<CompareFrame> frames = {frame(0, 1, {9, 9, 9}, {9, 9, 9}, kNaN, 0.125),
+                                            frame(1, 2, {3, 4, 0}, {3, 4}, kNaN, 0.5)};  // sizes differ
+  const std::vector<CompareErrorRow> rows = compare_rows(frames);
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[1].scale, 2);
   EXPECT_DOUBLE_EQ(rows[0].token_value, 0.125);
@@ -116,7 +117,7 @@ TEST(CompareExport, WritesCsvAndJsonInTheWorkingDirectory) {
   std::filesystem::create_directories(dir);
   const std::filesystem::path cwd = std::filesystem::current_path();
   std::filesystem::current_path(dir);
-  const std::string message = export_compare_errors(var_run(), var_compare_rows(var_reference(), var_approx()));
+  const std::string message = export_compare_errors(var_run(), compare_rows(var_frames()));
   std::filesystem::current_path(cwd);
   ASSERT_EQ(message.rfind("saved ", 0), 0u) << message;
   int csv = 0, json = 0;
@@ -144,21 +145,23 @@ TEST(CompareExport, WritesCsvAndJsonInTheWorkingDirectory) {
 }
 
 TEST(CompareExport, ARealFlowArComparisonExportsEveryScale) {
-  const auto loaded = load_shipped_flowar();
-  FlowArParams params;
-  params.class_id = 7, params.seed = 3, params.steps = 6, params.cfg = 3.0;
-  BackgroundJob<FlowArCompareFrame> job;
-  job.start([&](BackgroundJob<FlowArCompareFrame>::Context& context) {
-    run_flowar_comparison(*loaded, params, "poly:degree=2", context);
+  const std::unique_ptr<vs::gen::Generator> generator = vs::gen::open_generator("fmnist-flowar");
+  vs::gen::SamplingRequest request = generator->default_request();
+  request.labels = {7}, request.seed = 3, request.cfg = 3.0;
+  std::get<vs::gen::FlowArExtra>(request.extra).steps = 6;
+  BackgroundJob<CompareFrame> job;
+  job.start([&](BackgroundJob<CompareFrame>::Context& context) {
+    run_comparison(*generator, request, "poly:degree=2", context);
   });
   const auto start = std::chrono::steady_clock::now();
   while (job.running() && std::chrono::steady_clock::now() - start < std::chrono::seconds(120))
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  std::vector<FlowArCompareFrame> frames = job.take();
+  std::vector<CompareFrame> frames = job.take();
   ASSERT_TRUE(job.error().empty()) << job.error();
   ASSERT_EQ(frames.size(), 3u);
-  const CompareRun run = flowar_compare_run("fmnist-flowar.safetensors", params, "poly:degree=2");
-  const vs::io::json::Value j = vs::io::json::parse(compare_errors_json(run, flowar_compare_rows(frames)));
+  const CompareRun run = compare_run("fmnist-flowar.safetensors", request, "poly:degree=2");
+  const vs::io::json::Value j = vs::io::json::parse(compare_errors_json(run, compare_rows(frames)));
+  EXPECT_EQ(j.find("steps")->text, "6");
   const vs::io::json::Value* scales = j.find("scales");
   ASSERT_TRUE(scales && scales->array.size() == 3u);
   for (size_t s = 0; s < 3; ++s) {
@@ -169,5 +172,5 @@ TEST(CompareExport, ARealFlowArComparisonExportsEveryScale) {
                 relative_l2_error(frames[s].reference_rgb, frames[s].approx_rgb), 1e-8);
   }
   EXPECT_GT(frames.back().token_error, 0.0) << "the approximation drifts by the last scale";
-  EXPECT_EQ(lines(compare_errors_csv(run, flowar_compare_rows(frames))).size(), 4u);
+  EXPECT_EQ(lines(compare_errors_csv(run, compare_rows(frames))).size(), 4u);
 }

@@ -60,6 +60,20 @@ class NormRecorder : public observe::Observer {
 }  // namespace
 
 
+gen::SamplingRequest sampling_request(const FlowArParams& params) {
+  gen::SamplingRequest request = flowar::default_flowar_request();
+  request.labels = {int64_t(params.class_id)};
+  request.seed = params.seed;
+  request.cfg = params.cfg;
+  request.attention = params.variant;
+  request.extra = gen::FlowArExtra{params.steps, params.guidance};
+  return request;
+}
+
+bool FlowArSession::run_complete() const {
+  return !frames_.empty() && frames_.back().scale + 1 == frames_.back().num_scales && !generating();
+}
+
 FlowArSession::FlowArSession(std::function<void()> wake) : load_job_(wake), gen_job_(wake), replay_job_(wake) {}
 
 void FlowArSession::open(const std::string& model_path, const std::string& vae_path) {
@@ -84,6 +98,9 @@ void FlowArSession::open(const std::string& model_path, const std::string& vae_p
     if (names != checkpoint.metadata.end()) loaded.class_names = io::parse_class_names(names->second);
     loaded.model = std::make_shared<flowar::FlowArModel>(flowar::FlowArModel::from_checkpoint(std::move(checkpoint)));
     loaded.vae = std::make_shared<flowar::KlVae>(flowar::KlVae::load(vae));
+    gen::ModelInfo info;
+    info.model_path = model, info.vae_path = vae, info.class_names = loaded.class_names;
+    loaded.generator = flowar::make_flowar_generator(loaded.model, loaded.vae, info);
     context.publish(std::move(loaded));
   });
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/gui/flowar/flownet_map_capture.h"
+#include "app/gui/session/generation_source.h"
 #include "app/gui/workers/background_job.h"
 #include "core/flowar/flowar_generator.h"
 #include "core/flowar/flowar_model.h"
@@ -74,11 +75,15 @@ constexpr int64_t kFlownetStoreBytes = int64_t(256) << 20;   // maps captured on
 struct LoadedFlowAr {
   std::shared_ptr<const flowar::FlowArModel> model;
   std::shared_ptr<const flowar::KlVae> vae;
+  std::shared_ptr<const gen::Generator> generator;  // model and VAE behind the Generator interface
   std::vector<std::string> class_names;  // metadata "class_names"; may be empty
 };
 
 
-class FlowArSession {
+// The request of these parameters (one image of class_id).
+gen::SamplingRequest sampling_request(const FlowArParams& params);
+
+class FlowArSession : public GenerationSource {
  public:
   bool active = false;  // FlowAR mode: the panels show this session instead of VarSession's
   int selected_scale = -1;  // the strip's and gauges' scale; -1: the last finished one
@@ -105,19 +110,24 @@ class FlowArSession {
   }
   bool loading() const { return load_job_.running() || load_pending_; }
   const std::string& load_error() const { return load_error_; }
-  const std::string& model_path() const { return model_path_; }
+  const std::string& model_path() const override { return model_path_; }
   const std::string& vae_path() const { return vae_path_; }
   std::string class_label(int class_id) const;
 
   void generate(const FlowArParams& params);
   void generate_after_load(const FlowArParams& params) { pending_ = params, generate_pending_ = true; }
   void cancel();
-  bool generating() const { return gen_job_.running(); }
+  bool generating() const override { return gen_job_.running(); }
   const std::vector<FlowArFrame>& frames() const { return frames_; }
   const FlowArParams& frames_params() const { return frames_params_; }
   const std::string& generation_error() const { return gen_error_; }
   bool generation_cancelled() const { return gen_cancelled_; }
-  int generation_serial() const { return generation_serial_; }
+  int generation_serial() const override { return generation_serial_; }
+
+  // GenerationSource.
+  std::shared_ptr<const gen::Generator> generator() const override { return loaded_.generator; }
+  gen::SamplingRequest shown_request() const override { return sampling_request(frames_params_); }
+  bool run_complete() const override;
   // While generating: the scale being sampled (0-based) and Euler step done / steps.
   int progress_scale() const;
   int progress_step() const;

@@ -1,10 +1,8 @@
 #include "app/gui/panels/compare_export.h"
 
-#include <algorithm>
 #include <cmath>
 
 #include "app/gui/csv_text.h"
-#include "app/gui/var/image_compare.h"
 #include "app/gui/var/run_export.h"
 #include "core/io/json.h"
 
@@ -15,43 +13,37 @@ namespace {
 // JSON has no spelling for inf or NaN (a NaN error means the runs' sizes differed).
 std::string json_number(double value) { return std::isfinite(value) ? csv_number(value) : "null"; }
 
+// The family's part of a run: its name, sampler settings and token column.
+struct FamilyColumns {
+  CompareRun& run;
+  void operator()(const gen::VarExtra& e) const {
+    run.family = "var";
+    run.sampler = {{"top_k", double(e.top_k)}, {"top_p", e.top_p}};
+    run.token_column = "same_tokens";
+  }
+  void operator()(const gen::FlowArExtra& e) const {
+    run.family = "flowar";
+    run.sampler = {{"steps", double(e.steps)}, {"guidance", e.guidance}};
+    run.token_column = "token_error";
+  }
+};
+
 }  // namespace
 
-CompareRun var_compare_run(const std::string& model, const GenerationParams& reference, const std::string& approx_spec) {
+CompareRun compare_run(const std::string& model, const gen::SamplingRequest& reference, const std::string& approx_spec) {
   CompareRun run;
-  run.family = "var";
   run.model = model;
-  run.class_id = reference.class_id, run.seed = reference.seed, run.cfg = reference.cfg;
-  run.sampler = {{"top_k", double(reference.top_k)}, {"top_p", reference.top_p}};
-  run.reference_variant = reference.variant, run.approx_variant = approx_spec;
-  run.token_column = "same_tokens";
+  run.class_id = reference.labels.empty() ? 0 : int(reference.labels.front());
+  run.seed = reference.seed, run.cfg = reference.cfg;
+  std::visit(FamilyColumns{run}, reference.extra);
+  run.reference_variant = reference.attention, run.approx_variant = approx_spec;
   return run;
 }
 
-CompareRun flowar_compare_run(const std::string& model, const FlowArParams& reference, const std::string& approx_spec) {
-  CompareRun run;
-  run.family = "flowar";
-  run.model = model;
-  run.class_id = reference.class_id, run.seed = reference.seed, run.cfg = reference.cfg;
-  run.sampler = {{"steps", double(reference.steps)}, {"guidance", reference.guidance}};
-  run.reference_variant = reference.variant, run.approx_variant = approx_spec;
-  run.token_column = "token_error";
-  return run;
-}
-
-std::vector<CompareErrorRow> var_compare_rows(const std::vector<ScaleFrame>& reference,
-                                              const std::vector<ScaleFrame>& approx) {
+std::vector<CompareErrorRow> compare_rows(const std::vector<CompareFrame>& frames) {
   std::vector<CompareErrorRow> rows;
-  for (size_t s = 0; s < std::min(reference.size(), approx.size()); ++s)
-    rows.push_back({int(s) + 1, reference[s].side, relative_l2_error(reference[s].rgb, approx[s].rgb),
-                    token_agreement(reference[s].ids, approx[s].ids)});
-  return rows;
-}
-
-std::vector<CompareErrorRow> flowar_compare_rows(const std::vector<FlowArCompareFrame>& frames) {
-  std::vector<CompareErrorRow> rows;
-  for (const FlowArCompareFrame& f : frames)
-    rows.push_back({f.scale + 1, f.side, relative_l2_error(f.reference_rgb, f.approx_rgb), f.token_error});
+  for (const CompareFrame& f : frames)
+    rows.push_back({f.scale + 1, f.side, f.image_error, std::isnan(f.same_tokens) ? f.token_error : f.same_tokens});
   return rows;
 }
 

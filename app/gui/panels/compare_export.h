@@ -8,9 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "app/gui/flowar/flowar_session.h"
-#include "app/gui/panels/flowar_compare.h"
-#include "app/gui/var/var_session.h"
+#include "app/gui/session/comparison.h"
+#include "core/generator/generator.h"
 
 namespace vs::gui {
 
@@ -36,13 +35,11 @@ struct CompareErrorRow {
   double token_value = 0;  // the run's token_column
 };
 
-CompareRun var_compare_run(const std::string& model, const GenerationParams& reference, const std::string& approx_spec);
-CompareRun flowar_compare_run(const std::string& model, const FlowArParams& reference, const std::string& approx_spec);
+// The reference request's class, seed, cfg, attention and the family's sampler settings.
+CompareRun compare_run(const std::string& model, const gen::SamplingRequest& reference, const std::string& approx_spec);
 
-// The scales both runs have (the shorter of the two).
-std::vector<CompareErrorRow> var_compare_rows(const std::vector<ScaleFrame>& reference,
-                                              const std::vector<ScaleFrame>& approx);
-std::vector<CompareErrorRow> flowar_compare_rows(const std::vector<FlowArCompareFrame>& frames);
+// One row per compared scale.
+std::vector<CompareErrorRow> compare_rows(const std::vector<CompareFrame>& frames);
 
 // "scale,side,image_error,<token_column>,model,class,seed,cfg,<sampler>,reference_variant,
 //  approx_variant" rows.

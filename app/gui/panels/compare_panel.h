@@ -1,8 +1,11 @@
-// "Exact vs approximate": regenerates the current image's class and seed with another
-// attention variant and shows both images, their difference map and, per scale, how far
-// the decoded images and the token maps drift apart. Same seed, so any difference is the
-// approximation's (and what it does to the sampled tokens downstream).
+// "Exact vs approximate": regenerates the run on screen (same class, seed and sampling)
+// with another attention variant — in every transformer the model has — and shows both
+// images, their difference map and, per scale, how far the decoded images and the scale's
+// code (token ids or latent tokens) drift apart. Same seed, so any difference is the
+// approximation's. One panel for both families: it reads the generation through
+// GenerationSource and runs the comparison on the Generator.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,7 +13,8 @@
 #include "app/gui/panels/image_diff_view.h"
 #include "app/gui/panels/panel.h"
 #include "app/gui/panels/variant_picker.h"
-#include "app/gui/var/var_session.h"
+#include "app/gui/session/comparison.h"
+#include "app/gui/session/generation_source.h"
 
 namespace vs::gui {
 
@@ -18,7 +22,7 @@ class ComparePanel : public Panel {
  public:
   // auto_spec: non-empty → compare with this variant as soon as a generation finishes
   // (--compare, for headless runs).
-  ComparePanel(std::shared_ptr<VarSession> session, std::function<void()> wake, std::string auto_spec);
+  ComparePanel(std::shared_ptr<const GenerationSource> source, std::function<void()> wake, std::string auto_spec);
   const char* title() const override { return "Exact vs approximate"; }
   const char* key() const override { return "compare"; }
   void draw() override;
@@ -27,19 +31,25 @@ class ComparePanel : public Panel {
   void load(const Settings& settings) override { variant_.load(settings, "compare.variant"); }
   void save(Settings& settings) const override { variant_.save(settings, "compare.variant"); }
 
+  // The finished comparison (for the headless report); empty while none.
+  const std::vector<CompareFrame>& frames() const { return frames_; }
+  const std::string& approx_spec() const { return spec_; }
+
  private:
   void start(const std::string& spec);
   void export_errors();
 
-  std::shared_ptr<VarSession> session_;
+  std::shared_ptr<const GenerationSource> source_;
   std::string auto_spec_;
   VariantPicker variant_;
-  BackgroundJob<ScaleFrame> job_;
+  BackgroundJob<CompareFrame> job_;
   bool was_running_ = false;
-  int serial_ = -1;  // the session generation the comparison belongs to
+  int serial_ = -1;  // the generation the comparison belongs to
+  gen::SamplingRequest reference_;  // of the comparison
+  std::string model_path_;
   std::string spec_, error_;
   std::string export_message_;  // the last export's result
-  std::vector<ScaleFrame> frames_;
+  std::vector<CompareFrame> frames_;
   int shown_ = -1;  // scale whose textures are built
   ImageDiffView images_;
 };

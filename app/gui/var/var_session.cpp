@@ -101,6 +101,20 @@ void run_generation(const var::VarModel& model, const GenerationParams& params,
   var::autoregressive_infer_cfg(model.transformer, model.vae, {int64_t(params.class_id)}, options, hooks, prefix);
 }
 
+gen::SamplingRequest sampling_request(const GenerationParams& params) {
+  gen::SamplingRequest request = var::default_var_request();
+  request.labels = {int64_t(params.class_id)};
+  request.seed = params.seed;
+  request.cfg = params.cfg;
+  request.attention = params.variant;
+  request.extra = gen::VarExtra{params.top_k, params.top_p, params.more_smooth};
+  return request;
+}
+
+bool VarSession::run_complete() const {
+  return !frames_.empty() && frames_.back().scale + 1 == frames_.back().num_scales && !generating();
+}
+
 VarSession::VarSession(std::function<void()> wake) : load_job_(wake), gen_job_(wake), inspect_job_(wake) {}
 
 void VarSession::open(const std::string& var_path, const std::string& vae_path, const std::vector<int>& patch_nums) {
@@ -121,6 +135,9 @@ void VarSession::open(const std::string& var_path, const std::string& vae_path, 
       const auto it = checkpoint.metadata.find("class_names");
       if (it != checkpoint.metadata.end()) loaded.class_names = io::parse_class_names(it->second);
     }
+    gen::ModelInfo info;
+    info.model_path = var, info.vae_path = vae, info.class_names = loaded.class_names;
+    loaded.generator = var::make_var_generator(loaded.model, info);
     context.publish(std::move(loaded));
   });
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/gui/panels/head_grid.h"
+#include "app/gui/session/generation_source.h"
 #include "app/gui/workers/background_job.h"
 #include "core/observe/observer.h"
 #include "core/var/var_generator.h"
@@ -54,8 +55,12 @@ struct InspectResult {
 
 struct LoadedModel {
   std::shared_ptr<const var::VarModel> model;
+  std::shared_ptr<const gen::Generator> generator;  // the same model behind the Generator interface
   std::vector<std::string> class_names;  // from safetensors metadata "class_names"; may be empty
 };
+
+// The request of these parameters (one image of class_id).
+gen::SamplingRequest sampling_request(const GenerationParams& params);
 
 // One generation on a worker: samples (or continues after `prefix`) and publishes every
 // finished scale; stop_after ≥ 0 stops after that scale. Used by VarSession and the
@@ -71,7 +76,7 @@ struct VarSelection {
   int query = -1;  // pinned query token of the step's scale; -1: none (follow the hover)
 };
 
-class VarSession {
+class VarSession : public GenerationSource {
  public:
   VarSelection selection;
 
@@ -100,12 +105,18 @@ class VarSession {
   // Generate), for runs started elsewhere with "the current settings".
   const GenerationParams& requested_params() const { return pending_params_; }
   void cancel();
-  bool generating() const { return gen_job_.running(); }
+  bool generating() const override { return gen_job_.running(); }
   const std::vector<ScaleFrame>& frames() const { return frames_; }
   const GenerationParams& frames_params() const { return frames_params_; }
   const std::string& generation_error() const { return gen_error_; }
   bool generation_cancelled() const { return gen_cancelled_; }
-  int generation_serial() const { return generation_serial_; }  // bumps on every new run
+  int generation_serial() const override { return generation_serial_; }  // bumps on every new run
+
+  // GenerationSource.
+  std::shared_ptr<const gen::Generator> generator() const override { return loaded_.generator; }
+  gen::SamplingRequest shown_request() const override { return sampling_request(frames_params_); }
+  bool run_complete() const override;
+  const std::string& model_path() const override { return var_path_; }
 
   // Inspection of the finished scales: step ∈ [0, frames), layer ∈ [0, depth).
   void inspect(int step, int layer);

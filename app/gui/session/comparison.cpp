@@ -1,0 +1,99 @@
+#include "app/gui/session/comparison.h"
+
+#include <cmath>
+#include <limits>
+
+#include "app/gui/var/image_compare.h"
+#include "core/attention/attention.h"
+#include "core/io/image_io.h"
+
+namespace vs::gui {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Row 0's decoded picture of each scale, in order.
+class PictureRecorder : public gen::GenerationObserver {
+ public:
+  explicit PictureRecorder(BackgroundJob<CompareFrame>::Context& context) : context_(context) {}
+  bool on_scale(const gen::ScaleEvent& e) override {
+    pictures.push_back(e.image01 ? io::image01_to_rgb8(*e.image01, 0) : std::vector<uint8_t>{});
+    image_side = e.image01 ? int(e.image01->dim(3)) : 0;
+    context_.progress(e.scale + 1, 2 * e.num_scales, "reference");
+    return true;
+  }
+  std::vector<std::vector<uint8_t>> pictures;
+  int image_side = 0;
+
+ private:
+  BackgroundJob<CompareFrame>::Context& context_;
+};
+
+// Publishes a frame per scale of the approximation against the reference's.
+class ComparingObserver : public gen::GenerationObserver {
+ public:
+  ComparingObserver(const PictureRecorder& reference_pictures, const gen::Pyramid& reference,
+                    BackgroundJob<CompareFrame>::Context& context)
+      : pictures_(reference_pictures), reference_(reference), context_(context) {}
+  bool on_scale(const gen::ScaleEvent& e) override {
+    CompareFrame frame;
+    frame.scale = e.scale, frame.side = e.side, frame.num_scales = e.num_scales;
+    if (e.image01) {
+      frame.image_side = int(e.image01->dim(3));
+      frame.approx_rgb = io::image01_to_rgb8(*e.image01, 0);
+    }
+    frame.reference_rgb = pictures_.pictures.at(size_t(e.scale));
+    frame.image_error = relative_l2_error(frame.reference_rgb, frame.approx_rgb);
+    std::tie(frame.same_tokens, frame.token_error) = code_difference(reference_.at(size_t(e.scale)), e.code, e.side);
+    context_.publish(std::move(frame));
+    context_.progress(e.num_scales + e.scale + 1, 2 * e.num_scales, "approximation");
+    return true;
+  }
+
+ private:
+  const PictureRecorder& pictures_;
+  const gen::Pyramid& reference_;
+  BackgroundJob<CompareFrame>::Context& context_;
+};
+
+}  // namespace
+
+std::pair<double, double> code_difference(const gen::ScaleCode& reference, const gen::ScaleCode& other, int64_t side) {
+  const int64_t n = side * side;
+  if (!reference.ids.empty()) {
+    if (int64_t(reference.ids.size()) < n || int64_t(other.ids.size()) < n) return {kNaN, kNaN};
+    const std::vector<int64_t> a(reference.ids.begin(), reference.ids.begin() + n);
+    const std::vector<int64_t> b(other.ids.begin(), other.ids.begin() + n);
+    return {token_agreement(a, b), kNaN};
+  }
+  const Tensor& a = reference.latent;
+  const Tensor& b = other.latent;
+  if (a.shape != b.shape || a.rank() != 3) return {kNaN, kNaN};
+  const int64_t row = a.dim(1) * a.dim(2);  // row 0 only
+  double diff = 0, norm = 0;
+  for (int64_t i = 0; i < row; ++i) {
+    const double d = double(b.data[i]) - a.data[i];
+    diff += d * d, norm += double(a.data[i]) * a.data[i];
+  }
+  if (norm == 0) return {kNaN, diff == 0 ? 0.0 : std::numeric_limits<double>::infinity()};
+  return {kNaN, std::sqrt(diff / norm)};
+}
+
+void run_comparison(const gen::Generator& generator, gen::SamplingRequest reference, const std::string& approx_spec,
+                    BackgroundJob<CompareFrame>::Context& context) {
+  attention::make_variant(approx_spec);  // a bad spec fails here, before the reference run
+  reference.decode_each_scale = true;
+  reference.decode_final = false;  // the last scale's picture is the image
+  reference.cancel = context.cancel_flag();
+  PictureRecorder pictures(context);
+  const gen::SampleResult reference_run = generator.sample(reference, &pictures);
+  if (reference_run.cancelled) return;
+
+  gen::SamplingRequest approx = reference;
+  approx.attention = approx_spec;
+  ComparingObserver comparing(pictures, reference_run.pyramid, context);
+  generator.sample(approx, &comparing);
+}
+
+}  // namespace vs::gui

@@ -1,0 +1,27 @@
+// What family-independent panels read from the explorer's generation: the open model as a
+// Generator and the request of the run on screen. VarSession and FlowArSession implement
+// it; ActiveSource (active_source.h) forwards to the one whose model is open.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "core/generator/generator.h"
+
+namespace vs::gui {
+
+class GenerationSource {
+ public:
+  virtual ~GenerationSource() = default;
+  // The open model; null while none is open (or while it loads).
+  virtual std::shared_ptr<const gen::Generator> generator() const = 0;
+  // The request of the run on screen (class, seed, cfg, attention, the family's extras).
+  virtual gen::SamplingRequest shown_request() const = 0;
+  // Bumps on every new run or model: results computed for an older serial are stale.
+  virtual int generation_serial() const = 0;
+  // The run on screen reached its last scale and nothing is running.
+  virtual bool run_complete() const = 0;
+  virtual bool generating() const = 0;
+  virtual const std::string& model_path() const = 0;
+};
+
+}  // namespace vs::gui
