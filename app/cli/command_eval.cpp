@@ -22,6 +22,7 @@
 #include "core/eval/fmnist_idx.h"
 #include "core/eval/frechet.h"
 #include "core/eval/sample_quality.h"
+#include "core/generator/describe.h"
 #include "core/generator/generator.h"
 #include "core/io/model_ref.h"
 #include "core/var/denormals.h"
@@ -133,7 +134,7 @@ int command_eval(Args& args) {
   const eval::QualityReport generated = generated_meter.finish(reference);
 
   std::printf("model       %s (%s, %s)\n", info.name.c_str(), gen::family_name(info.family), info.model_path.c_str());
-  std::printf("sampling    %s, seed %ld, %ld images per class\n", describe_request(request).c_str(), seed, per_class);
+  std::printf("sampling    %s, seed %ld, %ld images per class\n", gen::describe_request(request).c_str(), seed, per_class);
   std::printf("classifier  %s: test accuracy %.4f on %lld test images\n\n", classifier.path().c_str(), test_accuracy,
               (long long)test.count);
   std::printf("%-14s %10s %11s\n", "class accuracy", "generated", "real train");

@@ -13,6 +13,7 @@
 #include "app/cli/sampling_flags.h"
 #include "app/cli/var_cli_common.h"
 #include "core/error.h"
+#include "core/generator/describe.h"
 #include "core/generator/generator.h"
 #include "core/io/image_io.h"
 
@@ -79,7 +80,7 @@ int command_generate(Args& args) {
     return join_path(scales_dir, name);
   };
   std::fprintf(stderr, "%s (%s): %s, seed %llu\n", generator->info().name.c_str(),
-               gen::family_name(generator->info().family), describe_request(request).c_str(),
+               gen::family_name(generator->info().family), gen::describe_request(request).c_str(),
                (unsigned long long)request.seed);
   ProgressPrinter progress(scale_png, count);
   const auto start = std::chrono::steady_clock::now();

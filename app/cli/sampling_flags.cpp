@@ -7,6 +7,7 @@
 #include "app/cli/json_writer.h"
 #include "app/cli/model_cli_common.h"
 #include "core/error.h"
+#include "core/generator/describe.h"
 #include "core/io/safetensors.h"
 
 namespace vs::cli {
@@ -52,19 +53,6 @@ struct ExtraJson {
   }
 };
 
-struct ExtraText {
-  std::string operator()(const gen::VarExtra& e) const {
-    char text[96];
-    std::snprintf(text, sizeof text, ", top-k %d, top-p %g%s", e.top_k, e.top_p, e.more_smooth ? ", more-smooth" : "");
-    return text;
-  }
-  std::string operator()(const gen::FlowArExtra& e) const {
-    char text[64];
-    std::snprintf(text, sizeof text, ", %d Euler steps, guidance %g", e.steps, e.guidance);
-    return text;
-  }
-};
-
 }  // namespace
 
 gen::SamplingRequest sampling_flags(Args& args, const gen::Generator& generator, long count) {
@@ -87,11 +75,6 @@ void read_sampling_options(Args& args, const gen::ModelInfo& info, gen::Sampling
   std::visit(ExtraFlags{args, info}, request.extra);
 }
 
-std::string describe_request(const gen::SamplingRequest& request) {
-  char text[64];
-  std::snprintf(text, sizeof text, "cfg %g", request.cfg);
-  return text + std::visit(ExtraText{}, request.extra) + ", attention " + request.attention;
-}
 
 std::string request_json(const gen::SamplingRequest& request) {
   return "{\"cfg\":" + json_number(request.cfg) + ",\"attention\":" + json_string(request.attention) +

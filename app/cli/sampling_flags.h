@@ -20,9 +20,6 @@ gen::SamplingRequest sampling_flags(Args& args, const gen::Generator& generator,
 // `request` (the model's default_request()).
 void read_sampling_options(Args& args, const gen::ModelInfo& info, gen::SamplingRequest& request);
 
-// The flags' one-line summary of a request, e.g. "cfg 4, top-k 900, top-p 0.95".
-std::string describe_request(const gen::SamplingRequest& request);
-
 // The same as a JSON object: {"cfg":4,"attention":"exact","top_k":900,...}.
 std::string request_json(const gen::SamplingRequest& request);
 

@@ -413,7 +413,7 @@ int App::run() {
   // Shares the attention inspector's place; opened from View (or by --compare).
   panels_.push_back({std::make_unique<ComparePanel>(source, wake, options_.compare_spec), false, "var"});
   // Over the strip and the inspector; opened by File ▸ Open image…, a dropped image or --image.
-  auto own_image = std::make_unique<OwnImagePanel>(session_, flowar_session_, generation_, wake, options_);
+  auto own_image = std::make_unique<OwnImagePanel>(source, generation_, wake, options_);
   own_image_ = own_image.get();
   panels_.push_back({std::move(own_image), false, "var"});
   panels_.push_back({std::make_unique<ThresholdTheoryPanel>(wake), true, "theory"});

@@ -76,7 +76,7 @@ TEST(GuiOwnImage, EncodesAndRegeneratesBeforeTheScreenshot) {
   const ProcessResult r = run_gui("--frames 30 --wait-workers 120 " + fixture_flags() + " --image " + picture +
                                   " --keep-scales 3 --class 2 --seed 4 --screenshot " + png);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("7 scales encoded, regenerated keeping 3 scales"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("7 scales encoded (VAR), regenerated keeping 3 scales"), std::string::npos) << r.output;
   const Image image = load_png(png);
   ASSERT_EQ(image.width, 1600) << "no PNG at " << png;
   // The panel sits over the strip and the inspector (25 %–70 % of the width): the three

@@ -1,53 +1,59 @@
-// "Your image" without a window, on the d2_l2 fixture: an image encodes to the VQ-VAE's
-// token pyramid (the same ids as encoding it directly) with one reconstruction per scale;
-// "regenerate from scale k" keeps exactly the first k token maps as the sampler's prefix
-// (the same ids as calling the core sampler with that prefix), is seeded, and clamps k; a
-// file that is not an image, a missing file and no model end as errors, never throws.
+// "Your image" over the Generator, without a window, on both shipped generators: an image
+// encodes to the pyramid core's tokenizer builds, each scale's picture is the Generator's
+// decode_scale; "regenerate from scale k" keeps exactly the image's first k scales (their
+// pictures are the image's own), gives the same image as the core sampler with that
+// prefix, is seeded, and clamps k; a file that is not an image, no model and a bad
+// attention variant end as errors, never throws.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <fstream>
-#include <thread>
+#include <map>
 
 #include "app/gui/own_image/own_image_session.h"
-#include "core/attention/attention.h"
+#include "core/generator/generator.h"
 #include "core/io/image_io.h"
-#include "core/var/sampler.h"
 #include "tests/gui/settle.h"
 
 using namespace vs::gui;
 
 namespace {
 
-const std::string kFixture = std::string(VARSCOPE_SHARED_DIR) + "/fixtures/var/d2_l2";
-const std::vector<int> kPatchNums = {1, 2, 3, 4, 5, 6, 8};
+std::shared_ptr<const vs::gen::Generator> shipped(const std::string& name) {
+  static std::map<std::string, std::shared_ptr<const vs::gen::Generator>> cache;
+  auto& g = cache[name];
+  if (!g) g = vs::gen::open_generator(name);
+  return g;
+}
 
-// A 60×40 colour gradient with a bright square: not square, so fit_square crops.
+// A 48×40 picture, not square (fit_square crops): a bright bar on a dark gradient.
 std::string write_test_image() {
   const std::string path = std::string(GUI_OUTPUT_DIR) + "/own_image_test.png";
-  const int w = 60, h = 40;
+  const int w = 48, h = 40;
   std::vector<uint8_t> rgb(size_t(w) * h * 3);
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
       uint8_t* p = &rgb[(size_t(y) * w + x) * 3];
-      const bool square = x > 25 && x < 40 && y > 10 && y < 25;
-      p[0] = uint8_t(x * 4), p[1] = uint8_t(y * 6), p[2] = square ? 250 : 40;
+      const bool bar = x > 18 && x < 30 && y > 6 && y < 34;
+      p[0] = p[1] = p[2] = bar ? 230 : uint8_t(y * 2);
     }
   vs::io::write_png_rgb8(path, w, h, rgb);
   return path;
 }
 
-std::shared_ptr<const vs::var::VarModel> load_fixture() {
-  VarSession session;
-  session.open(kFixture + "/var.pth", kFixture + "/vae.pth", kPatchNums);
-  EXPECT_TRUE(settle(session));
-  EXPECT_NE(session.model(), nullptr) << session.load_error();
-  return session.shared_model();
-}
+class OwnImage : public ::testing::TestWithParam<std::string> {
+ protected:
+  std::shared_ptr<const vs::gen::Generator> g() const { return shipped(GetParam()); }
+  vs::gen::SamplingRequest request() const {
+    vs::gen::SamplingRequest r = g()->default_request();
+    r.labels = {1}, r.seed = 9, r.cfg = 3.0;
+    if (auto* flow = std::get_if<vs::gen::FlowArExtra>(&r.extra)) flow->steps = 6;
+    return r;
+  }
+};
 
 }  // namespace
 
-TEST(OwnImage, RecognisesImageFiles) {
+TEST(OwnImageFiles, RecognisesImageFiles) {
   EXPECT_TRUE(looks_like_image("photo.png"));
   EXPECT_TRUE(looks_like_image("/a/b/Photo.JPEG"));
   EXPECT_TRUE(looks_like_image("x.jpg"));
@@ -57,90 +63,77 @@ TEST(OwnImage, RecognisesImageFiles) {
   EXPECT_FALSE(looks_like_image("png"));
 }
 
-TEST(OwnImage, EncodesThePyramidAndRegeneratesFromAPrefix) {
-  const auto model = load_fixture();
-  ASSERT_NE(model, nullptr);
+TEST_P(OwnImage, EncodesThePyramidAndRegeneratesFromAPrefix) {
   const std::string path = write_test_image();
   OwnImageSession own;
-  own.encode(path, model);
+  own.encode(path, g());
   ASSERT_TRUE(settle(own));
   ASSERT_TRUE(own.error().empty()) << own.error();
-  ASSERT_TRUE(own.encoded());
   ASSERT_TRUE(own.reconstructed());
-  const int side = model->image_side();
+  EXPECT_EQ(own.generator(), g());
+  EXPECT_EQ(own.holds_ids(), g()->info().family == vs::gen::Family::kVar);
+
+  const int K = g()->info().num_scales(), side = g()->info().image_side;
+  const vs::Tensor image = vs::io::read_image_square(path, side);
+  const vs::gen::Pyramid pyramid = g()->encode(image);
+  ASSERT_EQ(own.scales().size(), size_t(K));
   EXPECT_EQ(own.input_side(), side);
   EXPECT_EQ(own.input_rgb().size(), size_t(side) * side * 3);
-  ASSERT_EQ(own.scales().size(), kPatchNums.size());
-
-  const vs::Tensor image = vs::io::read_image_square(path, side);
-  const std::vector<std::vector<int64_t>> direct = model->vae.encode_ids(image);
-  for (size_t s = 0; s < kPatchNums.size(); ++s) {
-    const EncodedScale& scale = own.scales()[s];
-    EXPECT_EQ(scale.side, kPatchNums[s]);
-    EXPECT_EQ(scale.ids, direct[s]) << "scale " << s;
-    EXPECT_EQ(scale.image_side, side);
-    EXPECT_EQ(scale.recon_rgb.size(), size_t(side) * side * 3);
+  for (int k = 0; k < K; ++k) {
+    const EncodedScale& s = own.scales()[k];
+    EXPECT_EQ(s.side, g()->info().scales[k]);
+    EXPECT_EQ(s.code.ids, pyramid[k].ids) << k;
+    EXPECT_EQ(s.code.latent.data, pyramid[k].latent.data) << k;
+    EXPECT_EQ(s.token_view.size(), size_t(s.side) * s.side);
+    EXPECT_EQ(s.recon_rgb, vs::io::image01_to_rgb8(g()->decode_scale(pyramid, k), 0)) << k;
   }
-  // Each scale adds to f_hat: the reconstructions differ (random weights: no quality order).
-  EXPECT_NE(own.scales().front().recon_rgb, own.scales().back().recon_rgb);
+  // The scales' pictures differ: coarse scales are blurrier versions of the image.
+  EXPECT_NE(own.scales()[0].recon_rgb, own.scales()[K - 1].recon_rgb);
 
-  GenerationParams params;
-  params.class_id = 3, params.seed = 9;
-  own.regenerate(3, params);
+  for (int keep : {1, 2}) {
+    own.regenerate(keep, request());
+    ASSERT_TRUE(settle(own));
+    ASSERT_TRUE(own.regenerate_error().empty()) << own.regenerate_error();
+    ASSERT_TRUE(own.regen_finished());
+    EXPECT_EQ(own.regen_keep_scales(), keep);
+    ASSERT_EQ(own.regenerated().size(), size_t(K));
+    // Kept scales show the image's own scale pictures and codes.
+    for (int k = 0; k < keep; ++k) {
+      EXPECT_EQ(own.regenerated()[k].rgb, own.scales()[k].recon_rgb) << keep << " " << k;
+      EXPECT_EQ(own.regenerated()[k].code.ids, pyramid[k].ids) << keep << " " << k;
+    }
+    // The same final image as the Generator given the same prefix.
+    vs::gen::SamplingRequest r = request();
+    r.prefix = pyramid, r.keep_scales = keep;
+    EXPECT_EQ(own.regenerated().back().rgb, vs::io::image01_to_rgb8(g()->sample(r).image01, 0)) << keep;
+  }
+  // Seeded: the same request again gives the same image.
+  const std::vector<uint8_t> final_rgb = own.regenerated().back().rgb;
+  own.regenerate(2, request());
   ASSERT_TRUE(settle(own));
-  ASSERT_TRUE(own.regenerate_error().empty()) << own.regenerate_error();
-  ASSERT_TRUE(own.regen_finished());
-  EXPECT_EQ(own.regen_keep_scales(), 3);
-  const auto& frames = own.regenerated();
-  ASSERT_EQ(frames.size(), kPatchNums.size() - 3);
-  EXPECT_EQ(frames.front().scale, 3);
-  EXPECT_EQ(frames.back().rgb.size(), size_t(side) * side * 3);
-
-  // The same as the core sampler with the image's first 3 token maps as the prefix.
-  const auto variant = vs::attention::make_variant("exact");
-  vs::var::SamplingOptions options;
-  options.cfg = params.cfg, options.top_k = params.top_k, options.top_p = params.top_p, options.seed = params.seed;
-  options.decode_final = false;
-  vs::var::SamplerHooks hooks;
-  hooks.context.attention = variant.get();
-  const std::vector<std::vector<int64_t>> prefix(direct.begin(), direct.begin() + 3);
-  const vs::var::SampleResult reference =
-      vs::var::autoregressive_infer_cfg(model->transformer, model->vae, {3}, options, hooks, prefix);
-  ASSERT_EQ(reference.ids.size(), kPatchNums.size());
-  for (size_t s = 0; s < 3; ++s) EXPECT_EQ(reference.ids[s], direct[s]);
-  for (const ScaleFrame& f : frames) EXPECT_EQ(f.ids, reference.ids[size_t(f.scale)]) << "scale " << f.scale;
-
-  // Seeded: the same request again gives the same image; k is clamped below the last scale.
-  const std::vector<uint8_t> final_rgb = frames.back().rgb;
-  own.regenerate(3, params);
-  ASSERT_TRUE(settle(own));
-  ASSERT_TRUE(own.regen_finished());
   EXPECT_EQ(own.regenerated().back().rgb, final_rgb);
-  own.regenerate(99, params);
+  // k clamps to [0, K − 1]: the last scale is always sampled.
+  own.regenerate(99, request());
   ASSERT_TRUE(settle(own));
-  EXPECT_EQ(own.regen_keep_scales(), int(kPatchNums.size()) - 1);
-  ASSERT_EQ(own.regenerated().size(), 1u);
-  EXPECT_EQ(own.regenerated().front().scale, int(kPatchNums.size()) - 1);
+  EXPECT_EQ(own.regen_keep_scales(), K - 1);
 }
 
-TEST(OwnImage, BadFilesAreErrorsNotCrashes) {
-  const auto model = load_fixture();
-  ASSERT_NE(model, nullptr);
+TEST_P(OwnImage, BadImageNoModelAndBadVariantAreErrors) {
   const std::string garbage = std::string(GUI_OUTPUT_DIR) + "/own_image_garbage.png";
   {
     std::ofstream out(garbage, std::ios::binary);
     out << "\x89PNG\r\n\x1a\n but then nothing a decoder accepts";
   }
   OwnImageSession own;
-  own.encode(garbage, model);
+  own.encode(garbage, g());
   ASSERT_TRUE(settle(own));
   EXPECT_FALSE(own.encoded());
   EXPECT_NE(own.error().find("own_image_garbage.png"), std::string::npos) << own.error();
   EXPECT_EQ(own.error().find('\n'), std::string::npos) << "one line: " << own.error();
-  own.regenerate(2, GenerationParams{});  // nothing encoded: ignored
+  own.regenerate(1, request());  // nothing encoded: ignored
   EXPECT_FALSE(own.regenerating());
 
-  own.encode("/nonexistent/picture.jpg", model);
+  own.encode("/nonexistent/picture.jpg", g());
   ASSERT_TRUE(settle(own));
   EXPECT_FALSE(own.encoded());
   EXPECT_NE(own.error().find("/nonexistent/picture.jpg"), std::string::npos) << own.error();
@@ -148,4 +141,16 @@ TEST(OwnImage, BadFilesAreErrorsNotCrashes) {
   own.encode(write_test_image(), nullptr);
   EXPECT_FALSE(own.busy());
   EXPECT_NE(own.error().find("no model"), std::string::npos) << own.error();
+
+  // A bad attention variant fails the regeneration, not the process.
+  own.encode(write_test_image(), g());
+  ASSERT_TRUE(settle(own));
+  vs::gen::SamplingRequest bad = request();
+  bad.attention = "no-such-variant";
+  own.regenerate(1, bad);
+  ASSERT_TRUE(settle(own));
+  EXPECT_FALSE(own.regenerate_error().empty());
 }
+
+INSTANTIATE_TEST_SUITE_P(Shipped, OwnImage, ::testing::Values("fmnist-var", "fmnist-flowar"),
+                         [](const auto& info) { return info.param == "fmnist-var" ? "Var" : "FlowAr"; });

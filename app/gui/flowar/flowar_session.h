@@ -108,7 +108,7 @@ class FlowArSession : public GenerationSource {
   std::shared_ptr<const LoadedFlowAr> shared_loaded() const {
     return loaded_.model ? std::make_shared<const LoadedFlowAr>(loaded_) : nullptr;
   }
-  bool loading() const { return load_job_.running() || load_pending_; }
+  bool loading() const override { return load_job_.running() || load_pending_; }
   const std::string& load_error() const { return load_error_; }
   const std::string& model_path() const override { return model_path_; }
   const std::string& vae_path() const { return vae_path_; }

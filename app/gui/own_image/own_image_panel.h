@@ -12,13 +12,11 @@
 #include <vector>
 
 #include "app/gui/app_options.h"
-#include "app/gui/flowar/flowar_session.h"
 #include "app/gui/gl/colormap_image.h"
 #include "app/gui/gl/rgb_texture.h"
-#include "app/gui/own_image/flowar_own_image_session.h"
 #include "app/gui/own_image/own_image_session.h"
 #include "app/gui/panels/panel.h"
-#include "app/gui/var/var_session.h"
+#include "app/gui/session/generation_source.h"
 
 namespace vs::gui {
 
@@ -26,10 +24,11 @@ class GenerationPanel;
 
 class OwnImagePanel : public Panel {
  public:
-  // generation: the Generation panel, whose widgets give cfg / top-k / top-p / steps /
-  // variant at the moment of a regeneration (it outlives this panel's use of it).
-  // options: --image PATH opens it once the model is open; --keep-scales K then regenerates.
-  OwnImagePanel(std::shared_ptr<VarSession> session, std::shared_ptr<FlowArSession> flowar, const GenerationPanel* generation,
+  // source: the open model and the run on screen. generation: the Generation panel, whose
+  // widgets give the sampling settings at the moment of a regeneration (it outlives this
+  // panel's use of it). options: --image PATH opens it once the model is open;
+  // --keep-scales K then regenerates.
+  OwnImagePanel(std::shared_ptr<const GenerationSource> source, const GenerationPanel* generation,
                 std::function<void()> wake, const AppOptions& options);
   const char* title() const override { return "Your image"; }
   const char* key() const override { return "own_image"; }
@@ -42,26 +41,17 @@ class OwnImagePanel : public Panel {
   // Opens an image file (menu, drop); encoding starts once a model is open.
   void open_image(const std::string& path);
   void focus_path() { focus_path_ = true; }
-  bool regenerating() const { return own_.regenerating() || flowar_own_.regenerating(); }
+  bool regenerating() const { return own_.regenerating(); }
   // One line for headless runs: what was encoded and regenerated, or the error.
   std::string summary() const;
 
  private:
-  bool flowar() const { return flowar_->active; }
-  // The active family's state, whichever session holds it.
-  const std::string& error() const { return flowar() ? flowar_own_.error() : own_.error(); }
-  bool encoded() const { return flowar() ? flowar_own_.encoded() : own_.encoded(); }
-  bool encoding() const { return flowar() ? flowar_own_.encoding() : own_.encoding(); }
-  int num_scales() const { return int(flowar() ? flowar_own_.scales().size() : own_.scales().size()); }
-  int regen_keep() const { return flowar() ? flowar_own_.regen_keep_scales() : own_.regen_keep_scales(); }
-  const std::vector<ScaleFrame>& regenerated() const { return flowar() ? flowar_own_.regenerated() : own_.regenerated(); }
-  bool regen_finished() const { return flowar() ? flowar_own_.regen_finished() : own_.regen_finished(); }
-  const std::string& regenerate_error() const {
-    return flowar() ? flowar_own_.regenerate_error() : own_.regenerate_error();
-  }
+  int num_scales() const { return int(own_.scales().size()); }
   std::string class_label(int class_id) const;
   int num_classes() const;
   bool can_regenerate() const;
+  // The Generation panel's widgets now, with this panel's class and seed.
+  gen::SamplingRequest live_request() const;
   void regenerate(int keep_scales);
   void follow_generation();
   void start_pending_work();
@@ -69,28 +59,23 @@ class OwnImagePanel : public Panel {
   void draw_images(float side);
   void draw_controls();
   void draw_pyramid();
-  GenerationParams var_params() const;
-  FlowArParams flowar_params() const;
 
-  std::shared_ptr<VarSession> session_;
-  std::shared_ptr<FlowArSession> flowar_;
+  std::shared_ptr<const GenerationSource> source_;
   const GenerationPanel* generation_;
   OwnImageSession own_;
-  FlowArOwnImageSession flowar_own_;
   char path_[1024] = {};
   bool focus_path_ = false;
-  std::string image_;          // the image on screen (encoded by the active family's session)
+  std::string image_;          // the image on screen
   std::string pending_path_;   // to encode once a model is open
   int pending_keep_ = -1;      // --keep-scales: regenerate once encoded
   int keep_scales_ = 1;        // the slider: scales of the image kept
   int class_id_ = 0;
   unsigned long long seed_ = 0;
-  // The class and seed of the Generation panel's last run (VAR, FlowAR), to follow it.
-  int seen_class_ = -1, seen_flowar_class_ = -1;
-  uint64_t seen_seed_ = 0, seen_flowar_seed_ = 0;
+  // The class and seed of the run on screen, to follow the Generation panel.
+  int64_t seen_class_ = -1;
+  uint64_t seen_seed_ = 0;
 
   int shown_serial_ = -1, shown_regen_serial_ = -1;
-  bool shown_flowar_ = false;
   std::unique_ptr<RgbTexture> input_, regenerated_;  // null: nothing to show
   std::vector<std::unique_ptr<RgbTexture>> recons_;
   std::vector<std::unique_ptr<ColormapImage>> tokens_;

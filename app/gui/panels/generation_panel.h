@@ -40,6 +40,10 @@ class GenerationPanel : public Panel {
   // The sampling widgets as they are now (not the last run's): VAR, and FlowAR's controls.
   GenerationParams params() const;
   FlowArParams flowar_params() const { return flowar_controls_.params(); }
+  // The open family's widgets as a request (one image of the chosen class and seed).
+  gen::SamplingRequest live_request() const {
+    return flowar_->active ? sampling_request(flowar_params()) : sampling_request(params());
+  }
 
  private:
   void open(const ModelPaths& paths);

@@ -20,6 +20,7 @@ class ActiveSource : public GenerationSource {
   bool run_complete() const override { return active().run_complete(); }
   bool generating() const override { return active().generating(); }
   const std::string& model_path() const override { return active().model_path(); }
+  bool loading() const override { return var_->loading() || flowar_->loading() || flowar_->detecting; }
 
  private:
   const GenerationSource& active() const {

@@ -22,6 +22,15 @@ class GenerationSource {
   virtual bool run_complete() const = 0;
   virtual bool generating() const = 0;
   virtual const std::string& model_path() const = 0;
+  // A model is being read (or its family told): work for "the open model" waits.
+  virtual bool loading() const = 0;
 };
+
+// "3 · Dress" with the model's class names, else "3".
+inline std::string class_label(const gen::ModelInfo& info, int class_id) {
+  if (class_id >= 0 && class_id < int(info.class_names.size()))
+    return std::to_string(class_id) + " · " + info.class_names[size_t(class_id)];
+  return std::to_string(class_id);
+}
 
 }  // namespace vs::gui

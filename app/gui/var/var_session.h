@@ -91,7 +91,7 @@ class VarSession : public GenerationSource {
   // Model.
   const var::VarModel* model() const { return loaded_.model.get(); }
   std::shared_ptr<const var::VarModel> shared_model() const { return loaded_.model; }
-  bool loading() const { return load_job_.running() || load_pending_; }
+  bool loading() const override { return load_job_.running() || load_pending_; }
   const std::string& load_error() const { return load_error_; }
   const std::string& var_path() const { return var_path_; }
   const std::string& vae_path() const { return vae_path_; }
