@@ -24,8 +24,6 @@ class FlowArGaugesPanel : public Panel {
   std::string export_run();
 
  private:
-  void draw_table(const char* id, const std::vector<observe::HeadStats>& stats, int head_dim, float height);
-
   std::shared_ptr<FlowArSession> session_;
   float log10_epsilon_ = -3;
   int euler_step_ = 0;  // 0: the worst step

@@ -8,22 +8,11 @@
 
 #include "app/gui/panels/zone_gauge.h"
 #include "app/gui/var/run_export.h"
+#include "app/gui/widgets/norm_table.h"
 #include "core/theory/threshold.h"
 
 namespace vs::gui {
 
-namespace {
-
-int zone_index(theory::Zone zone) {
-  switch (zone) {
-    case theory::Zone::kProvablyFast: return 0;
-    case theory::Zone::kGreyBand: return 1;
-    case theory::Zone::kSethHard: return 2;
-    default: return -1;
-  }
-}
-
-}  // namespace
 
 void NormGaugesPanel::load(const Settings& s) {
   log10_epsilon_ = float(std::clamp(s.get_double("gauges.log10_epsilon", log10_epsilon_), -8.0, -0.5));
@@ -62,70 +51,11 @@ void NormGaugesPanel::draw() {
       ImGui::TextDisabled("layer %d head %d on the threshold gauge (x = B_eff/√(ln L)):", sel.layer + 1, sel.head + 1);
       draw_zone_gauge("selected", s.norms.ratio, ImGui::GetFrameHeight() * 0.8f);
     }
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX |
-                                ImGuiTableFlags_SizingFixedFit;
-  if (!ImGui::BeginTable("norms", 11, flags)) return;
-  ImGui::TableSetupScrollFreeze(0, 1);
-  // Widths from the widest of header and a typical number: ImGui 1.86 sizes fixed-fit
-  // columns by their cells only, which would clip the headers.
-  const float number_w = ImGui::CalcTextSize("0.000e+00").x;
-  for (const char* h : {"layer", "head", "max|Q|", "max|K|", "β", "B_eff", "x", "zone", "degree", "rank r", "L/r"})
-    ImGui::TableSetupColumn(h, ImGuiTableColumnFlags_WidthFixed,
-                            std::max(ImGui::CalcTextSize(h).x, std::string(h) == "rank r" || std::string(h) == "L/r" ? number_w : std::string(h).size() > 2 ? number_w * 0.7f : number_w * 0.45f));
-  ImGui::TableHeadersRow();
-  for (const observe::HeadStats& s : r->stats) {
-    const attention::HeadNorms& n = s.norms;
-    ImGui::TableNextRow();
-    const int z = zone_index(n.zone);
-    if (z >= 0) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, zone_color(z, 60));
-    if (s.site.block == sel.layer && s.head == sel.head)
-      ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, IM_COL32(255, 210, 80, 50));
-    theory::ThresholdReport report;
-    std::string report_error;
-    try {
-      report = theory::threshold_report(s.keys, r->head_dim, n.beta, epsilon);
-    } catch (const std::exception& e) {
-      report_error = e.what();
-    }
-    ImGui::TableNextColumn();
-    ImGui::PushID(int(s.site.block * 1000 + s.head));
-    char label[16];
-    std::snprintf(label, sizeof label, "%d", s.site.block + 1);
-    if (ImGui::Selectable(label, false, ImGuiSelectableFlags_SpanAllColumns)) {
-      session_->selection.layer = s.site.block;
-      session_->selection.head = s.head;
-    }
-    if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("%s", report_error.empty() ? theory::zone_explanation(n.zone).c_str() : report_error.c_str());
-    ImGui::PopID();
-    ImGui::TableNextColumn();
-    ImGui::Text("%d", s.head + 1);
-    ImGui::TableNextColumn();
-    ImGui::Text("%.3g", n.max_abs_q);
-    ImGui::TableNextColumn();
-    ImGui::Text("%.3g", n.max_abs_k);
-    ImGui::TableNextColumn();
-    ImGui::Text("%.3g", n.beta);
-    ImGui::TableNextColumn();
-    ImGui::Text("%.3g", n.b_eff);
-    ImGui::TableNextColumn();
-    ImGui::Text("%.2f", n.ratio);
-    ImGui::TableNextColumn();
-    if (z >= 0) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(zone_color(z, 255)), "%s", z == 0 ? "I" : z == 1 ? "II" : "III");
-    else ImGui::TextDisabled("–");
-    const theory::PolynomialCost& cost = report.chebyshev;
-    ImGui::TableNextColumn();
-    if (report_error.empty() && cost.degree >= 0) ImGui::Text("%d", cost.degree);
-    else ImGui::TextDisabled("–");
-    ImGui::TableNextColumn();
-    if (report_error.empty() && cost.degree >= 0) ImGui::Text("%.3g", cost.rank);
-    else ImGui::TextDisabled("–");
-    ImGui::TableNextColumn();
-    if (report_error.empty() && cost.degree >= 0)
-      ImGui::TextColored(cost.speedup > 1 ? ImVec4(0.5f, 0.9f, 0.5f, 1) : ImVec4(1, 0.5f, 0.45f, 1), "%.3g×", cost.speedup);
-    else ImGui::TextDisabled("–");
+  NormTableSelection clicked;
+  if (draw_norm_table("norms", r->stats, r->head_dim, epsilon, 0, {sel.layer, sel.head}, &clicked)) {
+    session_->selection.layer = clicked.block;
+    session_->selection.head = clicked.head;
   }
-  ImGui::EndTable();
 }
 
 }  // namespace vs::gui
