@@ -26,8 +26,8 @@
 #include "core/flowar/flowar_sampler.h"
 #include "core/flowar/kl_vae.h"
 #include "core/io/model_ref.h"
+#include "core/random/rng.h"
 #include "core/var/denormals.h"
-#include "core/var/rng.h"
 #include "core/var/sampler.h"
 #include "core/var/var_model.h"
 
@@ -91,7 +91,7 @@ Generator open_generator(const std::string& name, const std::string& vae_overrid
 // each call needs its own seed for the images of a run to be independent.
 uint64_t chunk_seed(uint64_t seed, int label, int64_t chunk) {
   uint64_t state = seed * 0x100000001B3ULL + (uint64_t(label) << 32) + uint64_t(chunk);
-  return var::splitmix64(state);
+  return random::splitmix64(state);
 }
 
 std::string report_json(const eval::QualityReport& r, const std::vector<std::string>& names) {
