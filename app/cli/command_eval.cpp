@@ -26,8 +26,8 @@
 #include "core/flowar/flowar_sampler.h"
 #include "core/flowar/kl_vae.h"
 #include "core/io/model_ref.h"
+#include "core/nn/denormals.h"
 #include "core/random/rng.h"
-#include "core/var/denormals.h"
 #include "core/var/sampler.h"
 #include "core/var/var_model.h"
 
@@ -121,7 +121,7 @@ int command_eval(Args& args) {
   const std::string json_path = args.get("json", "");
   args.finish();
 
-  var::flush_denormals_on_all_threads();
+  nn::flush_denormals_on_all_threads();
   // Cheap checks first: the classifier and the data set, before any generation.
   const io::ModelRef classifier_ref = io::resolve_model(classifier_name);
   if (classifier_ref.kind != io::ModelKind::kClassifier)

@@ -12,7 +12,7 @@
 #include "app/cli/var_cli_common.h"
 #include "core/error.h"
 #include "core/io/image_io.h"
-#include "core/var/denormals.h"
+#include "core/nn/denormals.h"
 #include "core/var/sampler.h"
 #include "core/var/var_model.h"
 
@@ -46,7 +46,7 @@ int var_generate(Args& args, const ModelChoice& choice) {
   if (prefix_path.empty() != (keep_scales < 0))
     throw Error("--prefix T.safetensors and --keep-scales k go together");
 
-  var::flush_denormals_on_all_threads();
+  nn::flush_denormals_on_all_threads();
   const var::VarModel model = var::VarModel::load(var_path, choice.vae_path, patch_nums);
   const var::VarConfig& config = model.config();
   if (label >= config.num_classes)

@@ -105,7 +105,7 @@ Tensor ArTransformer::scale_input(const Tensor& tokens, int repeat) const {
 }
 
 void ArTransformer::block_forward(const ArBlockWeights& b, const Tensor& ada, Tensor& x,
-                                  var::KvCache& cache, int cache_layer, int site_layer, int scale,
+                                  nn::KvCache& cache, int cache_layer, int site_layer, int scale,
                                   const RopeTable& rope, const ArContext& context) const {
   // ada chunks: 0 gamma1, 1 gamma2, 2 scale1, 3 scale2, 4 shift1, 5 shift2 (flowar.md §4).
   const int64_t R = x.dim(0), n = x.dim(1), C = config_.ar_width, H = config_.ar_heads,

@@ -130,7 +130,7 @@ TEST_P(TransformerParity, KvCacheStepsEqualTeacherForcedPass) {
   const Tensor teacher = model_->forward_teacher(labels_B, var_input);
 
   const vs::var::Conditioning cd = model_->condition(labels_B);
-  vs::var::KvCache cache = model_->make_cache(B);
+  vs::nn::KvCache cache = model_->make_cache(B);
   double err = 0;
   for (int s = 0; s < cfg.num_scales(); ++s) {
     Tensor x;
