@@ -6,7 +6,7 @@
 
 #include "core/error.h"
 #include "core/nn/resample.h"
-#include "core/var/vqvae_blocks.h"
+#include "core/nn/vae_blocks.h"
 
 namespace vs::var {
 namespace {
@@ -74,7 +74,7 @@ Quantizer Quantizer::load(const io::Checkpoint& ckpt, const std::vector<int>& pa
     if (patch_nums[k] < 1 || patch_nums[k] > 1024 || (k && patch_nums[k] <= patch_nums[k - 1]))
       throw Error(ckpt.path + ": patch_nums must be increasing sides in [1, 1024], found " +
                   std::to_string(patch_nums[k]) + " at position " + std::to_string(k));
-  ParamReader params(ckpt, used_keys);
+  nn::ParamReader params(ckpt, used_keys);
   Quantizer q;
   q.patch_nums = patch_nums;
   const std::string emb_key = "quantize.embedding.weight";

@@ -25,7 +25,7 @@ Tensor norm_silu(const nn::GroupNorm& norm, const Tensor& x) {
 
 }  // namespace
 
-Encoder Encoder::load(ParamReader& params, const VqvaeConfig& c) {
+Encoder Encoder::load(nn::ParamReader& params, const VqvaeConfig& c) {
   Encoder e;
   const auto same = nn::Conv2dPadding::same(1);
   e.conv_in = params.conv("encoder.conv_in", c.in_channels, c.ch, 3, 1, same);
@@ -34,19 +34,20 @@ Encoder Encoder::load(ParamReader& params, const VqvaeConfig& c) {
     Level level;
     const int block_out = c.width(l);
     for (int i = 0; i < c.num_res_blocks; ++i) {
-      level.block.push_back(ResnetBlock::load(params, at("encoder.down", l, "block", i), block_in, block_out));
+      level.block.push_back(nn::ResnetBlock::load(params, at("encoder.down", l, "block", i), block_in, block_out));
       block_in = block_out;
-      if (c.encoder_attn[l]) level.attn.push_back(AttnBlock::load(params, at("encoder.down", l, "attn", i), block_in));
+      if (c.encoder_attn[l])
+        level.attn.push_back(nn::AttnBlock::load(params, at("encoder.down", l, "attn", i), block_in));
     }
     level.has_downsample = l != c.num_levels() - 1;
     if (level.has_downsample)
-      level.downsample = Downsample2x::load(params, "encoder.down." + std::to_string(l) + ".downsample", block_in);
+      level.downsample = nn::Downsample2x::load(params, "encoder.down." + std::to_string(l) + ".downsample", block_in);
     e.down.push_back(std::move(level));
   }
-  e.mid_block_1 = ResnetBlock::load(params, "encoder.mid.block_1", block_in, block_in);
+  e.mid_block_1 = nn::ResnetBlock::load(params, "encoder.mid.block_1", block_in, block_in);
   e.has_mid_attn = c.encoder_mid_attn;
-  if (e.has_mid_attn) e.mid_attn_1 = AttnBlock::load(params, "encoder.mid.attn_1", block_in);
-  e.mid_block_2 = ResnetBlock::load(params, "encoder.mid.block_2", block_in, block_in);
+  if (e.has_mid_attn) e.mid_attn_1 = nn::AttnBlock::load(params, "encoder.mid.attn_1", block_in);
+  e.mid_block_2 = nn::ResnetBlock::load(params, "encoder.mid.block_2", block_in, block_in);
   e.norm_out = params.group_norm("encoder.norm_out", block_in);
   e.conv_out = params.conv("encoder.conv_out", block_in, c.z_channels, 3, 1, same);
   return e;
@@ -67,27 +68,28 @@ Tensor Encoder::forward(const Tensor& img) const {
   return conv_out.forward(norm_silu(norm_out, h));
 }
 
-Decoder Decoder::load(ParamReader& params, const VqvaeConfig& c) {
+Decoder Decoder::load(nn::ParamReader& params, const VqvaeConfig& c) {
   Decoder d;
   const auto same = nn::Conv2dPadding::same(1);
   int block_in = c.width(c.num_levels() - 1);
   d.conv_in = params.conv("decoder.conv_in", c.z_channels, block_in, 3, 1, same);
-  d.mid_block_1 = ResnetBlock::load(params, "decoder.mid.block_1", block_in, block_in);
+  d.mid_block_1 = nn::ResnetBlock::load(params, "decoder.mid.block_1", block_in, block_in);
   d.has_mid_attn = c.decoder_mid_attn;
-  if (d.has_mid_attn) d.mid_attn_1 = AttnBlock::load(params, "decoder.mid.attn_1", block_in);
-  d.mid_block_2 = ResnetBlock::load(params, "decoder.mid.block_2", block_in, block_in);
+  if (d.has_mid_attn) d.mid_attn_1 = nn::AttnBlock::load(params, "decoder.mid.attn_1", block_in);
+  d.mid_block_2 = nn::ResnetBlock::load(params, "decoder.mid.block_2", block_in, block_in);
   d.up.resize(c.num_levels());
   for (int l = c.num_levels() - 1; l >= 0; --l) {
     Level& level = d.up[l];
     const int block_out = c.width(l);
     for (int i = 0; i < c.num_res_blocks + 1; ++i) {
-      level.block.push_back(ResnetBlock::load(params, at("decoder.up", l, "block", i), block_in, block_out));
+      level.block.push_back(nn::ResnetBlock::load(params, at("decoder.up", l, "block", i), block_in, block_out));
       block_in = block_out;
-      if (c.decoder_attn[l]) level.attn.push_back(AttnBlock::load(params, at("decoder.up", l, "attn", i), block_in));
+      if (c.decoder_attn[l])
+        level.attn.push_back(nn::AttnBlock::load(params, at("decoder.up", l, "attn", i), block_in));
     }
     level.has_upsample = l != 0;
     if (level.has_upsample)
-      level.upsample = Upsample2x::load(params, "decoder.up." + std::to_string(l) + ".upsample", block_in);
+      level.upsample = nn::Upsample2x::load(params, "decoder.up." + std::to_string(l) + ".upsample", block_in);
   }
   d.norm_out = params.group_norm("decoder.norm_out", block_in);
   d.conv_out = params.conv("decoder.conv_out", block_in, c.in_channels, 3, 1, same);
@@ -121,7 +123,7 @@ Vqvae Vqvae::load_from(const io::Checkpoint& ckpt, io::Checkpoint* take_from, co
   Vqvae v;
   v.config = VqvaeConfig::infer(ckpt);
   std::vector<std::string> used;
-  ParamReader params(ckpt, &used, take_from);
+  nn::ParamReader params(ckpt, &used, take_from);
   v.encoder = Encoder::load(params, v.config);
   v.decoder = Decoder::load(params, v.config);
   const int z = v.config.z_channels, ks = v.config.quant_conv_ks;

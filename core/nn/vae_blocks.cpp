@@ -1,4 +1,4 @@
-#include "core/var/vqvae_blocks.h"
+#include "core/nn/vae_blocks.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include "core/nn/activations.h"
 #include "core/nn/resample.h"
 
-namespace vs::var {
+namespace vs::nn {
 
 Tensor ParamReader::get(const std::string& key, const Shape& expected) {
   const Tensor& t = ckpt_.get(key, expected);  // throws on a missing key, a wrong shape, a taken tensor
@@ -109,4 +109,4 @@ Upsample2x Upsample2x::load(ParamReader& params, const std::string& prefix, int 
 
 Tensor Upsample2x::forward(const Tensor& x) const { return conv.forward(nn::upsample_nearest2x(x)); }
 
-}  // namespace vs::var
+}  // namespace vs::nn

@@ -1,5 +1,6 @@
-// Building blocks of VAR's VQ-VAE (var.md §2.1), each loaded from its state-dict prefix so
-// that every parameter's key is its checkpoint key (e.g. "decoder.up.4.attn.0.qkv.weight").
+// Building blocks of the LDM-style autoencoders, VAR's VQ-VAE (var.md §2.1) and FlowAR's KL
+// VAE (flowar.md §2), each loaded from its state-dict prefix so that every parameter's key is
+// its checkpoint key (e.g. "decoder.up.4.attn.0.qkv.weight").
 #pragma once
 #include <string>
 #include <vector>
@@ -9,7 +10,7 @@
 #include "core/nn/group_norm.h"
 #include "core/tensor.h"
 
-namespace vs::var {
+namespace vs::nn {
 
 // Fetches parameters by key, checks their shapes, and records which keys were used so the
 // model loader can name the keys it did not expect. Given `take_from` (the same checkpoint,
@@ -72,4 +73,4 @@ struct Upsample2x {
   Tensor forward(const Tensor& x) const;
 };
 
-}  // namespace vs::var
+}  // namespace vs::nn
