@@ -11,7 +11,7 @@ namespace vs::flowar {
 
 namespace {
 
-ArBlockWeights take_block(WeightTaker& t, const std::string& p, int64_t C, int64_t hidden) {
+ArBlockWeights take_block(io::WeightReader& t, const std::string& p, int64_t C, int64_t hidden) {
   ArBlockWeights b;
   b.ada_lin_weight = t.take(p + "ada_lin.1.weight", {6 * C, C});
   b.ada_lin_bias = t.take(p + "ada_lin.1.bias", {6 * C});
@@ -31,7 +31,7 @@ ArBlockWeights take_block(WeightTaker& t, const std::string& p, int64_t C, int64
 
 }  // namespace
 
-ArWeights take_ar_weights(const FlowArConfig& c, WeightTaker& t) {
+ArWeights take_ar_weights(const FlowArConfig& c, io::WeightReader& t) {
   const int64_t C = c.ar_width, L = c.tokens(), hidden = c.ar_mlp_hidden;
   ArWeights w;
   w.rope_freqs = rope_frequencies(c.ar_head_dim());

@@ -12,7 +12,7 @@
 #include "core/attention/attention.h"
 #include "core/flowar/flowar_config.h"
 #include "core/flowar/flowar_layers.h"
-#include "core/flowar/weight_taker.h"
+#include "core/io/weight_reader.h"
 #include "core/nn/kv_cache.h"
 #include "core/observe/observer.h"
 #include "core/tensor.h"
@@ -48,7 +48,7 @@ struct ArWeights {
 };
 
 // Takes the AR keys (and drops the `mask` and rope buffers) out of a checkpoint.
-ArWeights take_ar_weights(const FlowArConfig& config, WeightTaker& taker);
+ArWeights take_ar_weights(const FlowArConfig& config, io::WeightReader& taker);
 
 // Per-call choices: attention variant (null = exact) and an optional observer. Observer
 // sites: step = scale index, layer = encoder block i or encoder_depth + decoder block i.

@@ -26,7 +26,7 @@ struct KlAttnBlock {
   nn::Conv2d q, k, v;   // (C, C, 1, 1) each
   nn::Conv2d proj_out;  // (C, C, 1, 1)
 
-  static KlAttnBlock load(nn::ParamReader& params, const std::string& prefix, int channels);
+  static KlAttnBlock load(io::WeightReader& params, const std::string& prefix, int channels);
   Tensor forward(const Tensor& x) const;
 };
 
@@ -47,7 +47,7 @@ struct KlEncoder {
   nn::GroupNorm norm_out;                     // (top width)
   nn::Conv2d conv_out;                        // (2 z, top width, 3, 3)
 
-  static KlEncoder load(nn::ParamReader& params, const KlVaeConfig& config);
+  static KlEncoder load(io::WeightReader& params, const KlVaeConfig& config);
   Tensor forward(const Tensor& img) const;
 };
 
@@ -67,7 +67,7 @@ struct KlDecoder {
   nn::GroupNorm norm_out;                     // (ch * ch_mult[0])
   nn::Conv2d conv_out;                        // (3, ch * ch_mult[0], 3, 3)
 
-  static KlDecoder load(nn::ParamReader& params, const KlVaeConfig& config);
+  static KlDecoder load(io::WeightReader& params, const KlVaeConfig& config);
   Tensor forward(const Tensor& z) const;
 };
 

@@ -31,7 +31,7 @@ struct Encoder {
   nn::GroupNorm norm_out;            // (ch * ch_mult.back())
   nn::Conv2d conv_out;               // (z, ch * ch_mult.back(), 3, 3)
 
-  static Encoder load(nn::ParamReader& params, const VqvaeConfig& config);
+  static Encoder load(io::WeightReader& params, const VqvaeConfig& config);
   Tensor forward(const Tensor& img) const;
 };
 
@@ -52,7 +52,7 @@ struct Decoder {
   nn::GroupNorm norm_out;            // (ch * ch_mult[0])
   nn::Conv2d conv_out;               // (3, ch * ch_mult[0], 3, 3)
 
-  static Decoder load(nn::ParamReader& params, const VqvaeConfig& config);
+  static Decoder load(io::WeightReader& params, const VqvaeConfig& config);
   Tensor forward(const Tensor& z) const;
 };
 

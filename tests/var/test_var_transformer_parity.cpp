@@ -189,9 +189,9 @@ TEST(TransformerLoading, StrictAboutKeysAndShapes) {
       FAIL() << "loading a damaged checkpoint succeeded";
     } catch (const vs::Error& e) {
       const std::string message = e.what();
-      EXPECT_NE(message.find("missing: blocks.1.ffn.fc2.bias"), std::string::npos) << message;
-      EXPECT_NE(message.find("unexpected: blocks.0.attn.extra"), std::string::npos) << message;
-      EXPECT_NE(message.find("wrong shape: head.bias [7]"), std::string::npos) << message;
+      EXPECT_NE(message.find("missing 'blocks.1.ffn.fc2.bias'"), std::string::npos) << message;
+      EXPECT_NE(message.find("unexpected 'blocks.0.attn.extra' [3]"), std::string::npos) << message;
+      EXPECT_NE(message.find("'head.bias' has shape [7], expected"), std::string::npos) << message;
     }
   }
   {
