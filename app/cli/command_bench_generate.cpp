@@ -17,7 +17,7 @@
 #include "app/cli/process_memory.h"
 #include "app/cli/var_cli_common.h"
 #include "core/error.h"
-#include "core/var/denormals.h"
+#include "core/nn/denormals.h"
 #include "core/var/sampler.h"
 #include "core/var/var_model.h"
 
@@ -70,7 +70,7 @@ int var_bench_generate(Args& args, const ModelChoice* choice) {
                   std::to_string(static_cast<int>(available / 1e6)) + " MB");
   }
 
-  var::flush_denormals_on_all_threads();
+  nn::flush_denormals_on_all_threads();
   const MachineInfo machine = machine_info();
   std::printf("%s\n", machine_info_line(machine).c_str());
   auto t0 = std::chrono::steady_clock::now();

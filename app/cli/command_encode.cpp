@@ -17,7 +17,7 @@
 #include "core/io/checkpoint.h"
 #include "core/io/image_io.h"
 #include "core/io/safetensors.h"
-#include "core/var/denormals.h"
+#include "core/nn/denormals.h"
 #include "core/var/var_model.h"
 #include "core/var/vqvae.h"
 
@@ -85,7 +85,7 @@ int command_encode(Args& args) {
   const long label = args.get_int("class", -2, -1, 1L << 30);
   args.finish();
 
-  var::flush_denormals_on_all_threads();
+  nn::flush_denormals_on_all_threads();
   const auto start = std::chrono::steady_clock::now();
   const io::Checkpoint ckpt = io::load_checkpoint(vae_path);
   const std::vector<int> patch_nums = var::vae_patch_nums(ckpt, patch_nums_given);

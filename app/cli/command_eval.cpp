@@ -25,8 +25,8 @@
 #include "core/generator/describe.h"
 #include "core/generator/generator.h"
 #include "core/io/model_ref.h"
-#include "core/var/denormals.h"
-#include "core/var/rng.h"
+#include "core/nn/denormals.h"
+#include "core/random/rng.h"
 
 namespace vs::cli {
 
@@ -51,7 +51,7 @@ Tensor generate(const gen::Generator& generator, gen::SamplingRequest request, c
 // each call needs its own seed for the images of a run to be independent.
 uint64_t chunk_seed(uint64_t seed, int label, int64_t chunk) {
   uint64_t state = seed * 0x100000001B3ULL + (uint64_t(label) << 32) + uint64_t(chunk);
-  return var::splitmix64(state);
+  return random::splitmix64(state);
 }
 
 std::string report_json(const eval::QualityReport& r, const std::vector<std::string>& names) {
@@ -76,7 +76,7 @@ int command_eval(Args& args) {
   const std::string data_dir = args.get("data-dir", eval::fmnist_directory());
   const std::string json_path = args.get("json", "");
 
-  var::flush_denormals_on_all_threads();
+  nn::flush_denormals_on_all_threads();
   // Cheap checks first: the classifier and the data set, before any generation.
   const io::ModelRef classifier_ref = io::resolve_model(classifier_name);
   if (classifier_ref.kind != io::ModelKind::kClassifier)

@@ -15,8 +15,8 @@
 #include "app/cli/var_cli_common.h"
 #include "core/error.h"
 #include "core/io/image_io.h"
+#include "core/nn/denormals.h"
 #include "core/observe/observer.h"
-#include "core/var/denormals.h"
 #include "core/var/sampler.h"
 #include "core/var/var_model.h"
 
@@ -56,7 +56,7 @@ int var_inspect(Args& args, const ModelChoice& choice) {
   args.finish();
 
   if (label == -2) throw Error("missing required flag --class (0..classes-1, or -1 for unconditional)");
-  var::flush_denormals_on_all_threads();
+  nn::flush_denormals_on_all_threads();
   const var::VarModel model = var::VarModel::load(var_path, choice.vae_path, patch_nums);
   const var::VarConfig& config = model.config();
   if (label >= config.num_classes)

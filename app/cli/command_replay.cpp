@@ -14,7 +14,7 @@
 #include "app/cli/var_cli_common.h"
 #include "core/error.h"
 #include "core/io/safetensors.h"
-#include "core/var/denormals.h"
+#include "core/nn/denormals.h"
 #include "core/var/sampler.h"
 #include "core/var/var_model.h"
 
@@ -31,7 +31,7 @@ int var_replay(Args& args, const ModelChoice& choice) {
   const std::unique_ptr<attention::Variant> variant = attention_flag(args);
   args.finish();
 
-  var::flush_denormals_on_all_threads();
+  nn::flush_denormals_on_all_threads();
   const auto start = std::chrono::steady_clock::now();
   const var::VarModel model = var::VarModel::load(var_path, vae_path, patch_nums);
   const var::VarConfig& config = model.config();

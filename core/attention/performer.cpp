@@ -26,64 +26,11 @@
 #include "core/attention/performer.h"
 #include "core/attention/variants.h"
 #include "core/error.h"
+#include "core/random/rng.h"
 
 namespace vs::attention {
 
 namespace {
-
-// splitmix64 (Steele, Lea, Flood 2014): expands the user's seed into generator state.
-uint64_t splitmix64(uint64_t& state) {
-  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-// xoshiro256** (Blackman & Vigna 2018) with Box–Muller normals. Written out here rather
-// than std::normal_distribution, whose output differs between standard libraries.
-class GaussianStream {
- public:
-  explicit GaussianStream(uint64_t seed) {
-    uint64_t sm = seed;
-    for (uint64_t& word : state_) word = splitmix64(sm);
-  }
-
-  double next_normal() {
-    if (has_spare_) {
-      has_spare_ = false;
-      return spare_;
-    }
-    // u1 in (0, 1] keeps log finite; u2 in [0, 1).
-    const double u1 = 1.0 - next_unit();
-    const double u2 = next_unit();
-    const double radius = std::sqrt(-2.0 * std::log(u1));
-    const double angle = 6.283185307179586 * u2;  // 2π
-    spare_ = radius * std::sin(angle);
-    has_spare_ = true;
-    return radius * std::cos(angle);
-  }
-
- private:
-  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-  uint64_t next_u64() {
-    const uint64_t result = rotl(state_[1] * 5, 7) * 9;
-    const uint64_t t = state_[1] << 17;
-    state_[2] ^= state_[0];
-    state_[3] ^= state_[1];
-    state_[1] ^= state_[2];
-    state_[0] ^= state_[3];
-    state_[2] ^= t;
-    state_[3] = rotl(state_[3], 45);
-    return result;
-  }
-  // Uniform in [0, 1) from the top 53 bits.
-  double next_unit() { return double(next_u64() >> 11) * 0x1.0p-53; }
-
-  uint64_t state_[4];
-  double spare_ = 0;
-  bool has_spare_ = false;
-};
 
 class Performer final : public Variant {
  public:
@@ -237,7 +184,7 @@ RowMatrixD performer_projection(int features, int64_t head_dim, uint64_t seed) {
   if (features < 1 || head_dim < 1)
     throw Error("performer: need at least one feature and one dimension, got features=" +
                 std::to_string(features) + ", head_dim=" + std::to_string(head_dim));
-  GaussianStream gauss(seed);
+  random::OmegaNormals gauss(seed);
   const int64_t d = head_dim;
   RowMatrixD projection(features, d);  // (m, d)
   RowMatrixD block(d, d);              // (d, d): one orthogonal block

@@ -12,7 +12,7 @@ using RowMatrixD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::
 // of head_dim mutually orthogonal directions (Gram–Schmidt of Gaussian rows, i.e. Haar
 // orthogonal), each row rescaled to the norm of an independent Gaussian vector (chi with
 // head_dim degrees of freedom), so every row is marginally N(0, I) and the estimate stays
-// unbiased. Drawn from our own xoshiro256** + Box–Muller stream seeded by splitmix64(seed):
+// unbiased. Drawn from random::OmegaNormals (random/rng.h: xoshiro256** + Box–Muller):
 // the same seed gives the same ω on every machine (up to libm's last-ulp log/cos/sqrt).
 RowMatrixD performer_projection(int features, int64_t head_dim, uint64_t seed);
 

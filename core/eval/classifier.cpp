@@ -4,11 +4,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <exception>
-#include <set>
 
 #include "core/error.h"
 #include "core/io/checkpoint.h"
 #include "core/io/json.h"
+#include "core/io/weight_reader.h"
 #include "core/nn/linear.h"
 
 namespace vs::eval {
@@ -64,36 +64,23 @@ Classifier Classifier::load(const std::string& path) {
   const int64_t features = ckpt.get("fc1.weight").dim(0);
   const int64_t classes = ckpt.get("fc2.weight").dim(0);
   if (features < 1 || classes < 2) throw Error(path + ": classifier with " + std::to_string(classes) + " classes");
-  const std::vector<std::pair<std::string, Shape>> expected = {
-      {"conv1.weight", {32, 1, 3, 3}}, {"conv1.bias", {32}},
-      {"conv2.weight", {64, 32, 3, 3}}, {"conv2.bias", {64}},
-      {"conv3.weight", {128, 64, 3, 3}}, {"conv3.bias", {128}},
-      {"fc1.weight", {features, 128 * 7 * 7}}, {"fc1.bias", {features}},
-      {"fc2.weight", {classes, features}}, {"fc2.bias", {classes}}};
-  std::set<std::string> known;
-  for (const auto& [key, shape] : expected) {
-    ckpt.get(key, shape);  // throws naming the file, the key, expected vs found
-    known.insert(key);
-  }
-  for (const auto& entry : ckpt.tensors)
-    if (!known.count(entry.first)) throw Error(path + ": unexpected tensor '" + entry.first + "' in a classifier");
-
   Classifier c;
   c.path_ = path;
-  auto take = [&](const char* key) { return std::move(ckpt.tensors.at(key)); };
-  auto conv = [&](nn::Conv2d& m, const std::string& name) {
-    m.weight = take((name + ".weight").c_str());
-    m.bias = take((name + ".bias").c_str());
+  io::WeightReader reader(ckpt);
+  auto conv = [&](nn::Conv2d& m, const std::string& name, int64_t in, int64_t out) {
+    m.weight = reader.take(name + ".weight", {out, in, 3, 3});
+    m.bias = reader.take(name + ".bias", {out});
     m.padding = nn::Conv2dPadding::same(1);
     m.name = path + ": " + name;
   };
-  conv(c.conv1_, "conv1");
-  conv(c.conv2_, "conv2");
-  conv(c.conv3_, "conv3");
-  c.fc1_weight_ = take("fc1.weight");
-  c.fc1_bias_ = take("fc1.bias");
-  c.fc2_weight_ = take("fc2.weight");
-  c.fc2_bias_ = take("fc2.bias");
+  conv(c.conv1_, "conv1", 1, 32);
+  conv(c.conv2_, "conv2", 32, 64);
+  conv(c.conv3_, "conv3", 64, 128);
+  c.fc1_weight_ = reader.take("fc1.weight", {features, 128 * 7 * 7});
+  c.fc1_bias_ = reader.take("fc1.bias", {features});
+  c.fc2_weight_ = reader.take("fc2.weight", {classes, features});
+  c.fc2_bias_ = reader.take("fc2.bias", {classes});
+  reader.finish("a classifier");
   c.class_names_ = parse_class_names(ckpt);
   if (!c.class_names_.empty() && static_cast<int64_t>(c.class_names_.size()) != classes)
     throw Error(path + ": metadata names " + std::to_string(c.class_names_.size()) + " classes, fc2 has " +

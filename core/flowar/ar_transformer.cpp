@@ -25,8 +25,7 @@ observe::Site ar_site(int scale, int block, int64_t row = 0, int64_t rows = 1) {
   return site;
 }
 
-
-ArBlockWeights take_block(WeightTaker& t, const std::string& p, int64_t C, int64_t hidden) {
+ArBlockWeights take_block(io::WeightReader& t, const std::string& p, int64_t C, int64_t hidden) {
   ArBlockWeights b;
   b.ada_lin_weight = t.take(p + "ada_lin.1.weight", {6 * C, C});
   b.ada_lin_bias = t.take(p + "ada_lin.1.bias", {6 * C});
@@ -46,7 +45,7 @@ ArBlockWeights take_block(WeightTaker& t, const std::string& p, int64_t C, int64
 
 }  // namespace
 
-ArWeights take_ar_weights(const FlowArConfig& c, WeightTaker& t) {
+ArWeights take_ar_weights(const FlowArConfig& c, io::WeightReader& t) {
   const int64_t C = c.ar_width, L = c.tokens(), hidden = c.ar_mlp_hidden;
   ArWeights w;
   w.rope_freqs = rope_frequencies(c.ar_head_dim());
@@ -120,7 +119,7 @@ Tensor ArTransformer::scale_input(const Tensor& tokens, int repeat) const {
 }
 
 void ArTransformer::block_forward(const ArBlockWeights& b, const Tensor& ada, Tensor& x,
-                                  var::KvCache& cache, int cache_layer, int site_layer, int scale,
+                                  nn::KvCache& cache, int cache_layer, int site_layer, int scale,
                                   const RopeTable& rope, const ArContext& context) const {
   // ada chunks: 0 gamma1, 1 gamma2, 2 scale1, 3 scale2, 4 shift1, 5 shift2 (flowar.md §4).
   const int64_t R = x.dim(0), n = x.dim(1), C = config_.ar_width, H = config_.ar_heads,

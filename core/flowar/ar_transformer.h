@@ -12,10 +12,10 @@
 #include "core/attention/attention.h"
 #include "core/flowar/flowar_config.h"
 #include "core/flowar/flowar_layers.h"
-#include "core/flowar/weight_taker.h"
+#include "core/io/weight_reader.h"
+#include "core/nn/kv_cache.h"
 #include "core/observe/observer.h"
 #include "core/tensor.h"
-#include "core/var/kv_cache.h"
 
 namespace vs::flowar {
 
@@ -48,7 +48,7 @@ struct ArWeights {
 };
 
 // Takes the AR keys (and drops the `mask` and rope buffers) out of a checkpoint.
-ArWeights take_ar_weights(const FlowArConfig& config, WeightTaker& taker);
+ArWeights take_ar_weights(const FlowArConfig& config, io::WeightReader& taker);
 
 // Per-call choices: attention variant (null = exact) and an optional observer. Observer
 // sites: step = scale index, layer = encoder block i or encoder_depth + decoder block i.
@@ -70,7 +70,7 @@ struct ArConditioning {
 
 // The KV caches of both stacks.
 struct ArCache {
-  var::KvCache encoder, decoder;
+  nn::KvCache encoder, decoder;
 };
 
 class ArTransformer {
@@ -94,7 +94,7 @@ class ArTransformer {
                        int scale, const ArContext& context = {}) const;
 
  private:
-  void block_forward(const ArBlockWeights& b, const Tensor& ada, Tensor& x, var::KvCache& cache,
+  void block_forward(const ArBlockWeights& b, const Tensor& ada, Tensor& x, nn::KvCache& cache,
                      int cache_layer, int site_layer, int scale, const RopeTable& rope,
                      const ArContext& context) const;
 

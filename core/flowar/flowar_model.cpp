@@ -1,6 +1,6 @@
 #include "core/flowar/flowar_model.h"
 
-#include "core/flowar/weight_taker.h"
+#include "core/io/weight_reader.h"
 
 namespace vs::flowar {
 
@@ -12,9 +12,9 @@ struct Parts {
 };
 
 Parts take_all(const FlowArConfig& config, io::Checkpoint& checkpoint) {
-  WeightTaker taker(checkpoint);
-  Parts parts{take_ar_weights(config, taker), take_flownet_weights(config, taker)};
-  taker.finish(/*reject_leftovers=*/true);
+  io::WeightReader reader(checkpoint);
+  Parts parts{take_ar_weights(config, reader), take_flownet_weights(config, reader)};
+  reader.finish(config.describe(), "is this a FlowAR checkpoint of the inferred config?");
   return parts;
 }
 

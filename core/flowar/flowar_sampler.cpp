@@ -9,9 +9,9 @@
 #endif
 
 #include "core/error.h"
-#include "core/flowar/gaussian_noise.h"
 #include "core/flowar/time_grid.h"
 #include "core/nn/resample.h"
+#include "core/random/rng.h"
 
 namespace vs::flowar {
 
@@ -133,7 +133,7 @@ FlowArSampleResult sample_flowar(const FlowArModel& model, const std::vector<int
   const ArConditioning conditioning = model.ar.condition(ar_labels);
   ArCache cache = model.ar.make_cache(R);
 
-  std::vector<GaussianNoise> noise_streams;
+  std::vector<random::GaussianNoise> noise_streams;
   for (int64_t b = 0; b < B; ++b) noise_streams.emplace_back(options.seed, uint64_t(b));
 
   FlowArSampleResult result;

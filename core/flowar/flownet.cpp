@@ -31,7 +31,7 @@ observe::Site flownet_site(const FlownetCondition& cd, int euler_step, int block
 
 constexpr int kTimeFeatures = 256;
 
-FlownetBlockWeights take_block(WeightTaker& t, const std::string& p, const FlowArConfig& c) {
+FlownetBlockWeights take_block(io::WeightReader& t, const std::string& p, const FlowArConfig& c) {
   const int64_t D = c.flow_width, C = c.ar_width, hidden = c.flow_mlp_hidden;
   FlownetBlockWeights b;
   b.qkv_weight = nn::PackedWeight(t.take(p + "attn.qkv.weight", {3 * D, D}));
@@ -74,7 +74,7 @@ Tensor silu_of_sum(const Tensor& c, const Tensor& t) {
 
 }  // namespace
 
-FlownetWeights take_flownet_weights(const FlowArConfig& c, WeightTaker& t) {
+FlownetWeights take_flownet_weights(const FlowArConfig& c, io::WeightReader& t) {
   const int64_t D = c.flow_width, C = c.ar_width, T = c.latent_channels;
   FlownetWeights w;
   w.rope_freqs = rope_frequencies(c.flow_head_dim());

@@ -16,7 +16,7 @@
 #include "core/flowar/flowar_config.h"
 #include "core/flowar/flowar_layers.h"
 #include "core/flowar/rope.h"
-#include "core/flowar/weight_taker.h"
+#include "core/io/weight_reader.h"
 #include "core/observe/observer.h"
 #include "core/tensor.h"
 
@@ -61,7 +61,7 @@ struct FlownetWeights {
   std::vector<float> rope_freqs;  // (hd/4)
 };
 
-FlownetWeights take_flownet_weights(const FlowArConfig& config, WeightTaker& taker);
+FlownetWeights take_flownet_weights(const FlowArConfig& config, io::WeightReader& taker);
 
 // DiT sinusoidal embedding of an integer time, float32 as the reference computes it:
 // freq_j = exp(−ln(10000)·j/half), [cos(t·freq), sin(t·freq)] (cos first), size `dim`.

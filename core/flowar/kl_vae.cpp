@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
 
 #include "core/error.h"
 #include "core/nn/activations.h"
@@ -27,32 +26,23 @@ Tensor norm_silu(const nn::GroupNorm& norm, const Tensor& x) {
   return h;
 }
 
-// Names the keys the model did not use, with a hint for the likely cause.
-void refuse_unused_keys(const io::Checkpoint& ckpt, const std::vector<std::string>& used) {
-  const std::set<std::string> used_set(used.begin(), used.end());
-  std::vector<std::string> unexpected;
-  for (const auto& [key, tensor] : ckpt.tensors)
-    if (!used_set.count(key)) unexpected.push_back(key);
-  if (unexpected.empty()) return;
-  std::string list;
-  for (size_t i = 0; i < unexpected.size() && i < 5; ++i) list += (i ? ", '" : "'") + unexpected[i] + "'";
-  std::string hint = "is this MAR's KL-16 VAE (kl16.ckpt)?";
+// The likely cause of a failed load, from the keys the model did not use.
+std::string load_hint(const std::vector<std::string>& unexpected) {
   for (const std::string& key : unexpected)
     if (key.rfind("decoder.up.", 0) == 0 && key.find(".attn.") != std::string::npos)
-      hint = "decoder attention outside the mid block is not part of the KL-16 layout (flowar.md §2)";
-  throw Error(ckpt.path + ": " + std::to_string(unexpected.size()) + " tensor(s) the KL VAE does not use: " + list +
-              (unexpected.size() > 5 ? ", ..." : "") + " — " + hint);
+      return "decoder attention outside the mid block is not part of the KL-16 layout (flowar.md §2)";
+  return "is this MAR's KL-16 VAE (kl16.ckpt)?";
 }
 
 }  // namespace
 
-KlAttnBlock KlAttnBlock::load(var::ParamReader& params, const std::string& prefix, int channels) {
+KlAttnBlock KlAttnBlock::load(io::WeightReader& params, const std::string& prefix, int channels) {
   KlAttnBlock a;
-  a.norm = params.group_norm(prefix + ".norm", channels);
-  a.q = params.conv(prefix + ".q", channels, channels, 1, 1, {});
-  a.k = params.conv(prefix + ".k", channels, channels, 1, 1, {});
-  a.v = params.conv(prefix + ".v", channels, channels, 1, 1, {});
-  a.proj_out = params.conv(prefix + ".proj_out", channels, channels, 1, 1, {});
+  a.norm = nn::load_group_norm(params, prefix + ".norm", channels);
+  a.q = nn::load_conv(params, prefix + ".q", channels, channels, 1, 1, {});
+  a.k = nn::load_conv(params, prefix + ".k", channels, channels, 1, 1, {});
+  a.v = nn::load_conv(params, prefix + ".v", channels, channels, 1, 1, {});
+  a.proj_out = nn::load_conv(params, prefix + ".proj_out", channels, channels, 1, 1, {});
   return a;
 }
 
@@ -82,29 +72,29 @@ Tensor KlAttnBlock::forward(const Tensor& x) const {
   return out;
 }
 
-KlEncoder KlEncoder::load(var::ParamReader& params, const KlVaeConfig& c) {
+KlEncoder KlEncoder::load(io::WeightReader& params, const KlVaeConfig& c) {
   KlEncoder e;
   const auto same = nn::Conv2dPadding::same(1);
-  e.conv_in = params.conv("encoder.conv_in", c.in_channels, c.ch, 3, 1, same);
+  e.conv_in = nn::load_conv(params, "encoder.conv_in", c.in_channels, c.ch, 3, 1, same);
   int block_in = c.ch;
   for (int l = 0; l < c.num_levels(); ++l) {
     Level level;
     for (int i = 0; i < c.num_res_blocks; ++i) {
-      level.block.push_back(var::ResnetBlock::load(params, at("encoder.down", l, "block", i), block_in, c.width(l)));
+      level.block.push_back(nn::ResnetBlock::load(params, at("encoder.down", l, "block", i), block_in, c.width(l)));
       block_in = c.width(l);
       if (c.encoder_attn[l])
         level.attn.push_back(KlAttnBlock::load(params, at("encoder.down", l, "attn", i), block_in));
     }
     level.has_downsample = l != c.num_levels() - 1;
     if (level.has_downsample)
-      level.downsample = var::Downsample2x::load(params, "encoder.down." + std::to_string(l) + ".downsample", block_in);
+      level.downsample = nn::Downsample2x::load(params, "encoder.down." + std::to_string(l) + ".downsample", block_in);
     e.down.push_back(std::move(level));
   }
-  e.mid_block_1 = var::ResnetBlock::load(params, "encoder.mid.block_1", block_in, block_in);
+  e.mid_block_1 = nn::ResnetBlock::load(params, "encoder.mid.block_1", block_in, block_in);
   e.mid_attn_1 = KlAttnBlock::load(params, "encoder.mid.attn_1", block_in);
-  e.mid_block_2 = var::ResnetBlock::load(params, "encoder.mid.block_2", block_in, block_in);
-  e.norm_out = params.group_norm("encoder.norm_out", block_in);
-  e.conv_out = params.conv("encoder.conv_out", block_in, 2 * c.z_channels, 3, 1, same);
+  e.mid_block_2 = nn::ResnetBlock::load(params, "encoder.mid.block_2", block_in, block_in);
+  e.norm_out = nn::load_group_norm(params, "encoder.norm_out", block_in);
+  e.conv_out = nn::load_conv(params, "encoder.conv_out", block_in, 2 * c.z_channels, 3, 1, same);
   return e;
 }
 
@@ -121,34 +111,34 @@ Tensor KlEncoder::forward(const Tensor& img) const {
   return conv_out.forward(norm_silu(norm_out, h));
 }
 
-KlDecoder KlDecoder::load(var::ParamReader& params, const KlVaeConfig& c) {
+KlDecoder KlDecoder::load(io::WeightReader& params, const KlVaeConfig& c) {
   KlDecoder d;
   const auto same = nn::Conv2dPadding::same(1);
   int block_in = c.width(c.num_levels() - 1);
-  d.conv_in = params.conv("decoder.conv_in", c.z_channels, block_in, 3, 1, same);
-  d.mid_block_1 = var::ResnetBlock::load(params, "decoder.mid.block_1", block_in, block_in);
+  d.conv_in = nn::load_conv(params, "decoder.conv_in", c.z_channels, block_in, 3, 1, same);
+  d.mid_block_1 = nn::ResnetBlock::load(params, "decoder.mid.block_1", block_in, block_in);
   d.mid_attn_1 = KlAttnBlock::load(params, "decoder.mid.attn_1", block_in);
-  d.mid_block_2 = var::ResnetBlock::load(params, "decoder.mid.block_2", block_in, block_in);
+  d.mid_block_2 = nn::ResnetBlock::load(params, "decoder.mid.block_2", block_in, block_in);
   d.up.resize(c.num_levels());
   for (int l = c.num_levels() - 1; l >= 0; --l) {
     Level& level = d.up[l];
     for (int i = 0; i < c.num_res_blocks + 1; ++i) {
-      level.block.push_back(var::ResnetBlock::load(params, at("decoder.up", l, "block", i), block_in, c.width(l)));
+      level.block.push_back(nn::ResnetBlock::load(params, at("decoder.up", l, "block", i), block_in, c.width(l)));
       block_in = c.width(l);
     }
     level.has_upsample = l != 0;
     if (level.has_upsample)
-      level.upsample = var::Upsample2x::load(params, "decoder.up." + std::to_string(l) + ".upsample", block_in);
+      level.upsample = nn::Upsample2x::load(params, "decoder.up." + std::to_string(l) + ".upsample", block_in);
   }
-  d.norm_out = params.group_norm("decoder.norm_out", block_in);
-  d.conv_out = params.conv("decoder.conv_out", block_in, c.in_channels, 3, 1, same);
+  d.norm_out = nn::load_group_norm(params, "decoder.norm_out", block_in);
+  d.conv_out = nn::load_conv(params, "decoder.conv_out", block_in, c.in_channels, 3, 1, same);
   return d;
 }
 
 Tensor KlDecoder::forward(const Tensor& z) const {
   Tensor h = mid_block_2.forward(mid_attn_1.forward(mid_block_1.forward(conv_in.forward(z))));
   for (int l = static_cast<int>(up.size()) - 1; l >= 0; --l) {  // from the lowest resolution up
-    for (const var::ResnetBlock& block : up[l].block) h = block.forward(h);
+    for (const nn::ResnetBlock& block : up[l].block) h = block.forward(h);
     if (up[l].has_upsample) h = up[l].upsample.forward(h);
   }
   return conv_out.forward(norm_silu(norm_out, h));
@@ -168,14 +158,13 @@ KlVae KlVae::load(const io::Checkpoint& ckpt) { return load_from(ckpt, nullptr);
 KlVae KlVae::load_from(const io::Checkpoint& ckpt, io::Checkpoint* take_from) {
   KlVae vae;
   vae.config = KlVaeConfig::infer(ckpt);
-  std::vector<std::string> used;
-  var::ParamReader params(ckpt, &used, take_from);
+  io::WeightReader params = take_from ? io::WeightReader(*take_from) : io::WeightReader(ckpt);
   vae.encoder = KlEncoder::load(params, vae.config);
   vae.decoder = KlDecoder::load(params, vae.config);
   const int z = vae.config.z_channels, e = vae.config.embed_dim;
-  vae.quant_conv = params.conv("quant_conv", 2 * z, 2 * e, 1, 1, {});
-  vae.post_quant_conv = params.conv("post_quant_conv", e, z, 1, 1, {});
-  refuse_unused_keys(ckpt, used);
+  vae.quant_conv = nn::load_conv(params, "quant_conv", 2 * z, 2 * e, 1, 1, {});
+  vae.post_quant_conv = nn::load_conv(params, "post_quant_conv", e, z, 1, 1, {});
+  params.finish("the KL VAE", load_hint(params.unconsumed_keys()));
   return vae;
 }
 

@@ -13,8 +13,8 @@
 #include "core/io/checkpoint.h"
 #include "core/nn/conv2d.h"
 #include "core/nn/group_norm.h"
+#include "core/nn/vae_blocks.h"
 #include "core/tensor.h"
-#include "core/var/vqvae_blocks.h"
 
 namespace vs::flowar {
 
@@ -26,7 +26,7 @@ struct KlAttnBlock {
   nn::Conv2d q, k, v;   // (C, C, 1, 1) each
   nn::Conv2d proj_out;  // (C, C, 1, 1)
 
-  static KlAttnBlock load(var::ParamReader& params, const std::string& prefix, int channels);
+  static KlAttnBlock load(io::WeightReader& params, const std::string& prefix, int channels);
   Tensor forward(const Tensor& x) const;
 };
 
@@ -35,19 +35,19 @@ struct KlAttnBlock {
 // conv_out to 2 * z channels (mean and log-variance).
 struct KlEncoder {
   struct Level {
-    std::vector<var::ResnetBlock> block;  // encoder.down.{l}.block.{i}, num_res_blocks
+    std::vector<nn::ResnetBlock> block;  // encoder.down.{l}.block.{i}, num_res_blocks
     std::vector<KlAttnBlock> attn;        // encoder.down.{l}.attn.{i}, empty or one per block
     bool has_downsample = false;
-    var::Downsample2x downsample;         // encoder.down.{l}.downsample, all levels but the last
+    nn::Downsample2x downsample;         // encoder.down.{l}.downsample, all levels but the last
   };
   nn::Conv2d conv_in;                         // (ch, 3, 3, 3)
   std::vector<Level> down;
-  var::ResnetBlock mid_block_1, mid_block_2;  // encoder.mid.block_{1,2}, top width
+  nn::ResnetBlock mid_block_1, mid_block_2;  // encoder.mid.block_{1,2}, top width
   KlAttnBlock mid_attn_1;                     // encoder.mid.attn_1
   nn::GroupNorm norm_out;                     // (top width)
   nn::Conv2d conv_out;                        // (2 z, top width, 3, 3)
 
-  static KlEncoder load(var::ParamReader& params, const KlVaeConfig& config);
+  static KlEncoder load(io::WeightReader& params, const KlVaeConfig& config);
   Tensor forward(const Tensor& img) const;
 };
 
@@ -56,18 +56,18 @@ struct KlEncoder {
 // Upsample2x after every level but 0. up[l] is state-dict index l.
 struct KlDecoder {
   struct Level {
-    std::vector<var::ResnetBlock> block;  // decoder.up.{l}.block.{i}
+    std::vector<nn::ResnetBlock> block;  // decoder.up.{l}.block.{i}
     bool has_upsample = false;
-    var::Upsample2x upsample;             // decoder.up.{l}.upsample, all levels but 0
+    nn::Upsample2x upsample;             // decoder.up.{l}.upsample, all levels but 0
   };
   nn::Conv2d conv_in;                         // (top width, z, 3, 3)
-  var::ResnetBlock mid_block_1, mid_block_2;  // decoder.mid.block_{1,2}
+  nn::ResnetBlock mid_block_1, mid_block_2;  // decoder.mid.block_{1,2}
   KlAttnBlock mid_attn_1;                     // decoder.mid.attn_1
   std::vector<Level> up;
   nn::GroupNorm norm_out;                     // (ch * ch_mult[0])
   nn::Conv2d conv_out;                        // (3, ch * ch_mult[0], 3, 3)
 
-  static KlDecoder load(var::ParamReader& params, const KlVaeConfig& config);
+  static KlDecoder load(io::WeightReader& params, const KlVaeConfig& config);
   Tensor forward(const Tensor& z) const;
 };
 

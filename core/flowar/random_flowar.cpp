@@ -6,12 +6,12 @@
 #include <functional>
 
 #include "core/error.h"
-#include "core/var/random_normal.h"
+#include "core/random/random_normal.h"
 
 namespace vs::flowar {
 namespace {
 
-using var::random_normal;
+using random::random_normal;
 
 enum class Init { kNormal, kZero, kOne };
 using KeyVisitor = std::function<void(const std::string& key, const Shape& shape, Init init)>;

@@ -6,7 +6,7 @@
 
 #include "core/error.h"
 #include "core/nn/resample.h"
-#include "core/var/vqvae_blocks.h"
+#include "core/nn/vae_blocks.h"
 
 namespace vs::var {
 namespace {
@@ -67,25 +67,30 @@ std::vector<int> phi_table(int num_scales, int num_convs) {
   return table;
 }
 
-Quantizer Quantizer::load(const io::Checkpoint& ckpt, const std::vector<int>& patch_nums,
-                          std::vector<std::string>* used_keys) {
-  if (patch_nums.empty()) throw Error(ckpt.path + ": patch_nums is empty");
+Quantizer Quantizer::load(const io::Checkpoint& ckpt, const std::vector<int>& patch_nums) {
+  io::WeightReader params(ckpt);
+  Quantizer q = load(params, patch_nums);
+  for (const std::string& key : params.unconsumed_keys()) params.drop(key);  // the rest of the VQ-VAE
+  params.finish("the quantizer");
+  return q;
+}
+
+Quantizer Quantizer::load(io::WeightReader& params, const std::vector<int>& patch_nums) {
+  if (patch_nums.empty()) throw Error(params.path() + ": patch_nums is empty");
   for (size_t k = 0; k < patch_nums.size(); ++k)
     if (patch_nums[k] < 1 || patch_nums[k] > 1024 || (k && patch_nums[k] <= patch_nums[k - 1]))
-      throw Error(ckpt.path + ": patch_nums must be increasing sides in [1, 1024], found " +
+      throw Error(params.path() + ": patch_nums must be increasing sides in [1, 1024], found " +
                   std::to_string(patch_nums[k]) + " at position " + std::to_string(k));
-  ParamReader params(ckpt, used_keys);
   Quantizer q;
   q.patch_nums = patch_nums;
   const std::string emb_key = "quantize.embedding.weight";
-  const Tensor& emb = params.shape_of(emb_key);
+  const Tensor& emb = params.peek(emb_key);
   if (emb.rank() != 2)
-    throw Error(ckpt.path + ": '" + emb_key + "' has shape " + emb.shape_str() + ", expected (V, Cvae)");
+    throw Error(params.path() + ": '" + emb_key + "' has shape " + emb.shape_str() + ", expected (V, Cvae)");
   q.vocab = static_cast<int>(emb.dim(0));
   q.cvae = static_cast<int>(emb.dim(1));
-  q.embedding = params.get(emb_key, {q.vocab, q.cvae});
-  // Usage statistics for training only (§2.5); mark it read so it is not "unexpected".
-  if (params.has("quantize.ema_vocab_hit_SV")) params.get("quantize.ema_vocab_hit_SV", {});
+  q.embedding = params.take(emb_key, {q.vocab, q.cvae});
+  params.drop("quantize.ema_vocab_hit_SV");  // usage statistics for training only (§2.5)
 
   const auto same = nn::Conv2dPadding::same(1);
   std::vector<std::string> prefixes;
@@ -96,7 +101,7 @@ Quantizer Quantizer::load(const io::Checkpoint& ckpt, const std::vector<int>& pa
   if (prefixes.empty())  // non-shared: one per scale
     for (int j = 0; params.has("quantize.quant_resi." + std::to_string(j) + ".weight"); ++j)
       prefixes.push_back("quantize.quant_resi." + std::to_string(j));
-  for (const std::string& p : prefixes) q.phi.push_back(params.conv(p, q.cvae, q.cvae, 3, 1, same));
+  for (const std::string& p : prefixes) q.phi.push_back(nn::load_conv(params, p, q.cvae, q.cvae, 3, 1, same));
   // No phi convs at all means quant_resi = 0: every Phi is the identity.
   q.phi_index = q.phi.empty() ? std::vector<int>(patch_nums.size(), -1)
                               : phi_table(static_cast<int>(patch_nums.size()), static_cast<int>(q.phi.size()));

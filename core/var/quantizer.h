@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/io/checkpoint.h"
+#include "core/io/weight_reader.h"
 #include "core/nn/conv2d.h"
 #include "core/tensor.h"
 
@@ -30,10 +31,11 @@ struct Quantizer {
   std::vector<int> phi_index;    // per scale: which phi conv (size K); -1 = identity phi
   float resi_ratio = 0.5f;       // |quant_resi|; not stored in checkpoints
 
-  // Reads `quantize.embedding.weight` and the phi convs (`quantize.quant_resi.qresi_ls.{j}`,
-  // `.qresi`, or `.{j}`). Keys it used are appended to `used_keys` when non-null.
-  static Quantizer load(const io::Checkpoint& ckpt, const std::vector<int>& patch_nums,
-                        std::vector<std::string>* used_keys = nullptr);
+  // Takes `quantize.embedding.weight` and the phi convs (`quantize.quant_resi.qresi_ls.{j}`,
+  // `.qresi`, or `.{j}`) for the VQ-VAE's loader, which reports all problems at its finish().
+  static Quantizer load(io::WeightReader& params, const std::vector<int>& patch_nums);
+  // The same from a checkpoint on its own; the other keys of a VQ-VAE file are ignored.
+  static Quantizer load(const io::Checkpoint& ckpt, const std::vector<int>& patch_nums);
 
   int num_scales() const { return static_cast<int>(patch_nums.size()); }
   int latent_side() const { return patch_nums.empty() ? 0 : patch_nums.back(); }

@@ -5,8 +5,8 @@
 
 #include "core/attention/pyramid.h"
 #include "core/error.h"
-#include "core/var/denormals.h"
-#include "core/var/rng.h"
+#include "core/nn/denormals.h"
+#include "core/random/rng.h"
 #include "core/var/token_sampling.h"
 
 namespace vs::var {
@@ -26,7 +26,7 @@ void check_models(const VarTransformer& model, const Vqvae& vae) {
 }  // namespace
 
 std::vector<int64_t> random_labels(int count, int num_classes, uint64_t seed) {
-  Rng rng(seed, uint64_t(1) << 63);
+  random::Rng rng(seed, uint64_t(1) << 63);
   std::vector<int64_t> labels(count);
   for (int64_t& label : labels)
     label = std::min<int64_t>(num_classes - 1, int64_t(rng.uniform() * num_classes));
@@ -39,7 +39,7 @@ SampleResult autoregressive_infer_cfg(const VarTransformer& model, const Vqvae& 
                                       const std::vector<std::vector<int64_t>>& prefix_ids) {
   check_models(model, vae);
   // Every caller (CLI, explorer workers) samples and decodes without denormal stalls.
-  flush_denormals_on_all_threads();
+  nn::flush_denormals_on_all_threads();
   const VarConfig& cfg = model.config();
   const Quantizer& quantizer = vae.quantize;
   const int64_t B = static_cast<int64_t>(labels.size()), V = cfg.vocab, Cvae = cfg.cvae;
@@ -58,8 +58,8 @@ SampleResult autoregressive_infer_cfg(const VarTransformer& model, const Vqvae& 
   std::vector<int64_t> cfg_labels = labels;
   cfg_labels.insert(cfg_labels.end(), B, -1);
   const Conditioning conditioning = model.condition(cfg_labels);
-  KvCache cache = model.make_cache(2 * B);
-  std::vector<Rng> rngs;
+  nn::KvCache cache = model.make_cache(2 * B);
+  std::vector<random::Rng> rngs;
   for (int64_t b = 0; b < B; ++b) rngs.emplace_back(options.seed, uint64_t(b));
 
   SampleResult result;

@@ -1,5 +1,5 @@
 // VAR's autoregressive_infer_cfg (var.md §4): scale by scale with the KV cache, CFG with
-// the linear ramp, top-k then top-p, seeded draws (rng.h), optional more_smooth, batch
+// the linear ramp, top-k then top-p, seeded draws (random/rng.h), optional more_smooth, batch
 // generation, cancellation between scales, id injection (parity replay), prefix
 // generation (keep the first k token maps), and a per-scale report for progress UIs.
 #pragma once

@@ -69,7 +69,7 @@ int64_t draw_from_logits(const float* logits, int64_t V, double u) {
 
 double more_smooth_tau(double ratio) { return std::max(0.27 * (1.0 - 0.95 * ratio), 0.005); }
 
-void gumbel_soft_embedding(const float* logits, int64_t V, double ratio, double tau, Rng& rng,
+void gumbel_soft_embedding(const float* logits, int64_t V, double ratio, double tau, random::Rng& rng,
                            const float* codebook, int64_t cvae, float* out) {
   std::vector<double> w(V);
   double max_w = -std::numeric_limits<double>::infinity();

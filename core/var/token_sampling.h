@@ -4,7 +4,7 @@
 #pragma once
 #include <cstdint>
 
-#include "core/var/rng.h"
+#include "core/random/rng.h"
 
 namespace vs::var {
 
@@ -28,7 +28,7 @@ int64_t draw_from_logits(const float* logits, int64_t V, double u);
 // more_smooth (var.md §4.3): w = softmax((logits·(1 + ratio) + G)/tau), G ~ Gumbel(0, 1)
 // from `rng` (V draws, in index order), then out = w @ codebook (V, Cvae) -> (Cvae).
 double more_smooth_tau(double ratio);  // max(0.27·(1 − 0.95·ratio), 0.005)
-void gumbel_soft_embedding(const float* logits, int64_t V, double ratio, double tau, Rng& rng,
+void gumbel_soft_embedding(const float* logits, int64_t V, double ratio, double tau, random::Rng& rng,
                            const float* codebook, int64_t cvae, float* out);
 
 }  // namespace vs::var

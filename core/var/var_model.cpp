@@ -7,7 +7,7 @@
 
 #include "core/attention/pyramid.h"
 #include "core/error.h"
-#include "core/var/random_normal.h"
+#include "core/random/random_normal.h"
 #include "core/var/var_weights.h"
 
 namespace vs::var {
@@ -23,7 +23,7 @@ struct RandomVaeBuilder {
 
   void conv(const std::string& p, int64_t cout, int64_t cin, int64_t k) {
     ckpt.tensors[p + ".weight"] =
-        random_normal({cout, cin, k, k}, 1.0f / std::sqrt(float(cin * k * k)), seed, stream++);
+        random::random_normal({cout, cin, k, k}, 1.0f / std::sqrt(float(cin * k * k)), seed, stream++);
     ckpt.tensors[p + ".bias"] = Tensor({cout}, 0.0f);
   }
   void norm(const std::string& p, int64_t c) {
@@ -85,7 +85,7 @@ struct RandomVaeBuilder {
     conv("decoder.conv_out", 3, in, 3);
 
     for (int j = 0; j < 4; ++j) conv("quantize.quant_resi.qresi_ls." + std::to_string(j), z, z, 3);
-    ckpt.tensors["quantize.embedding.weight"] = random_normal({kOfficialVocab, z}, 1.0f, seed, stream++);
+    ckpt.tensors["quantize.embedding.weight"] = random::random_normal({kOfficialVocab, z}, 1.0f, seed, stream++);
     conv("quant_conv", z, z, 3);
     conv("post_quant_conv", z, z, 3);
   }
@@ -157,7 +157,7 @@ VarModel VarModel::random(int depth, uint64_t seed, const std::vector<int>& patc
   var_ckpt.path = var_name;
   uint64_t stream = 1u << 16;
   for (const auto& [key, shape] : var_parameter_shapes(config))
-    var_ckpt.tensors[key] = random_normal(shape, 0.02f, seed, stream++);
+    var_ckpt.tensors[key] = random::random_normal(shape, 0.02f, seed, stream++);
   RandomVaeBuilder vae_builder{io::Checkpoint{}, seed ^ 0x5bd1e995u};
   vae_builder.ckpt.path = vae_name;
   vae_builder.official();

@@ -94,8 +94,8 @@ const attention::Variant& VarTransformer::attention_of(const ForwardContext& con
   return context.attention ? *context.attention : *exact_;
 }
 
-KvCache VarTransformer::make_cache(int64_t rows) const {
-  KvCache cache;
+nn::KvCache VarTransformer::make_cache(int64_t rows) const {
+  nn::KvCache cache;
   cache.reset(config_.depth, rows, config_.heads, config_.head_dim(), config_.tokens());
   return cache;
 }
@@ -135,7 +135,7 @@ Conditioning VarTransformer::condition(const std::vector<int64_t>& labels) const
   return cd;
 }
 
-void VarTransformer::block_forward(int layer, Tensor& x, const Conditioning& cd, KvCache* cache,
+void VarTransformer::block_forward(int layer, Tensor& x, const Conditioning& cd, nn::KvCache* cache,
                                    const attention::Structure& structure, int step,
                                    const ForwardContext& context) const {
   const VarBlockWeights& b = weights_.blocks[layer];
@@ -270,7 +270,7 @@ Tensor VarTransformer::scale_input(const Tensor& next_tokens, int scale, int rep
   return x;
 }
 
-Tensor VarTransformer::forward_step(const Tensor& x_in, const Conditioning& cd, KvCache& cache,
+Tensor VarTransformer::forward_step(const Tensor& x_in, const Conditioning& cd, nn::KvCache& cache,
                                    int scale, const ForwardContext& context) const {
   const int64_t R = cd.rows(), C = config_.width;
   if (scale < 0 || scale >= config_.num_scales())

@@ -14,9 +14,9 @@
 
 #include "core/attention/attention.h"
 #include "core/io/checkpoint.h"
+#include "core/nn/kv_cache.h"
 #include "core/observe/observer.h"
 #include "core/tensor.h"
-#include "core/var/kv_cache.h"
 #include "core/var/var_config.h"
 #include "core/var/var_weights.h"
 
@@ -71,20 +71,20 @@ class VarTransformer {
   Tensor scale_input(const Tensor& next_tokens, int scale, int repeat) const;
   // Runs every block on one scale's tokens x (R, pn², C), appending to `cache` (reset it
   // for R rows before scale 0); returns the last block's output (R, pn², C).
-  Tensor forward_step(const Tensor& x, const Conditioning& conditioning, KvCache& cache, int scale,
+  Tensor forward_step(const Tensor& x, const Conditioning& conditioning, nn::KvCache& cache, int scale,
                       const ForwardContext& context = {}) const;
   // head(head_nm(x, cond)) -> (R, n, V).
   Tensor logits(const Tensor& hidden, const Conditioning& conditioning,
                 const ForwardContext& context = {}, int step = -1) const;
 
   // A cache sized for `rows` rows of a whole generation.
-  KvCache make_cache(int64_t rows) const;
+  nn::KvCache make_cache(int64_t rows) const;
 
  private:
   // One block on x (R, n, C) in place. With a cache, k/v are appended and attention runs
   // over everything cached (plain structure); without, over x's own tokens with
   // `structure`.
-  void block_forward(int layer, Tensor& x, const Conditioning& conditioning, KvCache* cache,
+  void block_forward(int layer, Tensor& x, const Conditioning& conditioning, nn::KvCache* cache,
                      const attention::Structure& structure, int step,
                      const ForwardContext& context) const;
   const attention::Variant& attention_of(const ForwardContext& context) const;

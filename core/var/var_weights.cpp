@@ -2,21 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
+#include <map>
 
 #include "core/error.h"
+#include "core/io/weight_reader.h"
 
 namespace vs::var {
 
 namespace {
-
-// Up to `shown` items joined by ", ", then "(+N more)".
-std::string list_some(const std::vector<std::string>& items, size_t shown = 4) {
-  std::string text;
-  for (size_t i = 0; i < items.size() && i < shown; ++i) text += (i ? ", " : "") + items[i];
-  if (items.size() > shown) text += " (+" + std::to_string(items.size() - shown) + " more)";
-  return text;
-}
 
 // Scale index of every token (the lvl_1L buffer's content).
 std::vector<int> token_scales(const VarConfig& cfg) {
@@ -53,9 +46,7 @@ std::string check_buffer(const VarConfig& cfg, const std::string& key, const Ten
   return {};
 }
 
-Tensor take(io::Checkpoint& ckpt, const std::string& key) {
-  return std::move(ckpt.tensors.at(key));
-}
+Tensor take(std::map<std::string, Tensor>& taken, const std::string& key) { return std::move(taken.at(key)); }
 
 }  // namespace
 
@@ -108,47 +99,28 @@ VarWeights take_var_weights(const VarConfig& cfg, io::Checkpoint& ckpt) {
   for (int i = 0; i < cfg.depth; ++i)
     buffers.push_back({"blocks." + std::to_string(i) + ".attn.zero_k_bias", {C}});
 
-  const auto params = var_parameter_shapes(cfg);
-  std::vector<std::string> missing, misshaped, unexpected, bad_buffers;
-  std::set<std::string> known;
-  for (const auto& [key, shape] : params) {
-    known.insert(key);
-    if (!ckpt.has(key))
-      missing.push_back(key + " " + shape_to_string(shape));
-    else if (ckpt.tensors.at(key).shape != shape)
-      misshaped.push_back(key + " " + ckpt.tensors.at(key).shape_str() + " (expected " +
-                          shape_to_string(shape) + ")");
-  }
+  // Every key is taken and checked before any weight is packed.
+  io::WeightReader reader(ckpt);
+  std::map<std::string, Tensor> taken;
+  for (const auto& [key, shape] : var_parameter_shapes(cfg)) taken[key] = reader.take(key, shape);
   for (const auto& [key, shape] : buffers) {
-    known.insert(key);
-    if (!ckpt.has(key)) continue;
-    const Tensor& t = ckpt.tensors.at(key);
-    if (t.shape != shape)
-      misshaped.push_back(key + " " + t.shape_str() + " (expected " + shape_to_string(shape) + ")");
-    else if (std::string problem = check_buffer(cfg, key, t); !problem.empty())
-      bad_buffers.push_back(problem);
+    if (!reader.has(key)) continue;
+    if (reader.peek(key).shape == shape)
+      if (std::string problem = check_buffer(cfg, key, reader.peek(key)); !problem.empty())
+        reader.add_problem(problem);
+    reader.take(key, shape);  // records a wrong shape
   }
-  for (const auto& [key, tensor] : ckpt.tensors)
-    if (!known.count(key)) unexpected.push_back(key + " " + tensor.shape_str());
-
-  if (!missing.empty() || !misshaped.empty() || !unexpected.empty() || !bad_buffers.empty()) {
-    std::string message = ckpt.path + ": checkpoint does not match " + cfg.describe();
-    if (!missing.empty()) message += "; missing: " + list_some(missing);
-    if (!misshaped.empty()) message += "; wrong shape: " + list_some(misshaped);
-    if (!unexpected.empty()) message += "; unexpected: " + list_some(unexpected);
-    if (!bad_buffers.empty()) message += "; " + list_some(bad_buffers, 2);
-    throw Error(message);
-  }
+  reader.finish(cfg.describe());
 
   VarWeights w;
-  w.pos_start = take(ckpt, "pos_start");
-  w.word_embed_weight = take(ckpt, "word_embed.weight");
-  w.word_embed_bias = take(ckpt, "word_embed.bias");
-  w.class_emb = take(ckpt, "class_emb.weight");
+  w.pos_start = take(taken, "pos_start");
+  w.word_embed_weight = take(taken, "word_embed.weight");
+  w.word_embed_bias = take(taken, "word_embed.bias");
+  w.class_emb = take(taken, "class_emb.weight");
   // lvl_pos = lvl_embed(lvl_1L) + pos_1LC, computed once like the reference (var.md §4.2).
   {
-    const Tensor pos = take(ckpt, "pos_1LC");
-    const Tensor lvl = take(ckpt, "lvl_embed.weight");
+    const Tensor pos = take(taken, "pos_1LC");
+    const Tensor lvl = take(taken, "lvl_embed.weight");
     const auto scales = token_scales(cfg);
     w.lvl_pos = Tensor({L, C});
     for (int64_t t = 0; t < L; ++t)
@@ -156,42 +128,42 @@ VarWeights take_var_weights(const VarConfig& cfg, io::Checkpoint& ckpt) {
         w.lvl_pos.data[t * C + c] = lvl.data[scales[t] * C + c] + pos.data[t * C + c];
   }
   if (cfg.shared_aln) {
-    w.shared_ada_weight = take(ckpt, "shared_ada_lin.1.weight");
-    w.shared_ada_bias = take(ckpt, "shared_ada_lin.1.bias");
+    w.shared_ada_weight = take(taken, "shared_ada_lin.1.weight");
+    w.shared_ada_bias = take(taken, "shared_ada_lin.1.bias");
   }
   w.blocks.resize(cfg.depth);
   for (int i = 0; i < cfg.depth; ++i) {
     const std::string p = "blocks." + std::to_string(i) + ".";
     VarBlockWeights& b = w.blocks[i];
     if (cfg.shared_aln) {
-      b.ada_gss = take(ckpt, p + "ada_gss");
+      b.ada_gss = take(taken, p + "ada_gss");
     } else {
-      b.ada_lin_weight = take(ckpt, p + "ada_lin.1.weight");
-      b.ada_lin_bias = take(ckpt, p + "ada_lin.1.bias");
+      b.ada_lin_weight = take(taken, p + "ada_lin.1.weight");
+      b.ada_lin_bias = take(taken, p + "ada_lin.1.bias");
     }
     if (cfg.attn_l2_norm) {
       // exp(min(s, ln 100)) (var.md §3.4), in float like the reference's clamp_max().exp().
-      const Tensor s = take(ckpt, p + "attn.scale_mul_1H11");
+      const Tensor s = take(taken, p + "attn.scale_mul_1H11");
       const float max_log = std::log(100.0f);
       for (float x : s.data) b.q_multiplier.push_back(std::exp(std::min(x, max_log)));
     }
-    const Tensor q_bias = take(ckpt, p + "attn.q_bias");
-    const Tensor v_bias = take(ckpt, p + "attn.v_bias");
+    const Tensor q_bias = take(taken, p + "attn.q_bias");
+    const Tensor v_bias = take(taken, p + "attn.v_bias");
     b.qkv_bias = Tensor({3 * C});  // the k third stays 0: K has no bias
     std::copy(q_bias.data.begin(), q_bias.data.end(), b.qkv_bias.data.begin());
     std::copy(v_bias.data.begin(), v_bias.data.end(), b.qkv_bias.data.begin() + 2 * C);
-    b.qkv_weight = nn::PackedWeight(take(ckpt, p + "attn.mat_qkv.weight"));
-    b.proj_weight = nn::PackedWeight(take(ckpt, p + "attn.proj.weight"));
-    b.proj_bias = take(ckpt, p + "attn.proj.bias");
-    b.fc1_weight = nn::PackedWeight(take(ckpt, p + "ffn.fc1.weight"));
-    b.fc1_bias = take(ckpt, p + "ffn.fc1.bias");
-    b.fc2_weight = nn::PackedWeight(take(ckpt, p + "ffn.fc2.weight"));
-    b.fc2_bias = take(ckpt, p + "ffn.fc2.bias");
+    b.qkv_weight = nn::PackedWeight(take(taken, p + "attn.mat_qkv.weight"));
+    b.proj_weight = nn::PackedWeight(take(taken, p + "attn.proj.weight"));
+    b.proj_bias = take(taken, p + "attn.proj.bias");
+    b.fc1_weight = nn::PackedWeight(take(taken, p + "ffn.fc1.weight"));
+    b.fc1_bias = take(taken, p + "ffn.fc1.bias");
+    b.fc2_weight = nn::PackedWeight(take(taken, p + "ffn.fc2.weight"));
+    b.fc2_bias = take(taken, p + "ffn.fc2.bias");
   }
-  w.head_nm_weight = take(ckpt, "head_nm.ada_lin.1.weight");
-  w.head_nm_bias = take(ckpt, "head_nm.ada_lin.1.bias");
-  w.head_weight = nn::PackedWeight(take(ckpt, "head.weight"));
-  w.head_bias = take(ckpt, "head.bias");
+  w.head_nm_weight = take(taken, "head_nm.ada_lin.1.weight");
+  w.head_nm_bias = take(taken, "head_nm.ada_lin.1.bias");
+  w.head_weight = nn::PackedWeight(take(taken, "head.weight"));
+  w.head_bias = take(taken, "head.bias");
   ckpt.tensors.clear();
   return w;
 }

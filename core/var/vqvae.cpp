@@ -1,7 +1,6 @@
 #include "core/var/vqvae.h"
 
 #include <algorithm>
-#include <set>
 
 #include "core/error.h"
 #include "core/nn/activations.h"
@@ -25,30 +24,31 @@ Tensor norm_silu(const nn::GroupNorm& norm, const Tensor& x) {
 
 }  // namespace
 
-Encoder Encoder::load(ParamReader& params, const VqvaeConfig& c) {
+Encoder Encoder::load(io::WeightReader& params, const VqvaeConfig& c) {
   Encoder e;
   const auto same = nn::Conv2dPadding::same(1);
-  e.conv_in = params.conv("encoder.conv_in", c.in_channels, c.ch, 3, 1, same);
+  e.conv_in = nn::load_conv(params, "encoder.conv_in", c.in_channels, c.ch, 3, 1, same);
   int block_in = c.ch;
   for (int l = 0; l < c.num_levels(); ++l) {
     Level level;
     const int block_out = c.width(l);
     for (int i = 0; i < c.num_res_blocks; ++i) {
-      level.block.push_back(ResnetBlock::load(params, at("encoder.down", l, "block", i), block_in, block_out));
+      level.block.push_back(nn::ResnetBlock::load(params, at("encoder.down", l, "block", i), block_in, block_out));
       block_in = block_out;
-      if (c.encoder_attn[l]) level.attn.push_back(AttnBlock::load(params, at("encoder.down", l, "attn", i), block_in));
+      if (c.encoder_attn[l])
+        level.attn.push_back(nn::AttnBlock::load(params, at("encoder.down", l, "attn", i), block_in));
     }
     level.has_downsample = l != c.num_levels() - 1;
     if (level.has_downsample)
-      level.downsample = Downsample2x::load(params, "encoder.down." + std::to_string(l) + ".downsample", block_in);
+      level.downsample = nn::Downsample2x::load(params, "encoder.down." + std::to_string(l) + ".downsample", block_in);
     e.down.push_back(std::move(level));
   }
-  e.mid_block_1 = ResnetBlock::load(params, "encoder.mid.block_1", block_in, block_in);
+  e.mid_block_1 = nn::ResnetBlock::load(params, "encoder.mid.block_1", block_in, block_in);
   e.has_mid_attn = c.encoder_mid_attn;
-  if (e.has_mid_attn) e.mid_attn_1 = AttnBlock::load(params, "encoder.mid.attn_1", block_in);
-  e.mid_block_2 = ResnetBlock::load(params, "encoder.mid.block_2", block_in, block_in);
-  e.norm_out = params.group_norm("encoder.norm_out", block_in);
-  e.conv_out = params.conv("encoder.conv_out", block_in, c.z_channels, 3, 1, same);
+  if (e.has_mid_attn) e.mid_attn_1 = nn::AttnBlock::load(params, "encoder.mid.attn_1", block_in);
+  e.mid_block_2 = nn::ResnetBlock::load(params, "encoder.mid.block_2", block_in, block_in);
+  e.norm_out = nn::load_group_norm(params, "encoder.norm_out", block_in);
+  e.conv_out = nn::load_conv(params, "encoder.conv_out", block_in, c.z_channels, 3, 1, same);
   return e;
 }
 
@@ -67,30 +67,31 @@ Tensor Encoder::forward(const Tensor& img) const {
   return conv_out.forward(norm_silu(norm_out, h));
 }
 
-Decoder Decoder::load(ParamReader& params, const VqvaeConfig& c) {
+Decoder Decoder::load(io::WeightReader& params, const VqvaeConfig& c) {
   Decoder d;
   const auto same = nn::Conv2dPadding::same(1);
   int block_in = c.width(c.num_levels() - 1);
-  d.conv_in = params.conv("decoder.conv_in", c.z_channels, block_in, 3, 1, same);
-  d.mid_block_1 = ResnetBlock::load(params, "decoder.mid.block_1", block_in, block_in);
+  d.conv_in = nn::load_conv(params, "decoder.conv_in", c.z_channels, block_in, 3, 1, same);
+  d.mid_block_1 = nn::ResnetBlock::load(params, "decoder.mid.block_1", block_in, block_in);
   d.has_mid_attn = c.decoder_mid_attn;
-  if (d.has_mid_attn) d.mid_attn_1 = AttnBlock::load(params, "decoder.mid.attn_1", block_in);
-  d.mid_block_2 = ResnetBlock::load(params, "decoder.mid.block_2", block_in, block_in);
+  if (d.has_mid_attn) d.mid_attn_1 = nn::AttnBlock::load(params, "decoder.mid.attn_1", block_in);
+  d.mid_block_2 = nn::ResnetBlock::load(params, "decoder.mid.block_2", block_in, block_in);
   d.up.resize(c.num_levels());
   for (int l = c.num_levels() - 1; l >= 0; --l) {
     Level& level = d.up[l];
     const int block_out = c.width(l);
     for (int i = 0; i < c.num_res_blocks + 1; ++i) {
-      level.block.push_back(ResnetBlock::load(params, at("decoder.up", l, "block", i), block_in, block_out));
+      level.block.push_back(nn::ResnetBlock::load(params, at("decoder.up", l, "block", i), block_in, block_out));
       block_in = block_out;
-      if (c.decoder_attn[l]) level.attn.push_back(AttnBlock::load(params, at("decoder.up", l, "attn", i), block_in));
+      if (c.decoder_attn[l])
+        level.attn.push_back(nn::AttnBlock::load(params, at("decoder.up", l, "attn", i), block_in));
     }
     level.has_upsample = l != 0;
     if (level.has_upsample)
-      level.upsample = Upsample2x::load(params, "decoder.up." + std::to_string(l) + ".upsample", block_in);
+      level.upsample = nn::Upsample2x::load(params, "decoder.up." + std::to_string(l) + ".upsample", block_in);
   }
-  d.norm_out = params.group_norm("decoder.norm_out", block_in);
-  d.conv_out = params.conv("decoder.conv_out", block_in, c.in_channels, 3, 1, same);
+  d.norm_out = nn::load_group_norm(params, "decoder.norm_out", block_in);
+  d.conv_out = nn::load_conv(params, "decoder.conv_out", block_in, c.in_channels, 3, 1, same);
   return d;
 }
 
@@ -120,24 +121,14 @@ Vqvae Vqvae::load(io::Checkpoint&& ckpt, const std::vector<int>& patch_nums) {
 Vqvae Vqvae::load_from(const io::Checkpoint& ckpt, io::Checkpoint* take_from, const std::vector<int>& patch_nums) {
   Vqvae v;
   v.config = VqvaeConfig::infer(ckpt);
-  std::vector<std::string> used;
-  ParamReader params(ckpt, &used, take_from);
+  io::WeightReader params = take_from ? io::WeightReader(*take_from) : io::WeightReader(ckpt);
   v.encoder = Encoder::load(params, v.config);
   v.decoder = Decoder::load(params, v.config);
   const int z = v.config.z_channels, ks = v.config.quant_conv_ks;
-  v.quant_conv = params.conv("quant_conv", z, z, ks, 1, nn::Conv2dPadding::same(ks / 2));
-  v.post_quant_conv = params.conv("post_quant_conv", z, z, ks, 1, nn::Conv2dPadding::same(ks / 2));
-  v.quantize = Quantizer::load(ckpt, patch_nums, &used);
-  const std::set<std::string> used_set(used.begin(), used.end());
-  std::vector<std::string> unexpected;
-  for (const auto& [key, tensor] : ckpt.tensors)
-    if (!used_set.count(key)) unexpected.push_back(key);
-  if (!unexpected.empty()) {
-    std::string list;
-    for (size_t i = 0; i < unexpected.size() && i < 5; ++i) list += (i ? ", '" : "'") + unexpected[i] + "'";
-    throw Error(ckpt.path + ": " + std::to_string(unexpected.size()) + " tensor(s) the VQ-VAE does not use: " +
-                list + (unexpected.size() > 5 ? ", ..." : "") + " — is this a VAR VQ-VAE checkpoint?");
-  }
+  v.quant_conv = nn::load_conv(params, "quant_conv", z, z, ks, 1, nn::Conv2dPadding::same(ks / 2));
+  v.post_quant_conv = nn::load_conv(params, "post_quant_conv", z, z, ks, 1, nn::Conv2dPadding::same(ks / 2));
+  v.quantize = Quantizer::load(params, patch_nums);
+  params.finish("the VQ-VAE", "is this a VAR VQ-VAE checkpoint?");
   return v;
 }
 

@@ -8,8 +8,8 @@
 #include "core/io/checkpoint.h"
 #include "core/nn/conv2d.h"
 #include "core/nn/group_norm.h"
+#include "core/nn/vae_blocks.h"
 #include "core/var/quantizer.h"
-#include "core/var/vqvae_blocks.h"
 #include "core/var/vqvae_config.h"
 
 namespace vs::var {
@@ -18,20 +18,20 @@ namespace vs::var {
 // mid (block, attn, block), GroupNorm, SiLU, conv_out.
 struct Encoder {
   struct Level {
-    std::vector<ResnetBlock> block;  // encoder.down.{l}.block.{i}
-    std::vector<AttnBlock> attn;     // encoder.down.{l}.attn.{i}, empty or one per block
+    std::vector<nn::ResnetBlock> block;  // encoder.down.{l}.block.{i}
+    std::vector<nn::AttnBlock> attn;     // encoder.down.{l}.attn.{i}, empty or one per block
     bool has_downsample = false;
-    Downsample2x downsample;         // encoder.down.{l}.downsample, all levels but the last
+    nn::Downsample2x downsample;         // encoder.down.{l}.downsample, all levels but the last
   };
   nn::Conv2d conv_in;                // (ch, 3, 3, 3)
   std::vector<Level> down;
-  ResnetBlock mid_block_1, mid_block_2;  // encoder.mid.block_{1,2}
+  nn::ResnetBlock mid_block_1, mid_block_2;  // encoder.mid.block_{1,2}
   bool has_mid_attn = true;
-  AttnBlock mid_attn_1;              // encoder.mid.attn_1
+  nn::AttnBlock mid_attn_1;              // encoder.mid.attn_1
   nn::GroupNorm norm_out;            // (ch * ch_mult.back())
   nn::Conv2d conv_out;               // (z, ch * ch_mult.back(), 3, 3)
 
-  static Encoder load(ParamReader& params, const VqvaeConfig& config);
+  static Encoder load(io::WeightReader& params, const VqvaeConfig& config);
   Tensor forward(const Tensor& img) const;
 };
 
@@ -39,20 +39,20 @@ struct Encoder {
 // SiLU, conv_out. up[l] is state-dict index l.
 struct Decoder {
   struct Level {
-    std::vector<ResnetBlock> block;  // decoder.up.{l}.block.{i}, num_res_blocks + 1
-    std::vector<AttnBlock> attn;     // decoder.up.{l}.attn.{i}
+    std::vector<nn::ResnetBlock> block;  // decoder.up.{l}.block.{i}, num_res_blocks + 1
+    std::vector<nn::AttnBlock> attn;     // decoder.up.{l}.attn.{i}
     bool has_upsample = false;
-    Upsample2x upsample;             // decoder.up.{l}.upsample, all levels but 0
+    nn::Upsample2x upsample;             // decoder.up.{l}.upsample, all levels but 0
   };
   nn::Conv2d conv_in;                // (ch * ch_mult.back(), z, 3, 3)
-  ResnetBlock mid_block_1, mid_block_2;
+  nn::ResnetBlock mid_block_1, mid_block_2;
   bool has_mid_attn = true;
-  AttnBlock mid_attn_1;
+  nn::AttnBlock mid_attn_1;
   std::vector<Level> up;
   nn::GroupNorm norm_out;            // (ch * ch_mult[0])
   nn::Conv2d conv_out;               // (3, ch * ch_mult[0], 3, 3)
 
-  static Decoder load(ParamReader& params, const VqvaeConfig& config);
+  static Decoder load(io::WeightReader& params, const VqvaeConfig& config);
   Tensor forward(const Tensor& z) const;
 };
 

@@ -17,7 +17,7 @@
 #include "core/attention/attention.h"
 #include "core/io/checkpoint.h"
 #include "core/io/safetensors.h"
-#include "core/var/denormals.h"
+#include "core/nn/denormals.h"
 #include "core/var/sampler.h"
 
 namespace {
@@ -137,11 +137,11 @@ TEST_P(SamplerReplay, SamplingFlushesDenormalsOnTheCallingThread) {
   bool before = true, after = false;
   std::thread worker([&] {
     _mm_setcsr(_mm_getcsr() & ~0x8040u);  // FTZ (bit 15) and DAZ (bit 6) off
-    before = vs::var::denormals_flushed_on_this_thread();
+    before = vs::nn::denormals_flushed_on_this_thread();
     vs::var::SamplingOptions o = options();
     o.decode_final = false;
     vs::var::autoregressive_infer_cfg(*model_, *vae_, labels, o);
-    after = vs::var::denormals_flushed_on_this_thread();
+    after = vs::nn::denormals_flushed_on_this_thread();
   });
   worker.join();
   EXPECT_FALSE(before);

@@ -135,7 +135,7 @@ TEST_P(TransformerParity, KvCacheStepsEqualTeacherForcedPass) {
   const Tensor teacher = model_->forward_teacher(labels_B, var_input);
 
   const vs::var::Conditioning cd = model_->condition(labels_B);
-  vs::var::KvCache cache = model_->make_cache(B);
+  vs::nn::KvCache cache = model_->make_cache(B);
   double err = 0;
   for (int s = 0; s < cfg.num_scales(); ++s) {
     Tensor x;
@@ -194,9 +194,9 @@ TEST(TransformerLoading, StrictAboutKeysAndShapes) {
       FAIL() << "loading a damaged checkpoint succeeded";
     } catch (const vs::Error& e) {
       const std::string message = e.what();
-      EXPECT_NE(message.find("missing: blocks.1.ffn.fc2.bias"), std::string::npos) << message;
-      EXPECT_NE(message.find("unexpected: blocks.0.attn.extra"), std::string::npos) << message;
-      EXPECT_NE(message.find("wrong shape: head.bias [7]"), std::string::npos) << message;
+      EXPECT_NE(message.find("missing 'blocks.1.ffn.fc2.bias'"), std::string::npos) << message;
+      EXPECT_NE(message.find("unexpected 'blocks.0.attn.extra' [3]"), std::string::npos) << message;
+      EXPECT_NE(message.find("'head.bias' has shape [7], expected"), std::string::npos) << message;
     }
   }
   {

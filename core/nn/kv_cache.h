@@ -1,5 +1,5 @@
-// The KV cache of autoregressive VAR sampling (var.md §4.3): per block and batch row,
-// the l2-normalised keys and the values of every token generated so far. A scale's
+// The KV cache of autoregressive sampling (VAR, var.md §4.3; FlowAR's AR transformer): per
+// block and batch row, the keys and the values of every token generated so far. A scale's
 // queries attend to all of it without a mask, which equals the block-causal pass.
 // Size: 2 · depth · rows · L · C floats (≈178 MB for d16, B = 1 with CFG).
 #pragma once
@@ -8,7 +8,7 @@
 
 #include "core/tensor.h"
 
-namespace vs::var {
+namespace vs::nn {
 
 class KvCache {
  public:
@@ -34,4 +34,4 @@ class KvCache {
   std::vector<Entry> entries_;  // layer-major: entries_[layer * rows + row]
 };
 
-}  // namespace vs::var
+}  // namespace vs::nn

@@ -1,11 +1,11 @@
-#include "core/var/kv_cache.h"
+#include "core/nn/kv_cache.h"
 
 #include <cstring>
 #include <string>
 
 #include "core/error.h"
 
-namespace vs::var {
+namespace vs::nn {
 
 namespace {
 
@@ -67,4 +67,4 @@ int64_t KvCache::bytes() const {
   return floats * static_cast<int64_t>(sizeof(float));
 }
 
-}  // namespace vs::var
+}  // namespace vs::nn

@@ -1,4 +1,4 @@
-#include "core/var/denormals.h"
+#include "core/nn/denormals.h"
 
 #if defined(__SSE3__) || defined(__x86_64__)
 #include <pmmintrin.h>
@@ -6,7 +6,7 @@
 #define VS_HAVE_MXCSR 1
 #endif
 
-namespace vs::var {
+namespace vs::nn {
 namespace {
 
 void set_on_this_thread() {
@@ -33,4 +33,4 @@ bool denormals_flushed_on_this_thread() {
 #endif
 }
 
-}  // namespace vs::var
+}  // namespace vs::nn

@@ -1,4 +1,4 @@
-#include "core/var/vqvae_blocks.h"
+#include "core/nn/vae_blocks.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,50 +7,43 @@
 #include "core/nn/activations.h"
 #include "core/nn/resample.h"
 
-namespace vs::var {
+namespace vs::nn {
 
-Tensor ParamReader::get(const std::string& key, const Shape& expected) {
-  const Tensor& t = ckpt_.get(key, expected);  // throws on a missing key, a wrong shape, a taken tensor
-  if (used_) used_->push_back(key);
-  if (take_from_) return std::move(take_from_->tensors.at(key));
-  return t;
-}
-
-nn::Conv2d ParamReader::conv(const std::string& prefix, int cin, int cout, int k, int stride,
-                             nn::Conv2dPadding padding) {
+nn::Conv2d load_conv(io::WeightReader& params, const std::string& prefix, int cin, int cout, int k, int stride,
+                     nn::Conv2dPadding padding) {
   nn::Conv2d c;
-  c.weight = get(prefix + ".weight", {cout, cin, k, k});
-  c.bias = get(prefix + ".bias", {cout});
+  c.weight = params.take(prefix + ".weight", {cout, cin, k, k});
+  c.bias = params.take(prefix + ".bias", {cout});
   c.stride = stride;
   c.padding = padding;
-  c.name = ckpt_.path + ": " + prefix;
+  c.name = params.path() + ": " + prefix;
   return c;
 }
 
-nn::GroupNorm ParamReader::group_norm(const std::string& prefix, int channels) {
+nn::GroupNorm load_group_norm(io::WeightReader& params, const std::string& prefix, int channels) {
   if (channels % 32 != 0)
-    throw Error(ckpt_.path + ": " + prefix + " normalises " + std::to_string(channels) +
+    throw Error(params.path() + ": " + prefix + " normalises " + std::to_string(channels) +
                 " channels, which GroupNorm(32 groups) cannot split (need a multiple of 32)");
   nn::GroupNorm n;
-  n.weight = get(prefix + ".weight", {channels});
-  n.bias = get(prefix + ".bias", {channels});
+  n.weight = params.take(prefix + ".weight", {channels});
+  n.bias = params.take(prefix + ".bias", {channels});
   n.groups = 32;
   n.eps = 1e-6f;
-  n.name = ckpt_.path + ": " + prefix;
+  n.name = params.path() + ": " + prefix;
   return n;
 }
 
-ResnetBlock ResnetBlock::load(ParamReader& params, const std::string& prefix, int in_channels,
+ResnetBlock ResnetBlock::load(io::WeightReader& params, const std::string& prefix, int in_channels,
                               int out_channels) {
   ResnetBlock b;
   const auto same = nn::Conv2dPadding::same(1);
-  b.norm1 = params.group_norm(prefix + ".norm1", in_channels);
-  b.conv1 = params.conv(prefix + ".conv1", in_channels, out_channels, 3, 1, same);
-  b.norm2 = params.group_norm(prefix + ".norm2", out_channels);
-  b.conv2 = params.conv(prefix + ".conv2", out_channels, out_channels, 3, 1, same);
+  b.norm1 = load_group_norm(params, prefix + ".norm1", in_channels);
+  b.conv1 = load_conv(params, prefix + ".conv1", in_channels, out_channels, 3, 1, same);
+  b.norm2 = load_group_norm(params, prefix + ".norm2", out_channels);
+  b.conv2 = load_conv(params, prefix + ".conv2", out_channels, out_channels, 3, 1, same);
   b.has_shortcut = in_channels != out_channels;
   if (b.has_shortcut)
-    b.nin_shortcut = params.conv(prefix + ".nin_shortcut", in_channels, out_channels, 1, 1, {});
+    b.nin_shortcut = load_conv(params, prefix + ".nin_shortcut", in_channels, out_channels, 1, 1, {});
   return b;
 }
 
@@ -67,11 +60,11 @@ Tensor ResnetBlock::forward(const Tensor& x) const {
   return h;
 }
 
-AttnBlock AttnBlock::load(ParamReader& params, const std::string& prefix, int channels) {
+AttnBlock AttnBlock::load(io::WeightReader& params, const std::string& prefix, int channels) {
   AttnBlock a;
-  a.norm = params.group_norm(prefix + ".norm", channels);
-  a.qkv = params.conv(prefix + ".qkv", channels, 3 * channels, 1, 1, {});
-  a.proj_out = params.conv(prefix + ".proj_out", channels, channels, 1, 1, {});
+  a.norm = load_group_norm(params, prefix + ".norm", channels);
+  a.qkv = load_conv(params, prefix + ".qkv", channels, 3 * channels, 1, 1, {});
+  a.proj_out = load_conv(params, prefix + ".proj_out", channels, channels, 1, 1, {});
   return a;
 }
 
@@ -99,14 +92,14 @@ Tensor AttnBlock::forward(const Tensor& x) const {
   return out;
 }
 
-Downsample2x Downsample2x::load(ParamReader& params, const std::string& prefix, int channels) {
-  return {params.conv(prefix + ".conv", channels, channels, 3, 2, {0, 1, 0, 1})};
+Downsample2x Downsample2x::load(io::WeightReader& params, const std::string& prefix, int channels) {
+  return {load_conv(params, prefix + ".conv", channels, channels, 3, 2, {0, 1, 0, 1})};
 }
 
-Upsample2x Upsample2x::load(ParamReader& params, const std::string& prefix, int channels) {
-  return {params.conv(prefix + ".conv", channels, channels, 3, 1, nn::Conv2dPadding::same(1))};
+Upsample2x Upsample2x::load(io::WeightReader& params, const std::string& prefix, int channels) {
+  return {load_conv(params, prefix + ".conv", channels, channels, 3, 1, nn::Conv2dPadding::same(1))};
 }
 
 Tensor Upsample2x::forward(const Tensor& x) const { return conv.forward(nn::upsample_nearest2x(x)); }
 
-}  // namespace vs::var
+}  // namespace vs::nn

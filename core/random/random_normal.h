@@ -6,8 +6,8 @@
 
 #include "core/tensor.h"
 
-namespace vs::var {
+namespace vs::random {
 
 Tensor random_normal(const Shape& shape, float stddev, uint64_t seed, uint64_t stream);
 
-}  // namespace vs::var
+}  // namespace vs::random

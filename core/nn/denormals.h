@@ -4,7 +4,7 @@
 // bits are per thread, so they must be set on the caller and on each OpenMP worker.
 #pragma once
 
-namespace vs::var {
+namespace vs::nn {
 
 // Sets FTZ and DAZ on the calling thread and, inside an `omp parallel` region, on every
 // thread of OpenMP's pool (the pool is reused, so the setting sticks). No-op off x86.
@@ -13,4 +13,4 @@ void flush_denormals_on_all_threads();
 // Whether FTZ and DAZ are both set on the calling thread (tests, diagnostics).
 bool denormals_flushed_on_this_thread();
 
-}  // namespace vs::var
+}  // namespace vs::nn

@@ -1,13 +1,13 @@
-// The sampler's documented noise generator (gaussian_noise.h): deterministic per (seed,
+// FlowAR's noise generator (random/rng.h, GaussianNoise): deterministic per (seed,
 // stream), distinct across streams, standard normal in its first two moments and tails.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
-#include "core/flowar/gaussian_noise.h"
+#include "core/random/rng.h"
 
-namespace vs::flowar {
+namespace vs::random {
 namespace {
 
 TEST(GaussianNoise, SameSeedSameStreamRepeats) {
@@ -18,6 +18,14 @@ TEST(GaussianNoise, SameSeedSameStreamRepeats) {
     EXPECT_NE(x, c.normal());
     EXPECT_NE(x, d.normal());
   }
+}
+
+TEST(GaussianNoise, PinnedSequence) {
+  // The FlowAR sampler's noise for seed 42, image 1, before the move.
+  GaussianNoise g(42, 1);
+  EXPECT_DOUBLE_EQ(g.normal(), -1.1109309907259208);
+  EXPECT_DOUBLE_EQ(g.normal(), 0.85507432804210293);
+  EXPECT_DOUBLE_EQ(g.normal(), 0.26659294371046455);
 }
 
 TEST(GaussianNoise, UniformsStrictlyInsideUnitInterval) {
@@ -54,4 +62,4 @@ TEST(GaussianNoise, FillMatchesSuccessiveNormals) {
 }
 
 }  // namespace
-}  // namespace vs::flowar
+}  // namespace vs::random
