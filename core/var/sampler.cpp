@@ -5,6 +5,7 @@
 
 #include "core/attention/pyramid.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/var/denormals.h"
 #include "core/var/rng.h"
 #include "core/var/token_sampling.h"
@@ -87,11 +88,10 @@ SampleResult autoregressive_infer_cfg(const VarTransformer& model, const Vqvae& 
       h = quantizer.embed(ids, static_cast<int>(B), side);
     } else {
       // Top-k then top-p, in place (var.md §4.3; more_smooth reads the masked logits).
-#pragma omp parallel for schedule(dynamic, 4) if (B * n > 8)
-      for (int64_t row = 0; row < B * n; ++row) {
+      parallel_for("VAR sampler", B * n, B * n > 8, 4, [&](int64_t row) {
         mask_top_k(guided.ptr() + row * V, V, options.top_k);
         mask_top_p(guided.ptr() + row * V, V, options.top_p);
-      }
+      });
       for (int64_t b = 0; b < B; ++b)
         for (int64_t t = 0; t < n; ++t)
           ids[b * n + t] = draw_from_logits(guided.ptr() + (b * n + t) * V, V, rngs[b].uniform());
