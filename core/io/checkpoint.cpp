@@ -8,14 +8,12 @@
 // references; here they are resolved against the storages and widened to float32.
 #include "core/io/checkpoint.h"
 
-#include <sys/stat.h>
-
-#include <cerrno>
 #include <cstring>
 #include <fstream>
 
 #include "core/error.h"
 #include "core/io/half.h"
+#include "core/io/input_file.h"
 #include "core/io/pickle_reader.h"
 #include "core/io/safetensors.h"
 #include "core/io/zip_reader.h"
@@ -268,9 +266,7 @@ Checkpoint load_safetensors(const std::string& path) {
 
 // The first `n` bytes of the file (fewer if it is shorter).
 std::string file_head(const std::string& path, size_t n) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) throw Error(path + ": cannot open: " + std::strerror(errno));
-  if (!S_ISREG(st.st_mode)) throw Error(path + ": not a regular file");
+  check_regular_file(path, "checkpoint");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open");
   std::string head(n, '\0');

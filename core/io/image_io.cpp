@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "core/io/input_file.h"
 
 namespace vs::io {
 namespace {
@@ -86,6 +87,7 @@ void write_png(const std::string& path, const Tensor& image01, int64_t index) {
 }
 
 Tensor read_image(const std::string& path) {
+  check_regular_file(path, "image");
   if (!std::ifstream(path, std::ios::binary).good())
     throw Error(path + ": cannot open the image (missing or unreadable)");
   int w = 0, h = 0, channels = 0;

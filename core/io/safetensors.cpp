@@ -15,6 +15,7 @@
 
 #include "core/error.h"
 #include "core/io/half.h"
+#include "core/io/input_file.h"
 #include "core/io/json.h"
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
@@ -261,6 +262,7 @@ SafetensorsFile::~SafetensorsFile() = default;
 SafetensorsFile SafetensorsFile::open(const std::string& path) {
   auto impl = std::make_unique<Impl>();
   impl->path = path;
+  check_regular_file(path, "safetensors file");
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) impl->fail(std::string("cannot open: ") + std::strerror(errno));
   struct stat st;

@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "core/io/input_file.h"
 #include "core/io/mapped_pages.h"
 
 namespace vs::io {
@@ -197,6 +198,7 @@ ZipArchive::~ZipArchive() = default;
 ZipArchive ZipArchive::open(const std::string& path) {
   auto impl = std::make_unique<Impl>();
   impl->label = path;
+  check_regular_file(path, "checkpoint");
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw Error(path + ": cannot open: " + std::strerror(errno));
   struct stat st {};
