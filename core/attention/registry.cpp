@@ -4,6 +4,7 @@
 #include "core/attention/attention.h"
 #include "core/attention/variants.h"
 #include "core/error.h"
+#include "core/memory_budget.h"
 
 namespace vs::attention {
 
@@ -37,6 +38,10 @@ Dims validate_inputs(const std::string& who, const Tensor& q, const Tensor& k, c
   need_rank3(q, "q");
   need_rank3(k, "k");
   need_rank3(v, "v");
+  // Empty tensors may carry huge dims; bounded here, the loops over them stay bounded.
+  check_shape_extent(q.shape, who + ": q");
+  check_shape_extent(k.shape, who + ": k");
+  check_shape_extent(v.shape, who + ": v");
   Dims d{q.dim(0), q.dim(1), k.dim(1), q.dim(2), v.dim(2)};
   if (k.dim(0) != d.heads || v.dim(0) != d.heads)
     throw Error(who + ": head counts differ: q " + q.shape_str() + ", k " + k.shape_str() + ", v " +

@@ -17,6 +17,7 @@
 #include "core/io/pickle_reader.h"
 #include "core/io/safetensors.h"
 #include "core/io/zip_reader.h"
+#include "core/memory_budget.h"
 
 namespace vs::io {
 namespace {
@@ -203,6 +204,7 @@ class TorchZipLoader {
             (mul_ok(t.shape[i] - 1, t.stride[i], &span) && add_ok(last, span, &last)));
     }
     if (!ok) fail("tensor '" + key + "': shape " + shape_to_string(t.shape) + " overflows");
+    check_shape_extent(t.shape, path_ + ": tensor '" + key + "'");
     if (count > 0 && last >= s.numel)
       fail("tensor '" + key + "': shape " + shape_to_string(t.shape) + ", stride " +
            shape_to_string(t.stride) + " at offset " + std::to_string(t.offset) +

@@ -17,6 +17,7 @@
 #include "core/io/half.h"
 #include "core/io/input_file.h"
 #include "core/io/json.h"
+#include "core/memory_budget.h"
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
               "safetensors data is little-endian; this reader copies it as is");
@@ -184,6 +185,7 @@ TensorInfo SafetensorsFile::Impl::parse_tensor(const std::string& name, const js
     if (dim < 0) fail(label + ": shape dimension " + d.text + " is negative");
     info.shape.push_back(dim);
   }
+  check_shape_extent(info.shape, path + ": " + label);
   // numel and byte size in uint64 with explicit overflow checks (numel also fits int64,
   // the type every consumer uses).
   uint64_t numel = 1;
