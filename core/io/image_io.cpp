@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/io/input_file.h"
+#include "core/io/output_file.h"
 
 namespace vs::io {
 namespace {
@@ -76,8 +77,24 @@ void write_png_rgb8(const std::string& path, int width, int height, const std::v
   if (width < 1 || height < 1 || rgb.size() != static_cast<size_t>(width) * height * 3)
     throw Error(path + ": cannot write a " + std::to_string(width) + "x" + std::to_string(height) +
                 " PNG from " + std::to_string(rgb.size()) + " bytes");
-  if (!stbi_write_png(path.c_str(), width, height, 3, rgb.data(), width * 3))
-    throw Error(path + ": cannot write the PNG (directory missing or not writable?)");
+  // Encoded in memory: stbi_write_png ignores failed writes (a full disk gave 0-byte PNGs).
+  // libstb is C: nothing may be thrown through it, so the sink only records a failure.
+  struct Sink {
+    std::vector<uint8_t> bytes;
+    bool failed = false;
+  } png;
+  auto append = [](void* context, void* data, int size) {
+    auto* sink = static_cast<Sink*>(context);
+    if (sink->failed) return;
+    try {
+      sink->bytes.insert(sink->bytes.end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + size);
+    } catch (...) {
+      sink->failed = true;
+    }
+  };
+  if (!stbi_write_png_to_func(append, &png, width, height, 3, rgb.data(), width * 3) || png.failed)
+    throw Error(path + ": cannot encode the PNG (out of memory)");
+  write_file_atomically(path, {{png.bytes.data(), png.bytes.size()}});
 }
 
 void write_png(const std::string& path, const Tensor& image01, int64_t index) {

@@ -17,6 +17,7 @@
 #include "core/io/half.h"
 #include "core/io/input_file.h"
 #include "core/io/json.h"
+#include "core/io/output_file.h"
 #include "core/memory_budget.h"
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
@@ -520,46 +521,10 @@ std::vector<uint8_t> SafetensorsWriter::serialize() const {
 }
 
 void SafetensorsWriter::write(const std::string& path) const {
-  // Write next to the target, then rename: readers never see a half-written file, and a
-  // failed write leaves any previous file untouched.
-  std::string tmp = path + ".tmp.XXXXXX";
-  const int fd = mkstemp(&tmp[0]);
-  if (fd < 0) throw Error(path + ": cannot create temporary file: " + std::strerror(errno));
-  auto write_all = [&](const void* data, size_t n) {
-    const char* p = static_cast<const char*>(data);
-    while (n > 0) {
-      const ssize_t w = ::write(fd, p, n);
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        return false;
-      }
-      p += w;
-      n -= static_cast<size_t>(w);
-    }
-    return true;
-  };
-  auto give_up = [&](const char* what) {
-    const int err = errno;
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    throw Error(path + ": " + what + ": " + std::strerror(err));
-  };
   const std::string header = header_block(entries_, metadata_);
-  if (!write_all(header.data(), header.size())) give_up("write failed");
-  for (const Entry& e : entries_)
-    if (!write_all(e.bytes.data(), e.bytes.size())) give_up("write failed");
-  if (fchmod(fd, 0644) != 0) give_up("cannot set permissions");
-  if (fsync(fd) != 0) give_up("fsync failed");
-  if (::close(fd) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    throw Error(path + ": close failed: " + std::strerror(err));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    throw Error(path + ": cannot rename temporary file into place: " + std::strerror(err));
-  }
+  std::vector<ByteSpan> parts{{header.data(), header.size()}};
+  for (const Entry& e : entries_) parts.push_back({e.bytes.data(), e.bytes.size()});
+  write_file_atomically(path, parts);
 }
 
 }  // namespace vs::io
