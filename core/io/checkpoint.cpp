@@ -204,7 +204,6 @@ class TorchZipLoader {
             (mul_ok(t.shape[i] - 1, t.stride[i], &span) && add_ok(last, span, &last)));
     }
     if (!ok) fail("tensor '" + key + "': shape " + shape_to_string(t.shape) + " overflows");
-    check_shape_extent(t.shape, path_ + ": tensor '" + key + "'");
     if (count > 0 && last >= s.numel)
       fail("tensor '" + key + "': shape " + shape_to_string(t.shape) + ", stride " +
            shape_to_string(t.stride) + " at offset " + std::to_string(t.offset) +
@@ -217,6 +216,8 @@ class TorchZipLoader {
       fail("tensor '" + key + "': shape " + shape_to_string(t.shape) + " repeats the " +
            std::to_string(s.numel) + " elements of its storage into " + std::to_string(count) +
            "; such broadcast views are refused above " + std::to_string(kMaxBroadcastElements));
+    // An empty tensor's dims are bounded by nothing above.
+    if (count == 0) check_shape_extent(t.shape, path_ + ": tensor '" + key + "'");
     elements_out_ += count;
     if (elements_out_ > element_budget_)
       fail("tensors expand to more than " + std::to_string(element_budget_) +

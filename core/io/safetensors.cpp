@@ -186,7 +186,6 @@ TensorInfo SafetensorsFile::Impl::parse_tensor(const std::string& name, const js
     if (dim < 0) fail(label + ": shape dimension " + d.text + " is negative");
     info.shape.push_back(dim);
   }
-  check_shape_extent(info.shape, path + ": " + label);
   // numel and byte size in uint64 with explicit overflow checks (numel also fits int64,
   // the type every consumer uses).
   uint64_t numel = 1;
@@ -200,6 +199,8 @@ TensorInfo SafetensorsFile::Impl::parse_tensor(const std::string& name, const js
   if (numel > std::numeric_limits<uint64_t>::max() / element_bytes)
     fail(label + ": byte size of shape " + shape_to_string(info.shape) + " overflows");
   const uint64_t nbytes = numel * element_bytes;
+  // An empty tensor's dims are bounded by nothing else (the data bound the others).
+  if (numel == 0) check_shape_extent(info.shape, path + ": " + label);
 
   if (!offsets->is_array() || offsets->array.size() != 2)
     fail(label + ": data_offsets is not an array of two integers");
