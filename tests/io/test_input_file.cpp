@@ -30,7 +30,9 @@ std::string message_of(const std::function<void()>& f) {
 class InputFile : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::string(VARSCOPE_BINARY_DIR) + "/tests/input_file";
+    // One folder per test: ctest runs the tests of this file in parallel.
+    dir_ = std::string(VARSCOPE_BINARY_DIR) + "/tests/input_file/" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     pipe_ = dir_ + "/pipe.safetensors";

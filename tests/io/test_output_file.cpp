@@ -33,7 +33,9 @@ std::string contents(const std::string& path) {
 class OutputFile : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::string(VARSCOPE_BINARY_DIR) + "/tests/output_file";
+    // One folder per test: ctest runs the tests of this file in parallel.
+    dir_ = std::string(VARSCOPE_BINARY_DIR) + "/tests/output_file/" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
   }
