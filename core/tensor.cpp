@@ -34,4 +34,8 @@ Tensor::Tensor(Shape s, float fill) : shape(std::move(s)) {
   data.assign(static_cast<size_t>(n), fill);
 }
 
+void Tensor::throw_no_dim(int i) const {
+  throw Error("a tensor of shape " + shape_str() + " has no dimension " + std::to_string(i));
+}
+
 }  // namespace vs

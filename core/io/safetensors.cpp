@@ -14,6 +14,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/io/file_magic.h"
 #include "core/io/half.h"
 #include "core/io/input_file.h"
 #include "core/io/json.h"
@@ -116,6 +117,9 @@ struct SafetensorsFile::Impl {
 // byte range matching numel * dtype size), string-only metadata, unique names, and
 // finally that the byte ranges, sorted, tile the data buffer exactly.
 void SafetensorsFile::Impl::validate() {
+  const std::string other = describe_file_kind(file_kind(bytes, size));
+  if (!other.empty() && file_kind(bytes, size) != FileKind::kSafetensors)
+    fail("this is " + other + ", not a safetensors file");
   if (size < 8) fail("file is " + std::to_string(size) + " bytes, too short for the 8-byte header length");
   const uint64_t header_bytes = load_le_u64(bytes);
   if (header_bytes > kMaxHeaderBytes)

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/nn/resample.h"
+#include "core/printable.h"
 #include "core/var/vqvae_blocks.h"
 
 namespace vs::var {
@@ -80,7 +81,7 @@ Quantizer Quantizer::load(const io::Checkpoint& ckpt, const std::vector<int>& pa
   const std::string emb_key = "quantize.embedding.weight";
   const Tensor& emb = params.shape_of(emb_key);
   if (emb.rank() != 2)
-    throw Error(ckpt.path + ": '" + emb_key + "' has shape " + emb.shape_str() + ", expected (V, Cvae)");
+    throw Error(ckpt.path + ": " + printable_name(emb_key) + " has shape " + emb.shape_str() + ", expected (V, Cvae)");
   q.vocab = static_cast<int>(emb.dim(0));
   q.cvae = static_cast<int>(emb.dim(1));
   q.embedding = params.get(emb_key, {q.vocab, q.cvae});
