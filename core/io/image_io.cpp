@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "core/finite_values.h"
 #include "core/io/file_magic.h"
 #include "core/io/input_file.h"
 #include "core/io/output_file.h"
@@ -100,6 +101,14 @@ void write_png_rgb8(const std::string& path, int width, int height, const std::v
 
 void write_png(const std::string& path, const Tensor& image01, int64_t index) {
   check_image_tensor(image01, path.c_str());
+  // image01_to_rgb8 maps NaN to black: a broken model would still give a plausible PNG.
+  const int64_t per_image = 3 * image01.dim(2) * image01.dim(3);
+  if (index >= 0 && index < image01.dim(0)) {
+    const int64_t bad = count_non_finite(image01.ptr() + index * per_image, per_image);
+    if (bad > 0)
+      throw Error(path + ": the image holds " + std::to_string(bad) + " NaN or infinite values of " +
+                  std::to_string(per_image) + "; not written (non-finite weights or an overflow upstream)");
+  }
   write_png_rgb8(path, static_cast<int>(image01.dim(3)), static_cast<int>(image01.dim(2)),
                  image01_to_rgb8(image01, index));
 }
