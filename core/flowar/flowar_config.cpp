@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/printable.h"
 
 namespace vs::flowar {
 
@@ -40,16 +41,25 @@ int count_blocks(const io::Checkpoint& ckpt, const std::string& prefix, const st
   return n;
 }
 
+// The "scales" metadata: increasing positive sides, digits only. Checked whole: a token
+// count that merely adds up ("2,1,4", "1,2,4x") used to pass.
 std::vector<int> parse_scales(const std::string& text, const std::string& where) {
+  constexpr int kMaxSide = 4096;
+  constexpr size_t kMaxScales = 64;
+  auto refuse = [&](const std::string& why) {
+    throw Error(where + ": scales metadata " + printable_name(text) + " " + why);
+  };
   std::vector<int> out;
   std::stringstream ss(text);
   std::string item;
   while (std::getline(ss, item, ',')) {
-    try {
-      out.push_back(std::stoi(item));
-    } catch (const std::exception&) {
-      throw Error(where + ": scales '" + text + "' is not a comma-separated list of integers");
-    }
+    if (item.empty() || item.size() > 4 || item.find_first_not_of("0123456789") != std::string::npos)
+      refuse("is not a comma-separated list of positive integers");
+    const int side = std::stoi(item);
+    if (side < 1 || side > kMaxSide) refuse("has a side outside [1, " + std::to_string(kMaxSide) + "]");
+    if (!out.empty() && side <= out.back()) refuse("is not strictly increasing");
+    if (out.size() == kMaxScales) refuse("has more than " + std::to_string(kMaxScales) + " scales");
+    out.push_back(side);
   }
   return out;
 }
