@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "core/error.h"
+#include "core/memory_budget.h"
 
 namespace vs {
 
@@ -27,7 +28,14 @@ std::string shape_to_string(const Shape& shape) {
 }
 
 Tensor::Tensor(Shape s, float fill) : shape(std::move(s)) {
-  data.assign(static_cast<size_t>(shape_numel(shape)), fill);
+  const int64_t n = shape_numel(shape);
+  if (!fits_memory_budget(double(n) * sizeof(float)))  // the message only when it is needed
+    check_memory(double(n) * sizeof(float), "tensor " + shape_to_string(shape));
+  data.assign(static_cast<size_t>(n), fill);
+}
+
+void Tensor::throw_no_dim(int i) const {
+  throw Error("a tensor of shape " + shape_str() + " has no dimension " + std::to_string(i));
 }
 
 }  // namespace vs

@@ -23,11 +23,20 @@ struct Tensor {
   explicit Tensor(Shape s, float fill = 0.0f);
 
   int64_t numel() const { return static_cast<int64_t>(data.size()); }
-  int64_t dim(int i) const { return shape.at(i < 0 ? shape.size() + i : i); }
+  // Dimension i (negative counts from the end); a vs::Error naming the shape if there is
+  // none, never std::out_of_range's "vector::_M_range_check".
+  int64_t dim(int i) const {
+    const size_t k = i < 0 ? shape.size() + i : size_t(i);
+    if (k >= shape.size()) throw_no_dim(i);
+    return shape[k];
+  }
   int rank() const { return static_cast<int>(shape.size()); }
   float* ptr() { return data.data(); }
   const float* ptr() const { return data.data(); }
   std::string shape_str() const { return shape_to_string(shape); }
+
+ private:
+  [[noreturn]] void throw_no_dim(int i) const;
 };
 
 using RowMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;

@@ -115,6 +115,16 @@ HOSTILE = {
     "metadata_null_value": (image('{"__metadata__":{"a":null}}'), "metadata value is null"),
     "metadata_nested_object": (image('{"__metadata__":{"a":{"b":"c"}}}'), "metadata value is an object"),
     "metadata_not_object": (image('{"__metadata__":"x"}'), "__metadata__ is a string"),
+    # Issue 12: zero elements, so no data bounds the dims; attention looped over 2^40 heads.
+    "empty_huge_heads": (image(js({"q": entry("F32", [2**40, 0, 8], 0, 0)})),
+                         "F32 [2^40, 0, 8]: no elements, dims beyond the memory budget"),
+    "empty_huge_head_dim": (image(js({"q": entry("F32", [1, 0, 2**40], 0, 0)})),
+                            "F32 [1, 0, 2^40]: no elements, a head dim beyond the memory budget"),
+    # Issue 12: other files given as safetensors are named by their magic bytes.
+    "png_as_safetensors": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 17, "a PNG image"),
+    "zip_as_safetensors": (b"PK\x03\x04" + b"\x00" * 26, "a zip archive (a .pth checkpoint)"),
+    "name_with_escapes": (image(js({"\x1b[2J\nq": entry("F32", [2], 0, 4)}), b"\0" * 4),
+                          "tensor name holding an ANSI escape and a newline (and a size mismatch)"),
 }
 
 

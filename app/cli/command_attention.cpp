@@ -6,6 +6,7 @@
 #include "core/attention/attention.h"
 #include "core/attention/pyramid.h"
 #include "core/error.h"
+#include "core/finite_values.h"
 #include "core/io/safetensors.h"
 
 namespace vs::cli {
@@ -14,6 +15,8 @@ int command_attention(Args& args) {
   const std::string in_path = args.require("qkv");
   const std::string out_path = args.require("out");
   const std::string pyramid_text = args.get("pyramid", "");
+  if (args.has("pyramid") && pyramid_text.empty())
+    throw Error("--pyramid is empty: give the scale sides (e.g. --pyramid 1,2,3), or leave it out for plain attention");
   const std::string variant_spec = args.get("variant", "exact");
   const double scale = args.get_double("scale", -1.0, 0.0, 1e6);
   const bool causal = args.flag("causal");
@@ -25,6 +28,9 @@ int command_attention(Args& args) {
     if (!file.contains(name))
       throw Error(in_path + ": tensor '" + name + "' is missing (expected q, k, v as F32 [H, L, d])");
   const Tensor q = file.read_float("q"), k = file.read_float("k"), v = file.read_float("v");
+  check_all_finite(q, in_path + ": tensor 'q'");
+  check_all_finite(k, in_path + ": tensor 'k'");
+  check_all_finite(v, in_path + ": tensor 'v'");
 
   attention::Structure structure = attention::Structure::plain();
   if (!pyramid_text.empty()) {
@@ -41,6 +47,7 @@ int command_attention(Args& args) {
   const double elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   for (const auto& warning : result.warnings) std::fprintf(stderr, "warning: %s\n", warning.c_str());
+  check_all_finite(result.out, variant->spec() + " attention output (nothing written)");
 
   io::SafetensorsWriter writer;
   writer.set_metadata("variant", variant->spec());

@@ -1,7 +1,6 @@
 // varscope-cli bench attention | gemm: timings printed as a table, optionally as JSON.
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 
 #include "app/cli/commands.h"
@@ -12,6 +11,7 @@
 #include "core/attention/pyramid.h"
 #include "core/attention/scaling_benchmark.h"
 #include "core/error.h"
+#include "core/io/output_file.h"
 #include "core/nn/gemm.h"
 #include "core/nn/gemm_rate.h"
 
@@ -26,13 +26,6 @@ std::vector<std::string> split_list(const std::string& text) {
   while (std::getline(in, item, ','))
     if (!item.empty()) items.push_back(item);
   return items;
-}
-
-void write_text_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path);
-  if (!out) throw Error("cannot write '" + path + "'");
-  out << text;
-  if (!out.flush()) throw Error("cannot write '" + path + "'");
 }
 
 int bench_attention(Args& args) {
@@ -117,7 +110,7 @@ int bench_attention(Args& args) {
       first = false;
     }
     json += "}}\n";
-    write_text_file(json_path, json);
+    io::write_file_atomically(json_path, json);
     std::printf("wrote %s\n", json_path.c_str());
   }
   return 0;
@@ -143,7 +136,7 @@ int bench_gemm(Args& args) {
   std::printf("exact attention L=%d d=%d H=%d (plain, 4·L²·d flops per head): %.1f GFLOP/s = %.0f%% of GEMM\n",
               tokens, head_dim, heads, attn, 100.0 * attn / gemm);
   if (!json_path.empty())
-    write_text_file(json_path, "{\"machine\":" + machine_info_json(machine) + ",\"gemm_gflops\":" +
+    io::write_file_atomically(json_path, "{\"machine\":" + machine_info_json(machine) + ",\"gemm_gflops\":" +
                                    json_number(gemm) + ",\"model_gemm_kernel\":\"" + nn::gemm_kernel_name() +
                                    "\",\"model_gemm_gflops\":" + json_number(model_square) +
                                    ",\"model_gemm_flowar_ada_gflops\":" + json_number(model_flowar) + ",\"attention_gflops\":" + json_number(attn) +

@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <limits>
 #include <string>
 #include <vector>
@@ -25,6 +24,7 @@
 #include "core/generator/describe.h"
 #include "core/generator/generator.h"
 #include "core/io/model_ref.h"
+#include "core/io/output_file.h"
 #include "core/nn/denormals.h"
 #include "core/random/rng.h"
 
@@ -158,9 +158,7 @@ int command_eval(Args& args) {
             ",\"test_accuracy\":" + json_number(test_accuracy) + ",\"test_images\":" + std::to_string(test.count) +
             "},\"generated\":" + report_json(generated, names) + ",\"real_train\":" + report_json(real, names) +
             ",\"generation_seconds\":" + json_number(generation_s) + "}\n";
-    std::ofstream out(json_path);
-    out << json;
-    if (!out.flush()) throw Error(json_path + ": cannot write");
+    io::write_file_atomically(json_path, json);
     std::printf("wrote %s\n", json_path.c_str());
   }
   return 0;

@@ -1,6 +1,7 @@
 #include "app/cli/commands.h"
 
 #include "core/error.h"
+#include "core/io/output_file.h"
 
 namespace vs::cli {
 
@@ -44,7 +45,21 @@ std::string usage() {
       "Errors print one line and exit with code 2.\n";
 }
 
+namespace {
+
+// Every output flag of every command is checked before the command's work: a bad --out
+// used to fail only after the generation, leaving the other files behind.
+void check_output_flags(const Args& args) {
+  for (const char* flag : {"out", "json"})
+    if (const std::string* path = args.peek(flag)) io::check_output_file(*path, std::string("--") + flag + " file");
+  for (const char* flag : {"out-dir", "scales-dir"})
+    if (const std::string* dir = args.peek(flag)) io::check_output_directory(*dir, std::string("--") + flag + " folder");
+}
+
+}  // namespace
+
 int run_command(const std::string& command, Args& args) {
+  check_output_flags(args);
   if (command == "attention") return command_attention(args);
   if (command == "threshold") return command_threshold(args);
   if (command == "bench") return command_bench(args);

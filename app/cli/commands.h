@@ -19,6 +19,12 @@ class Args {
   // The index-th bare word (e.g. "attention" in "bench attention"); "" if absent.
   std::string positional(size_t index);
   bool has(const std::string& name) const { return values_.count(name) || flags_.count(name); }
+  // The value of --name without marking it used (null when absent), for checks made
+  // before the command runs.
+  const std::string* peek(const std::string& name) const {
+    const auto it = values_.find(name);
+    return it == values_.end() ? nullptr : &it->second;
+  }
   void finish() const;  // throws vs::Error on any argument never asked for
 
  private:

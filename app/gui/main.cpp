@@ -5,13 +5,14 @@
 #include "app/gui/app.h"
 #include "app/gui/app_options.h"
 #include "core/error.h"
+#include "core/printable.h"
 
 int main(int argc, char** argv) {
   vs::gui::AppOptions options;
   try {
     options = vs::gui::parse_app_options(argc, argv);
   } catch (const vs::Error& e) {
-    std::fprintf(stderr, "varscope: %s\n", e.what());
+    std::fprintf(stderr, "varscope: %s\n", vs::printable_message(e.what()).c_str());
     return 2;
   }
   if (options.help) {

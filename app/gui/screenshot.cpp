@@ -1,12 +1,12 @@
 #include "app/gui/screenshot.h"
 
 #include <epoxy/gl.h>
-#include <stb_image_write.h>
 
 #include <algorithm>
 #include <vector>
 
 #include "core/error.h"
+#include "core/io/image_io.h"
 
 namespace vs::gui {
 
@@ -26,8 +26,7 @@ void write_framebuffer_png(const std::string& path, PixelRect rect, int framebuf
   std::vector<unsigned char> flipped(pixels.size());
   for (int y = 0; y < height; ++y)
     std::copy_n(&pixels[size_t(height - 1 - y) * row], row, &flipped[size_t(y) * row]);
-  if (!stbi_write_png(path.c_str(), width, height, 3, flipped.data(), int(row)))
-    throw Error(path + ": cannot write PNG (" + std::to_string(width) + "x" + std::to_string(height) + ")");
+  io::write_png_rgb8(path, width, height, flipped);  // every write checked, temporary + rename
 }
 
 }  // namespace vs::gui

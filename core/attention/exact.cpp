@@ -21,6 +21,7 @@
 
 #include "core/attention/attention.h"
 #include "core/attention/variants.h"
+#include "core/parallel.h"
 
 namespace vs::attention {
 namespace {
@@ -294,18 +295,21 @@ class ExactAttention : public Variant {
       work += double(t.row_end - t.row_begin) * t.keys_last * (p.d + p.dv);
 
     float max_abs_logit = 0.0f;
+    ParallelErrors errors("exact attention");
 #pragma omp parallel if (work >= kParallelWork) reduction(max : max_abs_logit)
     {
       // Our tiles are the unit of parallelism; Eigen must not fork inside them. This sets
       // the ICV of this region's implicit task only, not the caller's.
       omp_set_num_threads(1);
-      TileScratch& scratch = thread_scratch(p.d, p.dv);
+      TileScratch* scratch = nullptr;
+      errors.run([&] { scratch = &thread_scratch(p.d, p.dv); });
 #pragma omp for schedule(dynamic, 1)
-      for (size_t i = 0; i < tiles.size(); ++i) {
-        max_abs_logit = std::max(max_abs_logit, attend_tile(p, tiles[i], scratch));
-        if (p.probs) write_tile_probs(p, tiles[i], scratch);
-      }
+      for (size_t i = 0; i < tiles.size(); ++i) errors.run([&] {
+        max_abs_logit = std::max(max_abs_logit, attend_tile(p, tiles[i], *scratch));
+        if (p.probs) write_tile_probs(p, tiles[i], *scratch);
+      });
     }
+    errors.rethrow_if_failed();
     result.stats["max_abs_logit"] = max_abs_logit;
     return result;
   }

@@ -7,6 +7,7 @@
 
 #include "core/attention/query_blocks.h"
 #include "core/error.h"
+#include "core/parallel.h"
 
 namespace vs::attention {
 
@@ -34,12 +35,13 @@ std::vector<HeadNorms> head_norms(const Tensor& q, const Tensor& k, const Struct
   double flops = 0;
   for (const QueryBlock& block : blocks)
     flops += 2.0 * double(H) * double(block.row_end - block.row_begin) * double(block.keys_max) * double(d);
+  ParallelErrors errors("head norms");
 #pragma omp parallel if (flops >= kParallelFlops)
   {
     omp_set_num_threads(1);  // our tasks are the parallelism; Eigen must not fork inside
     RowMatrixF dots;         // (rows of the block, keys of the tile)
 #pragma omp for schedule(dynamic, 1)
-    for (int64_t task = 0; task < H * B; ++task) {
+    for (int64_t task = 0; task < H * B; ++task) errors.run([&] {
       const int64_t h = task / B;
       const QueryBlock& block = blocks[task % B];
       ConstMapMatrixF queries(q.ptr() + h * Lq * d, Lq, d);  // (Lq, d)
@@ -61,8 +63,9 @@ std::vector<HeadNorms> head_norms(const Tensor& q, const Tensor& k, const Struct
         }
       }
       task_max[task] = max_dot;
-    }
+    });
   }
+  errors.rethrow_if_failed();
 
   std::vector<HeadNorms> heads(H);
   for (int64_t h = 0; h < H; ++h) {

@@ -24,6 +24,7 @@
 
 #include "core/attention/variants.h"
 #include "core/error.h"
+#include "core/parallel.h"
 
 namespace vs::attention {
 
@@ -161,18 +162,10 @@ Result Nystrom::run(const Tensor& q, const Tensor& k, const Tensor& v, const Str
   // Runs of all heads are independent: one task each, largest (last) runs first.
   const int64_t run_count = static_cast<int64_t>(runs.size());
   const int64_t tasks = dims.heads * run_count;
-  std::string first_error;
-#pragma omp parallel for schedule(dynamic, 1)
-  for (int64_t t = 0; t < tasks; ++t) {
+  parallel_for("nystrom attention", tasks, true, 1, [&](int64_t t) {
     const int64_t h = t % dims.heads, r = run_count - 1 - t / dims.heads;
-    try {
-      run_block(h, runs[r], dims, scale, q_all, k_all, v_all, options, result);
-    } catch (const std::exception& e) {
-#pragma omp critical(nystrom_error)
-      if (first_error.empty()) first_error = e.what();
-    }
-  }
-  if (!first_error.empty()) throw Error(first_error);
+    run_block(h, runs[r], dims, scale, q_all, k_all, v_all, options, result);
+  });
   result.stats["landmarks"] = std::min<int64_t>(landmarks_, dims.num_keys);
   return result;
 }

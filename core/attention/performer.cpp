@@ -26,6 +26,7 @@
 #include "core/attention/performer.h"
 #include "core/attention/variants.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/random/rng.h"
 
 namespace vs::attention {
@@ -162,17 +163,9 @@ Result Performer::run(const Tensor& q, const Tensor& k, const Tensor& v,
     result.probs = Tensor({H, options.prob_row_end - options.prob_row_begin, Lk});
 
   // One head per thread; a single head leaves the threads to Eigen's own products.
-  std::string first_error;
-#pragma omp parallel for schedule(dynamic, 1) if (H > 1)
-  for (int64_t h = 0; h < H; ++h) {
-    try {
-      run_head(h, dims, projection, root_scale, runs, q, k, v, options, result);
-    } catch (const std::exception& e) {
-#pragma omp critical(performer_error)
-      if (first_error.empty()) first_error = e.what();
-    }
-  }
-  if (!first_error.empty()) throw Error(first_error);
+  parallel_for("performer attention", H, H > 1, 1, [&](int64_t h) {
+    run_head(h, dims, projection, root_scale, runs, q, k, v, options, result);
+  });
   result.stats["features"] = features_;
   result.stats["seed"] = seed_;
   return result;

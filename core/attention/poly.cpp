@@ -33,6 +33,7 @@
 #include "core/attention/query_blocks.h"
 #include "core/attention/variants.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/theory/exp_polynomial.h"
 #include "core/theory/rank.h"
 #include "core/theory/threshold.h"
@@ -222,14 +223,19 @@ class PolyAttention : public Variant {
     float* out = result.out.ptr() + h * Lq * dv;  // (Lq, dv)
     int64_t clamped = 0;
     const double flops = 2.0 * double(Lq + Lk) * double(r) * double(dv + 1);
+    ParallelErrors errors("poly attention");
 #pragma omp parallel reduction(+ : clamped) if (flops >= kParallelFlops)
     {
       // Our loops are the unit of parallelism; Eigen must not fork inside them (this sets
       // the ICV of this region's implicit tasks only).
       omp_set_num_threads(1);
-      RowMatrixD key_chunk(layout.chunk_rows, r), value_chunk(layout.chunk_rows, dv + 1);
+      RowMatrixD key_chunk, value_chunk;  // (chunk_rows, r); (chunk_rows, dv+1)
+      errors.run([&] {
+        key_chunk.resize(layout.chunk_rows, r);
+        value_chunk.resize(layout.chunk_rows, dv + 1);
+      });
 #pragma omp for schedule(dynamic, 1)
-      for (size_t p = 0; p < plan.pieces.size(); ++p) {
+      for (size_t p = 0; p < plan.pieces.size(); ++p) errors.run([&] {
         const PrefixPlan::Piece& piece = plan.pieces[p];
         piece_sums[p].setZero(r, dv + 1);
         for (int64_t begin = piece.begin; begin < piece.end; begin += layout.chunk_rows) {
@@ -238,21 +244,26 @@ class PolyAttention : public Variant {
           fill_values_one(in.values, begin, rows, dv, value_chunk.data());
           piece_sums[p].noalias() += key_chunk.topRows(rows).transpose() * value_chunk.topRows(rows);
         }
-      }
+      });
 #pragma omp single
-      {
+      errors.run([&] {
         // S(cut_t) = S(cut_{t−1}) + the pieces between them: the prefix sum of §2.7.
         size_t p = 0;
         for (size_t t = 0; t < plan.cuts.size(); ++t) {
           states[t] = t ? states[t - 1] : RowMatrixD::Zero(r, dv + 1);
           for (; p < plan.pieces.size() && plan.pieces[p].cut == t; ++p) states[t] += piece_sums[p];
         }
-      }
-      RowMatrixD query_block(kBlockRows, r), key_block(kBlockRows, r);
-      RowMatrixD value_block(kBlockRows, dv + 1);
-      RowMatrixD numerators, partial;  // (rows, dv+1); masked U·Wᵀ (rows, spread)
+      });
+      RowMatrixD query_block, key_block;  // (kBlockRows, r) each
+      RowMatrixD value_block;             // (kBlockRows, dv+1)
+      RowMatrixD numerators, partial;     // (rows, dv+1); masked U·Wᵀ (rows, spread)
+      errors.run([&] {
+        query_block.resize(kBlockRows, r);
+        key_block.resize(kBlockRows, r);
+        value_block.resize(kBlockRows, dv + 1);
+      });
 #pragma omp for schedule(dynamic, 1)
-      for (size_t b = 0; b < blocks.size(); ++b) {
+      for (size_t b = 0; b < blocks.size(); ++b) errors.run([&] {
         const QueryBlock& block = blocks[b];
         const int64_t rows = block.row_end - block.row_begin;
         features.fill(in.queries + block.row_begin * dims.head_dim, rows, in.scale,
@@ -284,8 +295,9 @@ class PolyAttention : public Variant {
           for (int64_t c = 0; c < dv; ++c)
             out[row * dv + c] = static_cast<float>(numerators(i, c) / denominator);
         }
-      }
+      });
     }
+    errors.rethrow_if_failed();
     if (options.capture_probs)
       capture_probs(h, in, features, structure, dims, denominators, options, result);
     return clamped;
@@ -302,12 +314,14 @@ class PolyAttention : public Variant {
     RowMatrixD key_features(Lk, r);  // W (Lk, r)
     features.fill(in.keys, Lk, 1.0, nullptr, key_features.data());
     float* probs = result.probs.ptr() + h * rows * Lk;  // (rows, Lk)
+    ParallelErrors errors("poly attention");
 #pragma omp parallel if (2.0 * double(rows) * double(Lk) * double(r) >= kParallelFlops)
     {
       omp_set_num_threads(1);
-      RowMatrixD query_block(kBlockRows, r), weights;  // (64, r); (64, Lk)
+      RowMatrixD query_block, weights;  // (64, r); (64, Lk)
+      errors.run([&] { query_block.resize(kBlockRows, r); });
 #pragma omp for schedule(dynamic, 1)
-      for (int64_t first = 0; first < rows; first += kBlockRows) {
+      for (int64_t first = 0; first < rows; first += kBlockRows) errors.run([&] {
         const int64_t count = std::min(kBlockRows, rows - first);
         const int64_t row0 = options.prob_row_begin + first;
         features.fill(in.queries + row0 * dims.head_dim, count, in.scale, in.query_weights.data(),
@@ -318,8 +332,9 @@ class PolyAttention : public Variant {
           for (int64_t j = 0; j < visible; ++j)
             probs[(first + i) * Lk + j] = static_cast<float>(weights(i, j) / denominators[row0 + i]);
         }
-      }
+      });
     }
+    errors.rethrow_if_failed();
   }
 
   Result& finish(Result& result, const std::vector<HeadReport>& reports, int64_t r, int64_t Lk,

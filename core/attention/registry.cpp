@@ -1,9 +1,13 @@
 // make_variant: spec string -> variant, and the shared argument checks of run().
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "core/attention/attention.h"
 #include "core/attention/variants.h"
 #include "core/error.h"
+#include "core/finite_values.h"
+#include "core/memory_budget.h"
 
 namespace vs::attention {
 
@@ -37,6 +41,10 @@ Dims validate_inputs(const std::string& who, const Tensor& q, const Tensor& k, c
   need_rank3(q, "q");
   need_rank3(k, "k");
   need_rank3(v, "v");
+  // Empty tensors may carry huge dims; bounded here, the loops over them stay bounded.
+  check_shape_extent(q.shape, who + ": q");
+  check_shape_extent(k.shape, who + ": k");
+  check_shape_extent(v.shape, who + ": v");
   Dims d{q.dim(0), q.dim(1), k.dim(1), q.dim(2), v.dim(2)};
   if (k.dim(0) != d.heads || v.dim(0) != d.heads)
     throw Error(who + ": head counts differ: q " + q.shape_str() + ", k " + k.shape_str() + ", v " +
@@ -55,9 +63,24 @@ Dims validate_inputs(const std::string& who, const Tensor& q, const Tensor& k, c
     throw Error(who + ": probability rows [" + std::to_string(options.prob_row_begin) + ", " +
                 std::to_string(options.prob_row_end) + ") outside the " +
                 std::to_string(d.num_queries) + " queries");
-  for (const Tensor* t : {&q, &k, &v})
-    for (float x : t->data)
-      if (!std::isfinite(x)) throw Error(who + ": input contains NaN or infinity");
+  float max_abs[3] = {0, 0, 0};  // q, k, v
+  const char* names[3] = {"q", "k", "v"};
+  for (int i = 0; i < 3; ++i) {
+    const Tensor& t = i == 0 ? q : i == 1 ? k : v;
+    if (count_non_finite(t.ptr(), t.numel()) > 0)
+      throw Error(who + ": " + names[i] + " contains NaN or infinity");
+    for (float x : t.data) max_abs[i] = std::max(max_abs[i], std::abs(x));
+  }
+  // Finite entries can still give logits beyond float: every key's logit is then −inf and
+  // softmax divides 0 by 0 (exact attention returned NaN with exit 0). |q·k|·scale is at
+  // most max|q|·max|k|·d·scale; refused when that leaves no headroom in float32.
+  const double logit_bound = double(max_abs[0]) * max_abs[1] * double(d.head_dim) * resolved_scale(options, d.head_dim);
+  if (logit_bound > 1e30) {
+    char text[160];
+    std::snprintf(text, sizeof text, "q and k entries up to %.3g and %.3g give logits up to %.3g, beyond float32's range",
+                  max_abs[0], max_abs[1], logit_bound);
+    throw Error(who + ": " + text);
+  }
   return d;
 }
 

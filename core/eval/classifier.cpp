@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/io/checkpoint.h"
 #include "core/io/json.h"
 #include "core/io/weight_reader.h"
@@ -145,9 +146,7 @@ ClassifierOutput Classifier::predict(const Tensor& images01) const {
   // Threads take whole chunks: the layers' own parallel loops are too small per image to
   // pay for their barriers (8x slower on 2 busy cores); nested regions then run serially.
   const int64_t chunks = (batch + kChunk - 1) / kChunk;
-  std::exception_ptr failure;  // an exception must not leave an OpenMP region
-#pragma omp parallel for schedule(dynamic)
-  for (int64_t k = 0; k < chunks; ++k) try {
+  parallel_for("classifier", chunks, true, 1, [&](int64_t k) {
     const int64_t begin = k * kChunk, n = std::min(kChunk, batch - begin);
     Tensor chunk({n, 3, kInputSide, kInputSide});
     std::copy(images01.ptr() + begin * per_image, images01.ptr() + (begin + n) * per_image, chunk.ptr());
@@ -156,11 +155,7 @@ ClassifierOutput Classifier::predict(const Tensor& images01) const {
     std::copy(part.probs.data.begin(), part.probs.data.end(), out.probs.ptr() + begin * classes);
     std::copy(part.features.data.begin(), part.features.data.end(), out.features.ptr() + begin * features);
     std::copy(part.predicted.begin(), part.predicted.end(), out.predicted.begin() + begin);
-  } catch (...) {
-#pragma omp critical(classifier_failure)
-    if (!failure) failure = std::current_exception();
-  }
-  if (failure) std::rethrow_exception(failure);
+  });
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "core/error.h"
+#include "core/io/input_file.h"
 
 namespace vs::eval {
 
@@ -19,10 +20,15 @@ bool is_file(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+gzFile open_gz(const std::string& path) {
+  io::check_regular_file(path, "dataset file");
+  return gzopen(path.c_str(), "rb");
+}
+
 // gzFile with exact-size reads; a short read is a truncated file.
 class GzReader {
  public:
-  explicit GzReader(const std::string& path) : path_(path), file_(gzopen(path.c_str(), "rb")) {
+  explicit GzReader(const std::string& path) : path_(path), file_(open_gz(path)) {
     if (!file_) throw Error(path + ": cannot open");
   }
   ~GzReader() { gzclose(file_); }

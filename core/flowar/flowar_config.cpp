@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/printable.h"
 
 namespace vs::flowar {
 
@@ -40,16 +41,25 @@ int count_blocks(const io::Checkpoint& ckpt, const std::string& prefix, const st
   return n;
 }
 
+// The "scales" metadata: increasing positive sides, digits only. Checked whole: a token
+// count that merely adds up ("2,1,4", "1,2,4x") used to pass.
 std::vector<int> parse_scales(const std::string& text, const std::string& where) {
+  constexpr int kMaxSide = 4096;
+  constexpr size_t kMaxScales = 64;
+  auto refuse = [&](const std::string& why) {
+    throw Error(where + ": scales metadata " + printable_name(text) + " " + why);
+  };
   std::vector<int> out;
   std::stringstream ss(text);
   std::string item;
   while (std::getline(ss, item, ',')) {
-    try {
-      out.push_back(std::stoi(item));
-    } catch (const std::exception&) {
-      throw Error(where + ": scales '" + text + "' is not a comma-separated list of integers");
-    }
+    if (item.empty() || item.size() > 4 || item.find_first_not_of("0123456789") != std::string::npos)
+      refuse("is not a comma-separated list of positive integers");
+    const int side = std::stoi(item);
+    if (side < 1 || side > kMaxSide) refuse("has a side outside [1, " + std::to_string(kMaxSide) + "]");
+    if (!out.empty() && side <= out.back()) refuse("is not strictly increasing");
+    if (out.size() == kMaxScales) refuse("has more than " + std::to_string(kMaxScales) + " scales");
+    out.push_back(side);
   }
   return out;
 }
@@ -64,12 +74,12 @@ FlowArConfig infer_flowar_config(const io::Checkpoint& ckpt, const std::vector<i
                 ", expected [num_classes + 1, C] — is this a FlowAR checkpoint?");
   c.num_classes = int(class_emb.dim(0)) - 1;
   c.ar_width = int(class_emb.dim(1));
-  c.latent_channels = int(ckpt.get("z_proj.weight").dim(1));
+  c.latent_channels = int(ckpt.dim("z_proj.weight", 1));
   c.encoder_depth = count_blocks(ckpt, "encoder_blocks.", ".attn.qkv.weight");
   c.decoder_depth = count_blocks(ckpt, "decoder_blocks.", ".attn.qkv.weight");
   if (c.encoder_depth == 0 || c.decoder_depth == 0)
     throw Error(ckpt.path + ": no 'encoder_blocks.0.*' or 'decoder_blocks.0.*' — is this a FlowAR checkpoint?");
-  c.ar_mlp_hidden = int(ckpt.get("encoder_blocks.0.mlp.fc1_g.weight").dim(0));
+  c.ar_mlp_hidden = int(ckpt.dim("encoder_blocks.0.mlp.fc1_g.weight", 0));
   int ar_hd = c.ar_width == 1536 ? 96 : 64;  // flowar.md §8.1
   if (ckpt.has("encoder_blocks.0.attn.rope.freqs"))
     ar_hd = int(ckpt.get("encoder_blocks.0.attn.rope.freqs").numel()) * 4;
@@ -78,11 +88,11 @@ FlowArConfig infer_flowar_config(const io::Checkpoint& ckpt, const std::vector<i
                 " is not a multiple of the head dim " + std::to_string(ar_hd));
   c.ar_heads = c.ar_width / ar_hd;
 
-  c.flow_width = int(ckpt.get("flownet.input_proj.weight").dim(0));
+  c.flow_width = int(ckpt.dim("flownet.input_proj.weight", 0));
   c.flow_depth = count_blocks(ckpt, "flownet.res_blocks.", ".attn.qkv.weight");
   if (c.flow_depth == 0) throw Error(ckpt.path + ": no 'flownet.res_blocks.0.*' — is this a FlowAR checkpoint?");
   c.flow_block = ckpt.has("flownet.res_blocks.0.ada_lin_attn.weight") ? FlownetBlock::kV2 : FlownetBlock::kV1;
-  c.flow_mlp_hidden = int(ckpt.get("flownet.res_blocks.0.mlp.fc1_g.weight").dim(0));
+  c.flow_mlp_hidden = int(ckpt.dim("flownet.res_blocks.0.mlp.fc1_g.weight", 0));
   int flow_hd = 64;  // flowar.md §5: heads = D / 64
   if (ckpt.has("flownet.res_blocks.0.attn.rope.freqs"))
     flow_hd = int(ckpt.get("flownet.res_blocks.0.attn.rope.freqs").numel()) * 4;
@@ -91,7 +101,7 @@ FlowArConfig infer_flowar_config(const io::Checkpoint& ckpt, const std::vector<i
                 " is not a multiple of the head dim " + std::to_string(flow_hd));
   c.flow_heads = c.flow_width / flow_hd;
 
-  const int64_t table_tokens = ckpt.get("encoder_pos_embed_learned").dim(1);
+  const int64_t table_tokens = ckpt.dim("encoder_pos_embed_learned", 1);
   if (!scales_override.empty()) {
     c.scales = scales_override;
   } else if (ckpt.metadata.count("scales")) {

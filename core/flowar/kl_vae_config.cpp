@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "core/error.h"
+#include "core/printable.h"
 
 namespace vs::flowar {
 namespace {
@@ -28,10 +29,10 @@ void refuse_other_models(const io::Checkpoint& ckpt) {
 }
 
 const Tensor& require(const io::Checkpoint& ckpt, const std::string& key, int rank) {
-  if (!ckpt.has(key)) throw Error(ckpt.path + ": missing tensor '" + key + "' — " + kWhatWeNeed);
+  if (!ckpt.has(key)) throw Error(ckpt.path + ": missing tensor " + printable_name(key) + " — " + kWhatWeNeed);
   const Tensor& t = ckpt.get(key);
   if (t.rank() != rank)
-    throw Error(ckpt.path + ": tensor '" + key + "' has shape " + t.shape_str() + ", expected rank " +
+    throw Error(ckpt.path + ": tensor " + printable_name(key) + " has shape " + t.shape_str() + ", expected rank " +
                 std::to_string(rank));
   return t;
 }

@@ -8,17 +8,18 @@
 // references; here they are resolved against the storages and widened to float32.
 #include "core/io/checkpoint.h"
 
-#include <sys/stat.h>
-
-#include <cerrno>
 #include <cstring>
 #include <fstream>
 
 #include "core/error.h"
+#include "core/finite_values.h"
 #include "core/io/half.h"
+#include "core/io/input_file.h"
 #include "core/io/pickle_reader.h"
 #include "core/io/safetensors.h"
 #include "core/io/zip_reader.h"
+#include "core/memory_budget.h"
+#include "core/printable.h"
 
 namespace vs::io {
 namespace {
@@ -103,9 +104,10 @@ class TorchZipLoader {
       const pk::Value& value = doc_.at(dict.items[i + 1]);
       if (key.kind != pk::Kind::String) fail("the state dict has a key that is not a string");
       if (value.kind != pk::Kind::Tensor)
-        fail("state-dict entry '" + key.text + "' is not a tensor");
+        fail("state-dict entry " + printable_name(key.text) + " is not a tensor");
       const pk::TensorRef& ref = doc_.tensors[static_cast<size_t>(value.index)];
       ck.tensors[key.text] = to_float(key.text, ref);
+      check_no_nan(ck.tensors[key.text], path_ + ": tensor " + printable_name(key.text));
       if (const ZipEntry* storage = zip_.find(prefix_ + "data/" + doc_.storages[ref.storage].key))
         zip_.release(*storage);
       ck.dtypes[key.text] = doc_.storages[ref.storage].dtype;
@@ -187,11 +189,11 @@ class TorchZipLoader {
     const pk::StorageRef& s = doc_.storages[t.storage];
     const std::string record = prefix_ + "data/" + s.key;
     const ZipEntry* entry = zip_.find(record);
-    if (!entry) fail("tensor '" + key + "': storage record '" + record + "' is missing");
+    if (!entry) fail("tensor " + printable_name(key) + ": storage record '" + record + "' is missing");
     int64_t storage_bytes = 0;
     if (!mul_ok(s.numel, s.elem_size, &storage_bytes) ||
         static_cast<uint64_t>(storage_bytes) != entry->size)
-      fail("tensor '" + key + "': storage record '" + record + "' holds " +
+      fail("tensor " + printable_name(key) + ": storage record '" + record + "' holds " +
            std::to_string(entry->size) + " bytes, expected " + std::to_string(s.numel) + " x " +
            std::to_string(s.elem_size) + " (" + s.dtype + ")");
 
@@ -204,9 +206,9 @@ class TorchZipLoader {
            (t.shape[i] == 0 ||
             (mul_ok(t.shape[i] - 1, t.stride[i], &span) && add_ok(last, span, &last)));
     }
-    if (!ok) fail("tensor '" + key + "': shape " + shape_to_string(t.shape) + " overflows");
+    if (!ok) fail("tensor " + printable_name(key) + ": shape " + shape_to_string(t.shape) + " overflows");
     if (count > 0 && last >= s.numel)
-      fail("tensor '" + key + "': shape " + shape_to_string(t.shape) + ", stride " +
+      fail("tensor " + printable_name(key) + ": shape " + shape_to_string(t.shape) + ", stride " +
            shape_to_string(t.stride) + " at offset " + std::to_string(t.offset) +
            " needs storage element " + std::to_string(last) + " but storage '" + s.key + "' has " +
            std::to_string(s.numel));
@@ -214,9 +216,11 @@ class TorchZipLoader {
     // A view may repeat elements (stride 0) and many keys may share one storage, so a
     // small file could ask for any amount of memory; bound the output by the input.
     if (count > s.numel && count > kMaxBroadcastElements)
-      fail("tensor '" + key + "': shape " + shape_to_string(t.shape) + " repeats the " +
+      fail("tensor " + printable_name(key) + ": shape " + shape_to_string(t.shape) + " repeats the " +
            std::to_string(s.numel) + " elements of its storage into " + std::to_string(count) +
            "; such broadcast views are refused above " + std::to_string(kMaxBroadcastElements));
+    // An empty tensor's dims are bounded by nothing above.
+    if (count == 0) check_shape_extent(t.shape, path_ + ": tensor " + printable_name(key));
     elements_out_ += count;
     if (elements_out_ > element_budget_)
       fail("tensors expand to more than " + std::to_string(element_budget_) +
@@ -260,6 +264,7 @@ Checkpoint load_safetensors(const std::string& path) {
   ck.metadata = file.metadata();
   for (const TensorInfo& info : file.tensors()) {
     ck.tensors[info.name] = file.read_float(info.name);
+    check_no_nan(ck.tensors[info.name], path + ": tensor " + printable_name(info.name));
     file.release(info.name);
     ck.dtypes[info.name] = dtype_name(info.dtype);
   }
@@ -268,9 +273,7 @@ Checkpoint load_safetensors(const std::string& path) {
 
 // The first `n` bytes of the file (fewer if it is shorter).
 std::string file_head(const std::string& path, size_t n) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) throw Error(path + ": cannot open: " + std::strerror(errno));
-  if (!S_ISREG(st.st_mode)) throw Error(path + ": not a regular file");
+  check_regular_file(path, "checkpoint");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open");
   std::string head(n, '\0');
@@ -292,14 +295,22 @@ const Tensor& Checkpoint::get(const std::string& key, const Shape& expected) con
       while (common < name.size() && common < key.size() && name[common] == key[common]) ++common;
       if (common > best) best = common, nearest = name;
     }
-    throw Error(path + ": tensor '" + key + "' is missing (" + std::to_string(tensors.size()) +
+    throw Error(path + ": tensor " + printable_name(key) + " is missing (" + std::to_string(tensors.size()) +
                 " tensors in the file" +
-                (nearest.empty() ? "" : "; nearest key '" + nearest + "'") + ")");
+                (nearest.empty() ? "" : "; nearest key " + printable_name(nearest)) + ")");
   }
   if (!expected.empty() && it->second.shape != expected)
-    throw Error(path + ": tensor '" + key + "' has shape " + shape_to_string(it->second.shape) +
+    throw Error(path + ": tensor " + printable_name(key) + " has shape " + shape_to_string(it->second.shape) +
                 ", expected " + shape_to_string(expected));
   return it->second;
+}
+
+int64_t Checkpoint::dim(const std::string& key, int i) const {
+  const Tensor& t = get(key);
+  if (i < 0 || i >= t.rank())
+    throw Error(path + ": tensor " + printable_name(key) + " has shape " + t.shape_str() + ", expected at least " +
+                std::to_string(i + 1) + " dimensions");
+  return t.shape[size_t(i)];
 }
 
 Checkpoint load_checkpoint(const std::string& path, const std::string& nested_key) {

@@ -18,6 +18,10 @@ struct Checkpoint {
   // The tensor under `key`; throws vs::Error naming the file and key when it is missing,
   // and, when `expected` is non-empty, when its shape differs (expected vs found).
   const Tensor& get(const std::string& key, const Shape& expected = {}) const;
+  // Dimension `i` of the tensor under `key`; throws vs::Error naming the file, the key
+  // and its shape when the tensor is missing or has no such dimension (configurations
+  // are inferred from shapes, and a hostile file can give any rank).
+  int64_t dim(const std::string& key, int i) const;
 };
 
 // Detects the container from the file's first bytes ("PK\x03\x04" = zip) and loads it.

@@ -9,6 +9,10 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "core/finite_values.h"
+#include "core/io/file_magic.h"
+#include "core/io/input_file.h"
+#include "core/io/output_file.h"
 
 namespace vs::io {
 namespace {
@@ -75,26 +79,104 @@ void write_png_rgb8(const std::string& path, int width, int height, const std::v
   if (width < 1 || height < 1 || rgb.size() != static_cast<size_t>(width) * height * 3)
     throw Error(path + ": cannot write a " + std::to_string(width) + "x" + std::to_string(height) +
                 " PNG from " + std::to_string(rgb.size()) + " bytes");
-  if (!stbi_write_png(path.c_str(), width, height, 3, rgb.data(), width * 3))
-    throw Error(path + ": cannot write the PNG (directory missing or not writable?)");
+  // Encoded in memory: stbi_write_png ignores failed writes (a full disk gave 0-byte PNGs).
+  // libstb is C: nothing may be thrown through it, so the sink only records a failure.
+  struct Sink {
+    std::vector<uint8_t> bytes;
+    bool failed = false;
+  } png;
+  auto append = [](void* context, void* data, int size) {
+    auto* sink = static_cast<Sink*>(context);
+    if (sink->failed) return;
+    try {
+      sink->bytes.insert(sink->bytes.end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + size);
+    } catch (...) {
+      sink->failed = true;
+    }
+  };
+  if (!stbi_write_png_to_func(append, &png, width, height, 3, rgb.data(), width * 3) || png.failed)
+    throw Error(path + ": cannot encode the PNG (out of memory)");
+  write_file_atomically(path, {{png.bytes.data(), png.bytes.size()}});
 }
 
 void write_png(const std::string& path, const Tensor& image01, int64_t index) {
   check_image_tensor(image01, path.c_str());
+  // image01_to_rgb8 maps NaN to black: a broken model would still give a plausible PNG.
+  const int64_t per_image = 3 * image01.dim(2) * image01.dim(3);
+  if (index >= 0 && index < image01.dim(0)) {
+    const int64_t bad = count_non_finite(image01.ptr() + index * per_image, per_image);
+    if (bad > 0)
+      throw Error(path + ": the image holds " + std::to_string(bad) + " NaN or infinite values of " +
+                  std::to_string(per_image) + "; not written (non-finite weights or an overflow upstream)");
+  }
   write_png_rgb8(path, static_cast<int>(image01.dim(3)), static_cast<int>(image01.dim(2)),
                  image01_to_rgb8(image01, index));
 }
 
+namespace {
+
+// A PNG ends with its IEND chunk; a JPEG with the EOI marker (some writers pad after it).
+// stb decodes a cut-off file into a partly blank image without complaint.
+bool ends_complete(FileKind kind, const std::vector<uint8_t>& bytes) {
+  if (kind == FileKind::kPng) {
+    static const uint8_t kIend[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82};
+    return bytes.size() >= 12 && std::equal(kIend, kIend + 12, bytes.end() - 12);
+  }
+  const size_t tail = std::min<size_t>(bytes.size(), 64);
+  for (size_t i = bytes.size() - tail; i + 1 < bytes.size(); ++i)
+    if (bytes[i] == 0xff && bytes[i + 1] == 0xd9) return true;
+  return false;
+}
+
+}  // namespace
+
 Tensor read_image(const std::string& path) {
-  if (!std::ifstream(path, std::ios::binary).good())
-    throw Error(path + ": cannot open the image (missing or unreadable)");
+  check_regular_file(path, "image");
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) throw Error(path + ": cannot open the image (missing or unreadable)");
+  const std::streamoff file_bytes = in.tellg();
+  if (file_bytes > kMaxImageFileBytes)
+    throw Error(path + ": the image file is " + std::to_string(file_bytes) + " bytes, above the " +
+                std::to_string(kMaxImageFileBytes >> 20) + " MiB limit");
+  std::vector<uint8_t> bytes(static_cast<size_t>(std::max<std::streamoff>(file_bytes, 0)));
+  in.seekg(0);
+  if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size())))
+    throw Error(path + ": cannot read the image");
+
+  // Everything is decided from the header before anything is decoded: only PNG and JPEG
+  // (the formats whose completeness we can check), whole files, within the pixel budget.
+  const FileKind kind = file_kind(bytes.data(), bytes.size());
+  if (kind != FileKind::kPng && kind != FileKind::kJpeg) {
+    const std::string what = describe_file_kind(kind);
+    throw Error(path + ": " + (what.empty() ? "not a PNG or JPEG image" : "this is " + what) +
+                "; images are read as PNG or JPEG only");
+  }
   int w = 0, h = 0, channels = 0;
-  unsigned char* pixels = stbi_load(path.c_str(), &w, &h, &channels, 3);
+  if (bytes.size() > size_t(1) << 30 ||
+      !stbi_info_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &channels)) {
+    const char* reason = stbi_failure_reason();
+    throw Error(path + ": not a readable PNG/JPEG image (" + (reason ? reason : "unknown reason") + ")");
+  }
+  if (int64_t(w) * h > kMaxImagePixels)
+    throw Error(path + ": the image is " + std::to_string(w) + "x" + std::to_string(h) + " pixels, above the " +
+                std::to_string(kMaxImagePixels) + "-pixel budget (" + std::to_string(kMaxImageSide) + "x" +
+                std::to_string(kMaxImageSide) + ")");
+  if (!ends_complete(kind, bytes))
+    throw Error(path + ": the " + (kind == FileKind::kPng ? "PNG" : "JPEG") + " image is truncated (no " +
+                (kind == FileKind::kPng ? "IEND chunk" : "end-of-image marker") + " at its end)");
+
+  unsigned char* pixels = stbi_load_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &channels, 3);
   if (!pixels) {
     const char* reason = stbi_failure_reason();
     throw Error(path + ": not a readable PNG/JPEG image (" + (reason ? reason : "unknown reason") + ")");
   }
-  Tensor image({1, 3, h, w});
+  Tensor image;
+  try {
+    image = Tensor({1, 3, h, w});
+  } catch (...) {
+    stbi_image_free(pixels);
+    throw;
+  }
   const int64_t plane = static_cast<int64_t>(w) * h;
   for (int64_t p = 0; p < plane; ++p)
     for (int c = 0; c < 3; ++c) image.data[c * plane + p] = pixels[p * 3 + c] / 127.5f - 1.0f;

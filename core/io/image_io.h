@@ -21,9 +21,17 @@ void write_png_rgb8(const std::string& path, int width, int height, const std::v
 // Writes image `index` of a (B, 3, H, W) [0, 1] tensor as a PNG.
 void write_png(const std::string& path, const Tensor& image01, int64_t index = 0);
 
-// Reads a PNG or JPEG (anything stb_image decodes; grey and alpha are converted to RGB,
-// alpha dropped) as (1, 3, H, W) in [-1, 1] (x / 127.5 − 1). Missing, unreadable or
-// corrupt files are a vs::Error naming the path and stb's reason.
+// The budget of an input image, checked from its header before decoding: a 100-byte file
+// can declare 20000 x 20000 pixels (a 1.2 GB decode, 4.8 GB as floats).
+constexpr int64_t kMaxImageSide = 4096;
+constexpr int64_t kMaxImagePixels = kMaxImageSide * kMaxImageSide;  // 16.8 MP: 201 MB as floats
+constexpr int64_t kMaxImageFileBytes = int64_t(256) << 20;
+
+// Reads a PNG or JPEG (grey and alpha are converted to RGB, alpha dropped) as
+// (1, 3, H, W) in [-1, 1] (x / 127.5 − 1). Refused with a vs::Error naming the path,
+// before any decoding: other formats (named from their magic bytes), files that are cut
+// short (no PNG IEND chunk / JPEG end-of-image marker), images above kMaxImagePixels and
+// files above kMaxImageFileBytes; then stb's reason for anything it cannot decode.
 Tensor read_image(const std::string& path);
 
 // How a user's picture is fitted to the model's square input: centre-crop to the largest

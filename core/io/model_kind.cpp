@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/io/input_file.h"
 #include "core/io/safetensors.h"
 
 namespace vs::io {
@@ -40,6 +41,7 @@ ModelKind detect_model_kind(const Checkpoint& checkpoint) {
 
 ModelKind detect_model_kind(const std::string& path) {
   char magic[4] = {0, 0, 0, 0};
+  check_regular_file(path, "model");
   FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) throw Error(path + ": cannot open (" + std::strerror(errno) + ")");
   const size_t got = std::fread(magic, 1, 4, f);

@@ -14,8 +14,12 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/io/file_magic.h"
 #include "core/io/half.h"
+#include "core/io/input_file.h"
 #include "core/io/json.h"
+#include "core/io/output_file.h"
+#include "core/memory_budget.h"
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
               "safetensors data is little-endian; this reader copies it as is");
@@ -113,6 +117,9 @@ struct SafetensorsFile::Impl {
 // byte range matching numel * dtype size), string-only metadata, unique names, and
 // finally that the byte ranges, sorted, tile the data buffer exactly.
 void SafetensorsFile::Impl::validate() {
+  const std::string other = describe_file_kind(file_kind(bytes, size));
+  if (!other.empty() && file_kind(bytes, size) != FileKind::kSafetensors)
+    fail("this is " + other + ", not a safetensors file");
   if (size < 8) fail("file is " + std::to_string(size) + " bytes, too short for the 8-byte header length");
   const uint64_t header_bytes = load_le_u64(bytes);
   if (header_bytes > kMaxHeaderBytes)
@@ -196,6 +203,8 @@ TensorInfo SafetensorsFile::Impl::parse_tensor(const std::string& name, const js
   if (numel > std::numeric_limits<uint64_t>::max() / element_bytes)
     fail(label + ": byte size of shape " + shape_to_string(info.shape) + " overflows");
   const uint64_t nbytes = numel * element_bytes;
+  // An empty tensor's dims are bounded by nothing else (the data bound the others).
+  if (numel == 0) check_shape_extent(info.shape, path + ": " + label);
 
   if (!offsets->is_array() || offsets->array.size() != 2)
     fail(label + ": data_offsets is not an array of two integers");
@@ -261,6 +270,7 @@ SafetensorsFile::~SafetensorsFile() = default;
 SafetensorsFile SafetensorsFile::open(const std::string& path) {
   auto impl = std::make_unique<Impl>();
   impl->path = path;
+  check_regular_file(path, "safetensors file");
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) impl->fail(std::string("cannot open: ") + std::strerror(errno));
   struct stat st;
@@ -516,46 +526,10 @@ std::vector<uint8_t> SafetensorsWriter::serialize() const {
 }
 
 void SafetensorsWriter::write(const std::string& path) const {
-  // Write next to the target, then rename: readers never see a half-written file, and a
-  // failed write leaves any previous file untouched.
-  std::string tmp = path + ".tmp.XXXXXX";
-  const int fd = mkstemp(&tmp[0]);
-  if (fd < 0) throw Error(path + ": cannot create temporary file: " + std::strerror(errno));
-  auto write_all = [&](const void* data, size_t n) {
-    const char* p = static_cast<const char*>(data);
-    while (n > 0) {
-      const ssize_t w = ::write(fd, p, n);
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        return false;
-      }
-      p += w;
-      n -= static_cast<size_t>(w);
-    }
-    return true;
-  };
-  auto give_up = [&](const char* what) {
-    const int err = errno;
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    throw Error(path + ": " + what + ": " + std::strerror(err));
-  };
   const std::string header = header_block(entries_, metadata_);
-  if (!write_all(header.data(), header.size())) give_up("write failed");
-  for (const Entry& e : entries_)
-    if (!write_all(e.bytes.data(), e.bytes.size())) give_up("write failed");
-  if (fchmod(fd, 0644) != 0) give_up("cannot set permissions");
-  if (fsync(fd) != 0) give_up("fsync failed");
-  if (::close(fd) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    throw Error(path + ": close failed: " + std::strerror(err));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    throw Error(path + ": cannot rename temporary file into place: " + std::strerror(err));
-  }
+  std::vector<ByteSpan> parts{{header.data(), header.size()}};
+  for (const Entry& e : entries_) parts.push_back({e.bytes.data(), e.bytes.size()});
+  write_file_atomically(path, parts);
 }
 
 }  // namespace vs::io

@@ -14,7 +14,9 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "core/io/input_file.h"
 #include "core/io/mapped_pages.h"
+#include "core/printable.h"
 
 namespace vs::io {
 namespace {
@@ -131,13 +133,13 @@ uint64_t ZipArchive::Impl::read_central_entry(uint64_t pos, uint64_t cd_end, uin
   const uint8_t* extra = h + kCentralHeaderSize + name_len;
   for (uint64_t e = 0; e + 4 <= extra_len;) {
     const uint16_t id = le16(extra + e), len = le16(extra + e + 2);
-    if (e + 4 + len > extra_len) fail("entry '" + entry.name + "': extra field runs past its end");
+    if (e + 4 + len > extra_len) fail("entry " + printable_name(entry.name) + ": extra field runs past its end");
     if (id == 1) {
       const uint8_t* field = extra + e + 4;
       uint64_t used = 0;
       for (uint64_t* value : {&uncompressed, &compressed, &local_offset}) {
         if (*value != 0xFFFFFFFF) continue;
-        if (used + 8 > len) fail("entry '" + entry.name + "': ZIP64 extra field too short");
+        if (used + 8 > len) fail("entry " + printable_name(entry.name) + ": ZIP64 extra field too short");
         *value = le64(field + used);
         used += 8;
       }
@@ -145,31 +147,31 @@ uint64_t ZipArchive::Impl::read_central_entry(uint64_t pos, uint64_t cd_end, uin
     e += 4 + len;
   }
 
-  if (flags & 1) fail("entry '" + entry.name + "' is encrypted");
+  if (flags & 1) fail("entry " + printable_name(entry.name) + " is encrypted");
   if (method != 0)
-    fail("entry '" + entry.name + "' is compressed (method " + std::to_string(method) +
+    fail("entry " + printable_name(entry.name) + " is compressed (method " + std::to_string(method) +
          "); only stored entries are supported (torch.save writes them uncompressed)");
   if (compressed != uncompressed)
-    fail("stored entry '" + entry.name + "' has compressed size " + std::to_string(compressed) +
+    fail("stored entry " + printable_name(entry.name) + " has compressed size " + std::to_string(compressed) +
          " != uncompressed size " + std::to_string(uncompressed));
   if (!in_range(local_offset, kLocalHeaderSize, data_limit) ||
       le32(bytes + local_offset) != kLocalHeaderSig)
-    fail("entry '" + entry.name + "': local header at offset " + std::to_string(local_offset) +
+    fail("entry " + printable_name(entry.name) + ": local header at offset " + std::to_string(local_offset) +
          " is missing or out of range (data ends at " + std::to_string(data_limit) + ")");
   const uint8_t* local = bytes + local_offset;
   const uint64_t local_name_len = le16(local + 26), local_extra_len = le16(local + 28);
   const uint64_t data_offset = local_offset + kLocalHeaderSize + local_name_len + local_extra_len;
   if (local_name_len != name_len ||
       std::memcmp(local + kLocalHeaderSize, h + kCentralHeaderSize, name_len) != 0)
-    fail("entry '" + entry.name + "': local header names a different file");
+    fail("entry " + printable_name(entry.name) + ": local header names a different file");
   if (!in_range(data_offset, uncompressed, data_limit))
-    fail("entry '" + entry.name + "': data [" + std::to_string(data_offset) + ", +" +
+    fail("entry " + printable_name(entry.name) + ": data [" + std::to_string(data_offset) + ", +" +
          std::to_string(uncompressed) + ") runs past the data area (ends at " +
          std::to_string(data_limit) + "; truncated file?)");
   entry.data_offset = data_offset;
   entry.size = uncompressed;
   if (!index.emplace(entry.name, entries.size()).second)
-    fail("duplicate entry '" + entry.name + "'");
+    fail("duplicate entry " + printable_name(entry.name) + "");
   entries.push_back(std::move(entry));
   return pos + kCentralHeaderSize + var_len;
 }
@@ -197,6 +199,7 @@ ZipArchive::~ZipArchive() = default;
 ZipArchive ZipArchive::open(const std::string& path) {
   auto impl = std::make_unique<Impl>();
   impl->label = path;
+  check_regular_file(path, "checkpoint");
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw Error(path + ": cannot open: " + std::strerror(errno));
   struct stat st {};

@@ -12,6 +12,7 @@
 #endif
 
 #include "core/error.h"
+#include "core/parallel.h"
 
 namespace vs::nn {
 namespace {
@@ -36,7 +37,7 @@ constexpr int64_t kMc = kMr * 24;
 float* allocate_aligned(int64_t floats) {
   const size_t bytes = std::max<size_t>(64, ((size_t(floats) * sizeof(float) + 63) / 64) * 64);
   void* p = std::aligned_alloc(64, bytes);
-  if (!p) throw Error("gemm: cannot allocate " + std::to_string(bytes) + " bytes");
+  if (!p) throw Error("gemm: out of memory (" + std::to_string(bytes) + " bytes)");
   return static_cast<float*>(p);
 }
 
@@ -263,8 +264,9 @@ void run(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const Sou
     gemm_block(0, M, 0, N, K, A, lda, source, bias, C, ldc);
     return;
   }
+  ParallelErrors errors("gemm");
 #pragma omp parallel num_threads(threads)
-  {
+  errors.run([&] {
     const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
     if (by_rows) {
       const int64_t per = ((M + nt - 1) / nt + kMr - 1) / kMr * kMr;
@@ -275,7 +277,8 @@ void run(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const Sou
       const int64_t n0 = std::min(N, t * per * kNr), n1 = std::min(N, n0 + per * kNr);
       if (n1 > n0) gemm_block(0, M, n0, n1, K, A, lda, source, bias, C, ldc);
     }
-  }
+  });
+  errors.rethrow_if_failed();
 }
 
 }  // namespace

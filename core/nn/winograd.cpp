@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/nn/gemm.h"
+#include "core/parallel.h"
 
 namespace vs::nn {
 namespace {
@@ -62,11 +63,16 @@ void conv3x3_winograd(const float* x, int64_t cin, int64_t height, int64_t width
     // V = Bᵀ d B, Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1], for every tile of a tile row
     // at once: the tile at tx reads padded input columns 2·tx … 2·tx + 3 of rows 2·ty − 1 …
     // 2·ty + 2 (the padding of 1), so each step below is a loop over tx that vectorises.
+    ParallelErrors errors("winograd convolution");
 #pragma omp parallel
     {
-      std::vector<float> line(size_t(4 * padded_w)), h(size_t(16 * tiles_w));
+      std::vector<float> line, h;  // (4, padded_w); (16, tiles_w)
+      errors.run([&] {
+        line.resize(size_t(4 * padded_w));
+        h.resize(size_t(16 * tiles_w));
+      });
 #pragma omp for schedule(static)
-      for (int64_t ic = 0; ic < cin; ++ic) {
+      for (int64_t ic = 0; ic < cin; ++ic) errors.run([&] {
         const float* plane = x + ic * height * width;
         for (int64_t ty = ty0; ty < ty0 + rows; ++ty) {
           for (int r = 0; r < 4; ++r) {
@@ -107,17 +113,22 @@ void conv3x3_winograd(const float* x, int64_t cin, int64_t height, int64_t width
             }
           }
         }
-      }
+      });
     }
+    errors.rethrow_if_failed();
     for (int xi = 0; xi < 16; ++xi)
       gemm(cout, tiles, cin, u.data() + xi * cout * cin, cin, v.data() + xi * cin * tiles, tiles,
            m.data() + xi * cout * tiles, tiles);
     // Y = Aᵀ m A, Aᵀ = [1 1 1 0; 0 1 −1 −1], a tile row at a time into two padded output rows.
 #pragma omp parallel
     {
-      std::vector<float> s(size_t(8 * tiles_w)), out_rows(size_t(2 * 2 * tiles_w));
+      std::vector<float> s, out_rows;  // (8, tiles_w); (2, 2 * tiles_w)
+      errors.run([&] {
+        s.resize(size_t(8 * tiles_w));
+        out_rows.resize(size_t(2 * 2 * tiles_w));
+      });
 #pragma omp for schedule(static)
-      for (int64_t oc = 0; oc < cout; ++oc) {
+      for (int64_t oc = 0; oc < cout; ++oc) errors.run([&] {
         float* out = y + oc * height * width;
         for (int64_t ty = ty0; ty < ty0 + rows; ++ty) {
           const int64_t t0 = (ty - ty0) * tiles_w;
@@ -147,8 +158,9 @@ void conv3x3_winograd(const float* x, int64_t cin, int64_t height, int64_t width
             if (oy < height) std::copy(o, o + width, out + oy * width);
           }
         }
-      }
+      });
     }
+    errors.rethrow_if_failed();
   }
 }
 

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/nn/resample.h"
 #include "core/nn/vae_blocks.h"
+#include "core/printable.h"
 
 namespace vs::var {
 namespace {
@@ -86,7 +87,7 @@ Quantizer Quantizer::load(io::WeightReader& params, const std::vector<int>& patc
   const std::string emb_key = "quantize.embedding.weight";
   const Tensor& emb = params.peek(emb_key);
   if (emb.rank() != 2)
-    throw Error(params.path() + ": '" + emb_key + "' has shape " + emb.shape_str() + ", expected (V, Cvae)");
+    throw Error(params.path() + ": " + printable_name(emb_key) + " has shape " + emb.shape_str() + ", expected (V, Cvae)");
   q.vocab = static_cast<int>(emb.dim(0));
   q.cvae = static_cast<int>(emb.dim(1));
   q.embedding = params.take(emb_key, {q.vocab, q.cvae});

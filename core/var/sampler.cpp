@@ -6,6 +6,7 @@
 #include "core/attention/pyramid.h"
 #include "core/error.h"
 #include "core/nn/denormals.h"
+#include "core/parallel.h"
 #include "core/random/rng.h"
 #include "core/var/token_sampling.h"
 
@@ -81,11 +82,10 @@ SampleResult autoregressive_infer_cfg(const VarTransformer& model, const Vqvae& 
     if (hooks.on_logits) hooks.on_logits(si, raw, guided);
 
     // Top-k then top-p, in place (var.md §4.3; more_smooth reads the masked logits).
-#pragma omp parallel for schedule(dynamic, 4) if (B * n > 8)
-    for (int64_t row = 0; row < B * n; ++row) {
+    parallel_for("VAR sampler", B * n, B * n > 8, 4, [&](int64_t row) {
       mask_top_k(guided.ptr() + row * V, V, options.top_k);
       mask_top_p(guided.ptr() + row * V, V, options.top_p);
-    }
+    });
     // A prefix scale draws as a sampled one and discards the draws, so later scales see
     // the random numbers of a full run: a run's own tokens as prefix reproduce that run.
     const bool given = si < static_cast<int>(prefix_ids.size());

@@ -5,6 +5,7 @@
 
 #include "core/attention/pyramid.h"
 #include "core/error.h"
+#include "core/printable.h"
 
 namespace vs::var {
 
@@ -61,7 +62,7 @@ int metadata_heads(const io::Checkpoint& ckpt) {
 int64_t dim_of(const io::Checkpoint& ckpt, const std::string& key, int rank, int axis) {
   const Tensor& t = ckpt.get(key);
   if (t.rank() != rank)
-    throw Error(ckpt.path + ": tensor '" + key + "' has shape " + t.shape_str() + ", expected rank " +
+    throw Error(ckpt.path + ": tensor " + printable_name(key) + " has shape " + t.shape_str() + ", expected rank " +
                 std::to_string(rank) + " — is this a VAR transformer checkpoint?");
   return t.dim(axis);
 }

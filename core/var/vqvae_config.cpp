@@ -1,16 +1,17 @@
 #include "core/var/vqvae_config.h"
 
 #include "core/error.h"
+#include "core/printable.h"
 
 namespace vs::var {
 namespace {
 
 const Tensor& require(const io::Checkpoint& ckpt, const std::string& key, int rank) {
   if (!ckpt.has(key))
-    throw Error(ckpt.path + ": missing tensor '" + key + "' — is this a VAR VQ-VAE checkpoint?");
+    throw Error(ckpt.path + ": missing tensor " + printable_name(key) + " — is this a VAR VQ-VAE checkpoint?");
   const Tensor& t = ckpt.get(key);
   if (t.rank() != rank)
-    throw Error(ckpt.path + ": tensor '" + key + "' has shape " + t.shape_str() + ", expected rank " +
+    throw Error(ckpt.path + ": tensor " + printable_name(key) + " has shape " + t.shape_str() + ", expected rank " +
                 std::to_string(rank));
   return t;
 }

@@ -2,10 +2,10 @@
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 
 #include "core/error.h"
 #include "core/io/json.h"
+#include "core/io/output_file.h"
 
 namespace vs::gui {
 
@@ -83,11 +83,6 @@ std::string scaling_points_json(const vs::attention::ScalingConfig& config,
   return out;
 }
 
-void write_text_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw Error(path + ": cannot open for writing");
-  out << text;
-  if (!out) throw Error(path + ": write failed");
-}
+void write_text_file(const std::string& path, const std::string& text) { io::write_file_atomically(path, text); }
 
 }  // namespace vs::gui

@@ -1,0 +1,71 @@
+// The committed hostile corpora through the real binary, as a user would meet them, under
+// an address-space limit (prlimit --as=4 GiB): each file is refused with exit code 2 and
+// one line under 300 bytes naming the file, and nothing is written.
+#include <dirent.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "tests/cli/cli_runner.h"
+
+namespace {
+
+std::vector<std::string> files_ending(const std::string& dir, const std::string& suffix) {
+  std::vector<std::string> names;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      const std::string name = e->d_name;
+      if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+        names.push_back(dir + "/" + name);
+    }
+    closedir(d);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// The command's stderr and exit code, run under a 4 GiB address-space limit.
+vs::test::CliRun run_limited(const std::string& arguments) {
+  const std::string command =
+      "prlimit --as=4294967296 " + std::string(VARSCOPE_CLI) + " " + arguments + " 2>&1 >/dev/null";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return {-1, "popen failed"};
+  std::string output;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+void expect_refused(const std::string& file, const std::string& arguments, const std::string& out) {
+  const vs::test::CliRun run = run_limited(arguments);
+  const std::string name = std::filesystem::path(file).filename();
+  EXPECT_EQ(run.exit_code, 2) << name << ": " << run.output;
+  EXPECT_EQ(std::count(run.output.begin(), run.output.end(), '\n'), 1) << name << ": " << run.output;
+  EXPECT_LT(run.output.size(), 300u) << name << ": " << run.output;
+  EXPECT_NE(run.output.find(name), std::string::npos) << name << ": " << run.output;
+  EXPECT_FALSE(std::filesystem::exists(out)) << name;
+}
+
+TEST(CliHostileCorpus, EverySafetensorsFileIsRefusedAsQkv) {
+  const std::string dir = vs::test::fresh_test_dir("cli_hostile_corpus_st"), out = dir + "/o.safetensors";
+  const auto files = files_ending(std::string(VARSCOPE_SOURCE_DIR) + "/tests/data/hostile_safetensors", ".safetensors");
+  ASSERT_GE(files.size(), 60u);
+  for (const std::string& file : files) expect_refused(file, "attention --qkv " + file + " --out " + out, out);
+}
+
+TEST(CliHostileCorpus, EveryHostilePthIsRefusedAsAModel) {
+  const std::string dir = vs::test::fresh_test_dir("cli_hostile_corpus_pth"), out = dir + "/x.png";
+  const std::string vae = std::string(VARSCOPE_SHARED_DIR) + "/fixtures/var/d3_saln_nol2/vae.safetensors";
+  const auto files = files_ending(std::string(VARSCOPE_SOURCE_DIR) + "/tests/data/hostile_pickle", ".pth");
+  ASSERT_GE(files.size(), 50u);
+  for (const std::string& file : files)
+    expect_refused(file, "generate --var " + file + " --vae " + vae + " --class 1 --seed 1 --out " + out, out);
+}
+
+}  // namespace

@@ -1,0 +1,65 @@
+// Issue 12's silent wrong output: NaN weights are refused at load naming the tensor
+// (infinities pass: mask buffers hold −inf), and an image holding NaN is never written.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <string>
+
+#include "core/error.h"
+#include "core/finite_values.h"
+#include "core/io/checkpoint.h"
+#include "core/io/image_io.h"
+#include "core/io/safetensors.h"
+
+namespace vs::io {
+namespace {
+
+std::string message_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no vs::Error)";
+}
+
+std::string temp_dir() {
+  const std::string dir = std::string(VARSCOPE_BINARY_DIR) + "/tests/non_finite";
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+TEST(NonFinite, NanWeightsAreRefusedAtLoadNamingTheTensor) {
+  const std::string path = temp_dir() + "/nan_weights.safetensors";
+  SafetensorsWriter writer;
+  writer.add("decoder.mask", Tensor({2}, -std::numeric_limits<float>::infinity()));  // masks hold −inf
+  Tensor broken({4}, 1.0f);
+  broken.data[2] = std::nanf("");
+  writer.add("decoder.\x1b[31mweight", broken);
+  writer.write(path);
+  EXPECT_EQ(message_of([&] { load_checkpoint(path); }),
+            path + ": tensor 'decoder.\\x1b[31mweight': 1 of 4 values are NaN (the first at index 2)");
+}
+
+TEST(NonFinite, AnImageWithNanIsNeverWritten) {
+  const std::string path = temp_dir() + "/nan.png";
+  std::filesystem::remove(path);
+  Tensor image({1, 3, 2, 2}, 0.5f);
+  image.data[5] = std::nanf("");
+  EXPECT_EQ(message_of([&] { write_png(path, image); }),
+            path + ": the image holds 1 NaN or infinite values of 12; not written (non-finite weights or an overflow upstream)");
+  EXPECT_FALSE(std::filesystem::exists(path));
+  EXPECT_EQ(count_nan(image.ptr(), image.numel()), 1);
+}
+
+TEST(NonFinite, CountsSeeNanAndInfinity) {
+  const float x[5] = {1.0f, std::nanf(""), std::numeric_limits<float>::infinity(), -0.0f, -std::nanf("")};
+  EXPECT_EQ(count_nan(x, 5), 2);
+  EXPECT_EQ(count_non_finite(x, 5), 3);
+}
+
+}  // namespace
+}  // namespace vs::io
