@@ -202,7 +202,7 @@ TEST(CliFlowAr, InspectWritesArAndFlownetRowsAndHeatMaps) {
   std::string header;
   const auto rows = read_csv(dir + "/norms.csv", header);
   EXPECT_EQ(header,
-            "part,scale,euler_step,layer,attention,head,tokens,max_abs_q,max_abs_k,beta,b_eff,threshold,ratio,zone,"
+            "module,scale,euler_step,block,attention,head,tokens,max_abs_q,max_abs_k,beta,b_eff,threshold,ratio,zone,"
             "degree_for_eps,rank");
   const int64_t cumulative[5] = {1, 5, 21, 85, 341};
   int ar = 0, flownet = 0, cross = 0;
@@ -210,12 +210,13 @@ TEST(CliFlowAr, InspectWritesArAndFlownetRowsAndHeatMaps) {
     const int scale = std::stoi(r.at("scale"));
     ASSERT_TRUE(scale >= 0 && scale < 5);
     const int64_t side = int64_t(1) << scale;
-    if (r.at("part") == "ar") {
+    if (r.at("module") == "ar") {
       ++ar;
       EXPECT_EQ(r.at("euler_step"), "");
+      EXPECT_EQ(r.at("attention"), "self");
       EXPECT_EQ(std::stoll(r.at("tokens")), cumulative[scale]);  // the whole cache: block-causal
     } else {
-      ASSERT_EQ(r.at("part"), "flownet");
+      ASSERT_EQ(r.at("module"), "flownet");
       ++flownet;
       cross += r.at("attention") == "cross";
       const int e = std::stoi(r.at("euler_step"));
