@@ -7,7 +7,5 @@
 namespace vs::cli {
 
 int flowar_replay(Args& args, const ModelChoice& model);
-// `model` null: random weights of --flowar-size S|L|H.
-int flowar_bench_generate(Args& args, const ModelChoice* model);
 
 }  // namespace vs::cli

@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "core/flowar/flowar_generator.h"
+#include "core/generator/flop_estimate.h"
 #include "core/generator/generator.h"
 #include "core/io/class_names.h"
 #include "core/io/model_ref.h"
@@ -20,9 +21,12 @@ std::unique_ptr<Generator> open_generator(const io::ModelRef& ref, const std::ve
   info.model_path = ref.model_path;
   info.vae_path = ref.vae_path;
   info.class_names = io::metadata_class_names(ref.model_path);
-  if (ref.kind == io::ModelKind::kVarTransformer)
-    return var::make_var_generator(
-        std::make_shared<const var::VarModel>(var::VarModel::load(ref.model_path, ref.vae_path, scales)), std::move(info));
+  if (ref.kind == io::ModelKind::kVarTransformer) {
+    auto model = std::make_shared<const var::VarModel>(var::VarModel::load(ref.model_path, ref.vae_path, scales));
+    info.sample_flops = var_sample_flops(model->config());
+    info.decode_flops = var_decode_flops(model->image_side());
+    return var::make_var_generator(std::move(model), std::move(info));
+  }
   // The VAE first: its loader holds the checkpoint and a copy at once, so loading it
   // before the larger transformer keeps the peak lower.
   auto vae = std::make_shared<const flowar::KlVae>(flowar::KlVae::load(ref.vae_path));

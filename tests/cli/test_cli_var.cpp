@@ -188,6 +188,22 @@ TEST(CliVar, InspectWritesNormsAndHeatMaps) {
   EXPECT_TRUE(fs::exists(dir + "/image.png"));
 }
 
+// bench generate on a checkpoint: the transformer's own part timings, the decode with its
+// FLOP estimate (var.md §7), peak memory, and the JSON keys the README's table comes from.
+TEST(CliVar, BenchGenerateTimesEveryPart) {
+  const std::string json = temp_path("bench.json");
+  std::remove(json.c_str());
+  const CliRun run = run_cli("bench generate " + kModel + " --class 1 --json " + json);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  for (const char* line : {"VAR transformer", "sampler other", "GFLOP/s", "VAE decode (128 px)", "peak RSS",
+                           "image finite: yes"})
+    EXPECT_NE(run.output.find(line), std::string::npos) << line << "\n" << run.output;
+  const std::string text = read_bytes(json);
+  for (const char* key : {"\"var_ms\":", "\"var_scale_ms\":[", "\"decode_ms\":", "\"total_ms\":", "\"gflops_per_s\":",
+                          "\"peak_rss_mib\":", "\"random_weights\":false"})
+    EXPECT_NE(text.find(key), std::string::npos) << key << "\n" << text;
+}
+
 void expect_one_line_error(const CliRun& run, const std::string& needle) {
   EXPECT_EQ(run.exit_code, 2) << run.output;
   EXPECT_EQ(std::count(run.output.begin(), run.output.end(), '\n'), 1) << run.output;
@@ -229,6 +245,7 @@ TEST(CliVar, BadInputsExitTwoWithOneLine) {
   expect_one_line_error(run_cli("replay " + kModel + " --tokens " + bad_tokens + " --out " + temp_path("x.safetensors"), Capture::kStderr),
                         "121");
   expect_one_line_error(run_cli("generate " + kModel + " --class 1 --seed 1 --out " + out + " --bogus 3", Capture::kStderr), "--bogus");
+  expect_one_line_error(run_cli("bench generate " + kModel + " --depth 3", Capture::kStderr), "--depth is for random weights");
   // The flownet's flags on a model without one.
   expect_one_line_error(run_cli("inspect " + kModel + " --class 1 --seed 1 --out-dir " + temp_path("bad_inspect") +
                                     " --euler-step 1", Capture::kStderr),
