@@ -263,8 +263,8 @@ TEST(CliFlowAr, WrongFlagsAndFilesExitTwoWithOneLine) {
   expect_one_line_error(run_cli("generate --var " + var + " --vae " + var_vae + " --class 1 --seed 1 --steps 5" + out,
                                 Capture::kStderr),
                         "--steps is a FlowAR option");
-  expect_one_line_error(run_cli("replay " + kV2Model + " --tokens x --out y --patch-nums 1,2", Capture::kStderr),
-                        "--patch-nums is a VAR option");
+  expect_one_line_error(run_cli("replay " + kV2Model + " --tokens x --out y --top-k 5", Capture::kStderr),
+                        "--top-k is a VAR option");
   expect_one_line_error(run_cli("generate --flowar " + var + " --vae " + var_vae + " --class 1 --seed 1" + out, Capture::kStderr),
                         "is a VAR transformer checkpoint, not FlowAR");
   expect_one_line_error(run_cli("generate --var " + kV2 + "flowar.safetensors --vae " + kV2 +
