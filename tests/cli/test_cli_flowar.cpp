@@ -281,6 +281,10 @@ TEST(CliFlowAr, WrongFlagsAndFilesExitTwoWithOneLine) {
   expect_one_line_error(run_cli("generate " + kV2Model + " --class 1000 --seed 1" + out, Capture::kStderr), "--class 1000");
   expect_one_line_error(run_cli("generate " + kV2Model + " --class 1 --seed 1 --steps 1" + out, Capture::kStderr), "--steps 1");
   expect_one_line_error(run_cli("bench generate --flowar-size M", Capture::kStderr), "'M' is not one of S, L, H");
+  // A KL VAE alone has no scales: encode asks for the FlowAR model.
+  expect_one_line_error(run_cli("encode --vae " + kV2 + "vae.safetensors --image x.png --out " + temp_path("t.safetensors"),
+                                Capture::kStderr),
+                        "give --model or --flowar");
   expect_one_line_error(run_cli("bench generate --flowar-size S --depth 3", Capture::kStderr), "--depth is a VAR option");
   // Replay input with a wrong noise shape.
   vs::io::SafetensorsWriter bad;

@@ -138,6 +138,11 @@ TEST(CliVar, EncodeThenGenerateFromPrefix) {
   const auto file = vs::io::SafetensorsFile::open(tokens);
   EXPECT_EQ(file.info("ids").shape, (vs::Shape{1, 121}));
   EXPECT_TRUE(fs::exists(dir + "/enc_scales/scale_4.png"));
+  // The model flags encode with the model's tokenizer: the same ids.
+  const std::string by_model = dir + "/by_model.safetensors";
+  const CliRun enc_model = run_cli("encode " + kModel + " --image " + source + " --out " + by_model);
+  ASSERT_EQ(enc_model.exit_code, 0) << enc_model.output;
+  EXPECT_EQ(vs::io::SafetensorsFile::open(by_model).read_int64("ids"), file.read_int64("ids"));
 
   // Keeping every scale re-renders the encoded ids: the image is encode's last reconstruction.
   const CliRun all = run_cli("generate " + kModel + " --class 3 --seed 9 --prefix " + tokens +
