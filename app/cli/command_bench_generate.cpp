@@ -17,7 +17,7 @@
 #include "app/cli/machine_info.h"
 #include "app/cli/process_memory.h"
 #include "app/cli/sampling_flags.h"
-#include "app/cli/var_cli_common.h"
+#include "app/cli/stopwatch.h"
 #include "core/error.h"
 #include "core/generator/generator.h"
 #include "core/generator/random_generator.h"

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "app/cli/cli_files.h"
 #include "app/cli/commands.h"
 #include "app/cli/heat_map.h"
 #include "app/cli/norms_csv.h"
 #include "app/cli/sampling_flags.h"
-#include "app/cli/var_cli_common.h"
 #include "core/error.h"
 #include "core/generator/generator.h"
 #include "core/io/image_io.h"

@@ -9,7 +9,6 @@
 
 #include "app/cli/commands.h"
 #include "app/cli/sampling_flags.h"
-#include "app/cli/var_cli_common.h"
 #include "core/attention/attention.h"
 #include "core/generator/parity_replay.h"
 
