@@ -9,7 +9,7 @@
 #include "core/error.h"
 #include "core/flowar/flowar_generator.h"
 #include "core/flowar/flowar_sampler.h"
-#include "core/io/class_names.h"
+#include "core/generator/reference_info.h"
 #include "core/io/model_ref.h"
 #include "core/var/sampler.h"
 #include "core/var/var_generator.h"
@@ -186,15 +186,7 @@ class FlowArReplay final : public ParityReplay {
 }  // namespace
 
 std::unique_ptr<ParityReplay> open_parity_replay(const io::ModelRef& ref, const std::vector<int>& scales) {
-  if (ref.kind != io::ModelKind::kVarTransformer && ref.kind != io::ModelKind::kFlowAr)
-    throw Error(ref.model_path + " is a " + io::model_kind_name(ref.kind) + ", not a VAR or FlowAR generator");
-  if (ref.vae_path.empty())
-    throw Error(ref.model_path + ": no tokenizer found beside it (" + ref.name + "-vae.safetensors); give --vae");
-  ModelInfo info;
-  info.name = ref.name;
-  info.model_path = ref.model_path;
-  info.vae_path = ref.vae_path;
-  info.class_names = io::metadata_class_names(ref.model_path);
+  ModelInfo info = reference_info(ref);
   if (ref.kind == io::ModelKind::kVarTransformer)
     return std::make_unique<VarReplay>(
         std::make_shared<const var::VarModel>(var::VarModel::load(ref.model_path, ref.vae_path, scales)), std::move(info));
