@@ -1,6 +1,7 @@
-// The sampling flags of every model command, read into the Generator's request: the
-// common ones (--class, --seed, --cfg, --attention) and the extras of the model's family,
-// with the model's own defaults (Generator::default_request) — the same the explorer shows.
+// The flags of every model command: which model (--model | --var | --flowar, --vae,
+// --patch-nums), and the sampling flags read into the Generator's request — the common
+// ones (--class, --seed, --cfg, --attention) and the extras of the model's family, with the
+// model's own defaults (Generator::default_request), the same the explorer shows.
 #pragma once
 #include <string>
 #include <vector>
