@@ -1,166 +1,220 @@
-// varscope-cli bench generate: times one full VAR generation with CFG (issue 3, "Speed and
-// memory"): transformer + sampling per scale, the VAE decode, GFLOP/s from var.md §7's
-// FLOP count, and peak RSS. Random weights in the official shapes by default, so the
-// number needs no download; --var/--vae time real checkpoints instead. FlowAR models
-// (--flowar-size, or a FlowAR checkpoint) go to flowar_bench_generate.cpp.
+// varscope-cli bench generate: times one full generation with CFG through the Generator
+// (issues 3 and 4, "Speed and memory"), split into its parts as the model reports them
+// (observe::Part timings per module: VAR's transformer, FlowAR's AR transformer and
+// flownet), the rest of the sampler, and the VAE decode; GFLOP/s where the model's work is
+// estimated (VAR: var.md §7), and peak RSS. Random weights in the official shapes by
+// default (--depth for VAR, --flowar-size for FlowAR), so the number needs no download; a
+// model flag times real checkpoints instead.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "app/cli/commands.h"
-#include "app/cli/flowar_commands.h"
 #include "app/cli/json_writer.h"
 #include "app/cli/machine_info.h"
-#include "app/cli/model_cli_common.h"
 #include "app/cli/process_memory.h"
-#include "app/cli/var_cli_common.h"
+#include "app/cli/sampling_flags.h"
+#include "app/cli/stopwatch.h"
 #include "core/error.h"
-#include "core/nn/denormals.h"
-#include "core/var/sampler.h"
-#include "core/var/var_model.h"
+#include "core/generator/describe.h"
+#include "core/generator/generator.h"
+#include "core/generator/random_generator.h"
 
 namespace vs::cli {
 namespace {
 
-// var.md §7: R·[depth·(24C²L + 4CP) + 2CVL + depth·12C²K + 4C²K] + 2·Cvae·C·L·B, R = 2B.
-double transformer_flops(const var::VarConfig& c, int64_t batch) {
-  const double C = c.width, L = static_cast<double>(c.tokens()), V = c.vocab, K = c.num_scales();
-  double P = 0, cum = 0;
-  for (int k = 0; k < c.num_scales(); ++k) {
-    const double n = static_cast<double>(c.scale_tokens(k));
-    cum += n;
-    P += n * cum;
+// Per module, the model's own part timings summed per scale; the scale events' wall time;
+// the Euler steps per scale (0 for models without a flow).
+class BenchObserver : public gen::GenerationObserver {
+ public:
+  explicit BenchObserver(const gen::ModelInfo& info) : module_ms(info.modules.size()), info_(info) {
+    for (std::vector<double>& ms : module_ms) ms.assign(static_cast<size_t>(info.num_scales()), 0.0);
   }
-  const double R = 2.0 * batch;
-  return R * (c.depth * (24 * C * C * L + 4 * C * P) + 2 * C * V * L + c.depth * 12 * C * C * K + 4 * C * C * K) +
-         2.0 * c.cvae * C * L * batch;
+  bool wants_timings() const override { return true; }
+  void on_timing(observe::Part, const observe::Site& site, double elapsed_ms) override {
+    if (site.scale < 0 || site.scale >= info_.num_scales()) return;  // outside every scale (a class embedding)
+    for (size_t m = 0; m < info_.modules.size(); ++m)
+      if (info_.modules[m].module == site.module) module_ms[m][static_cast<size_t>(site.scale)] += elapsed_ms;
+  }
+  bool on_scale(const gen::ScaleEvent& e) override {
+    scale_ms.push_back(e.ms);
+    return true;
+  }
+  void on_step(const gen::StepEvent& e) override { euler_steps = e.steps; }
+
+  std::vector<std::vector<double>> module_ms;  // [module][scale]
+  std::vector<double> scale_ms;
+  int euler_steps = 0;
+
+ private:
+  const gen::ModelInfo& info_;
+};
+
+double sum(const std::vector<double>& values) {
+  double total = 0;
+  for (double x : values) total += x;
+  return total;
 }
 
-// The official VQ-VAE decoder's convolutions + attention: about 394 GFLOP at 256 px
-// (var.md §7), scaling with the pixel count.
-double decoder_flops(int image_side) { return 394e9 * (image_side / 256.0) * (image_side / 256.0); }
+std::string json_array(const std::vector<double>& values) {
+  std::string out = "[";
+  for (size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + json_number(values[i]);
+  return out + "]";
+}
 
-// `choice` null: random weights of --depth.
-int var_bench_generate(Args& args, const ModelChoice* choice) {
-  const int depth = static_cast<int>(args.get_int("depth", 16, 1, 36));
-  const std::string var_path = choice ? choice->model_path : "";
-  const std::string vae_path = choice ? choice->vae_path : "";
-  const std::vector<int> patch_nums = patch_nums_flag(args);
+// The summary line's name of a module's part.
+std::string module_label(observe::Module module, int euler_steps) {
+  char text[32];
+  switch (module) {
+    case observe::Module::kVar:
+      return "VAR transformer";
+    case observe::Module::kAr:
+      return "AR transformer";
+    case observe::Module::kFlownet:
+      std::snprintf(text, sizeof text, "flownet (%3d steps)", euler_steps);
+      return text;
+  }
+  return observe::module_name(module);
+}
+
+// The random-weight spec the flags name ("var-d16", "flowar-S"), or "" for a model flag;
+// `flag` becomes the flag that names it, for errors.
+std::string random_spec(Args& args, std::string& flag) {
+  const bool random = args.flag("random-weights");  // the default without a model; accepted for clarity
+  const bool named = args.has("model") || args.has("var") || args.has("flowar");
+  if (random && named) throw Error("--random-weights and --model / --var / --flowar exclude each other");
+  if (named) {
+    if (args.has("depth")) throw Error("--depth is for random weights; the model given has its own");
+    if (args.has("flowar-size")) throw Error("--flowar-size builds random weights; it excludes --model / --var / --flowar");
+    return "";
+  }
+  if (args.has("vae")) throw Error("--vae goes with --model, --var or --flowar");
+  if (args.has("flowar-size")) {
+    if (args.has("depth")) throw Error("--depth is a VAR option, but --flowar-size builds a random FlowAR model");
+    const std::string size = args.get("flowar-size", "");
+    flag = "--flowar-size " + size;
+    return "flowar-" + size;
+  }
+  const std::string depth = std::to_string(args.get_int("depth", 16, 1, 36));
+  flag = "--depth " + depth;
+  return "var-d" + depth;
+}
+
+}  // namespace
+
+int bench_generate(Args& args) {
+  std::string spec_flag;
+  const std::string spec = random_spec(args, spec_flag);
+  const io::ModelRef ref = spec.empty() ? model_ref_flag(args) : io::ModelRef{};
+  const std::vector<int> scales = patch_nums_flag(args);
   const std::string json_path = args.get("json", "");
-  var::SamplingOptions options;
-  options.cfg = args.get_double("cfg", 4.0, 0.0, 1e4);
-  options.top_k = static_cast<int>(args.get_int("top-k", 900, 0, 1 << 30));
-  options.top_p = args.get_double("top-p", 0.95, 0.0, 1.0);
-  options.seed = static_cast<uint64_t>(args.get_int("seed", 0, 0, 1L << 62));
+  const uint64_t seed = static_cast<uint64_t>(args.get_int("seed", 0, 0, 1L << 62));
   const long label = args.get_int("class", 207, 0, 1L << 30);
-  args.finish();
-  const bool random = var_path.empty();
 
-  if (random) {
-    // Weights + KV cache (2 CFG rows, K and V per block) + ~400 MB of activations and
-    // decoder feature maps; refuse before allocating anything.
-    const double C = 64.0 * depth, L = 680;
-    const double need = var::official_model_bytes(depth) + 2.0 * depth * 2 * L * C * 4 + 400e6;
+  if (!spec.empty()) {
+    const double need = gen::random_generator_bytes(spec);
     const double available = mem_available_bytes();
     if (available > 0 && need > available)
-      throw Error("bench generate --depth " + std::to_string(depth) + " needs about " +
-                  std::to_string(static_cast<int>(need / 1e6)) + " MB but MemAvailable is " +
-                  std::to_string(static_cast<int>(available / 1e6)) + " MB");
+      throw Error("bench generate " + spec_flag + " needs about " + std::to_string(static_cast<int>(need / 1e6)) +
+                  " MB but MemAvailable is " + std::to_string(static_cast<int>(available / 1e6)) + " MB");
   }
-
-  nn::flush_denormals_on_all_threads();
   const MachineInfo machine = machine_info();
   std::printf("%s\n", machine_info_line(machine).c_str());
-  auto t0 = std::chrono::steady_clock::now();
-  const var::VarModel model =
-      random ? var::VarModel::random(depth, 1, patch_nums) : var::VarModel::load(var_path, vae_path, patch_nums);
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::unique_ptr<gen::Generator> generator =
+      spec.empty() ? gen::open_generator(ref, scales) : gen::open_random_generator(spec, scales);
   const double load_ms = elapsed_ms_since(t0);
-  const var::VarConfig& config = model.config();
-  std::printf("model: %s; %s in %.0f ms\n", config.describe().c_str(), random ? "random weights built" : "loaded",
-              load_ms);
-  if (label >= config.num_classes) throw Error("--class " + std::to_string(label) + " is outside the model's classes");
+  const gen::ModelInfo& info = generator->info();
+  gen::SamplingRequest request = generator->default_request();
+  read_sampling_options(args, info, request);
+  args.finish();
+  if (label >= info.num_classes) throw Error("--class " + std::to_string(label) + " is outside the model's classes");
+  request.labels = {label};
+  request.seed = seed;
+  request.decode_final = false;  // the decode is timed on its own below
+  std::printf("model: %s; %s in %.0f ms\n", info.description.c_str(),
+              spec.empty() ? "loaded" : ("random " + spec + " weights built").c_str(), load_ms);
+  std::printf("sampling: %s\n", gen::describe_request(request).c_str());
 
-  std::vector<double> scale_ms;
-  var::SamplerHooks hooks;
-  auto last = std::chrono::steady_clock::now();
-  hooks.on_scale = [&](const var::ScaleReport&) {
-    scale_ms.push_back(elapsed_ms_since(last));
-    last = std::chrono::steady_clock::now();
-    return true;
-  };
-  options.decode_final = false;
-  t0 = std::chrono::steady_clock::now();
-  last = t0;
-  const var::SampleResult result = var::autoregressive_infer_cfg(model.transformer, model.vae, {label}, options, hooks);
-  const double transformer_ms = elapsed_ms_since(t0);
+  BenchObserver observer(info);
   const auto t1 = std::chrono::steady_clock::now();
-  const Tensor image = model.vae.decode_fhat_01(result.f_hat);
-  const double decode_ms = elapsed_ms_since(t1);
-  const double total_ms = transformer_ms + decode_ms;
+  const gen::SampleResult result = generator->sample(request, &observer);
+  const double sampling_ms = elapsed_ms_since(t1);
+  const auto t2 = std::chrono::steady_clock::now();
+  const Tensor image = generator->decode_scale(result.pyramid, info.num_scales() - 1);
+  const double decode_ms = elapsed_ms_since(t2);
+  const double total_ms = sampling_ms + decode_ms;
   bool finite = true;
   for (float x : image.data) finite = finite && std::isfinite(x);
 
-  const double t_flops = transformer_flops(config, 1), d_flops = decoder_flops(model.image_side());
-  std::printf("\n%-6s %-5s %-7s %12s\n", "scale", "side", "tokens", "ms");
-  for (size_t k = 0; k < scale_ms.size(); ++k)
-    std::printf("%-6zu %-5d %-7lld %12.1f\n", k, config.patch_nums[k],
-                static_cast<long long>(config.scale_tokens(static_cast<int>(k))), scale_ms[k]);
-  std::printf("transformer + sampling %10.1f ms  %7.1f GFLOP  %7.1f GFLOP/s\n", transformer_ms, t_flops / 1e9,
-              t_flops / transformer_ms / 1e6);
-  std::printf("VAE decode (%d px)    %10.1f ms  %7.1f GFLOP  %7.1f GFLOP/s\n", model.image_side(), decode_ms,
-              d_flops / 1e9, d_flops / decode_ms / 1e6);
-  std::printf("total                  %10.1f ms  %7.1f GFLOP  %7.1f GFLOP/s\n", total_ms, (t_flops + d_flops) / 1e9,
-              (t_flops + d_flops) / total_ms / 1e6);
-  std::printf("peak RSS %.0f MiB; image finite: %s\n", peak_rss_mib(), finite ? "yes" : "NO");
+  // The table: per scale, each module's time, the rest of the sampler and the scale's wall time.
+  std::printf("\n%-6s %-5s %-7s", "scale", "side", "tokens");
+  for (const gen::ModuleInfo& m : info.modules) std::printf(" %12s", (observe::module_name(m.module) + std::string(" ms")).c_str());
+  std::printf(" %12s %12s\n", "other ms", "scale ms");
+  std::vector<double> other_ms;
+  for (size_t k = 0; k < observer.scale_ms.size(); ++k) {
+    const int side = info.scales[k];
+    std::printf("%-6zu %-5d %-7lld", k, side, static_cast<long long>(side) * side);
+    double other = observer.scale_ms[k];
+    for (const std::vector<double>& ms : observer.module_ms) {
+      std::printf(" %12.1f", ms[k]);
+      other -= ms[k];
+    }
+    other_ms.push_back(other);
+    std::printf(" %12.1f %12.1f\n", other, observer.scale_ms[k]);
+  }
+  double modules_ms = 0;
+  for (size_t m = 0; m < info.modules.size(); ++m) {
+    modules_ms += sum(observer.module_ms[m]);
+    std::printf("%-22s %10.1f ms\n", module_label(info.modules[m].module, observer.euler_steps).c_str(),
+                sum(observer.module_ms[m]));
+  }
+  std::printf("sampler other          %10.1f ms  (token sampling, Euler updates, noise, resampling)\n",
+              sampling_ms - modules_ms);
+  // GFLOP and GFLOP/s where the model's work is estimated.
+  auto rate = [](double flops, double ms) {
+    if (flops <= 0) return std::string();
+    char text[64];
+    std::snprintf(text, sizeof text, "  %7.1f GFLOP  %7.1f GFLOP/s", flops / 1e9, flops / ms / 1e6);
+    return std::string(text);
+  };
+  std::printf("sampling               %10.1f ms%s\n", sampling_ms, rate(info.sample_flops, sampling_ms).c_str());
+  std::printf("VAE decode (%d px)    %10.1f ms%s\n", info.image_side, decode_ms,
+              rate(info.decode_flops, decode_ms).c_str());
+  const double flops = info.sample_flops > 0 && info.decode_flops > 0 ? info.sample_flops + info.decode_flops : 0;
+  std::printf("total                  %10.1f ms%s\n", total_ms, rate(flops, total_ms).c_str());
+  const double peak_mib = peak_rss_mib();
+  std::printf("peak RSS %.0f MiB; image finite: %s\n", peak_mib, finite ? "yes" : "NO");
 
   if (!json_path.empty()) {
-    std::string json = "{\"machine\":" + machine_info_json(machine) + ",\"depth\":" + std::to_string(config.depth) +
-                       ",\"width\":" + std::to_string(config.width) + ",\"random_weights\":" +
-                       (random ? "true" : "false") + ",\"image_side\":" + std::to_string(model.image_side()) +
-                       ",\"cfg\":" + json_number(options.cfg) + ",\"load_ms\":" + json_number(load_ms) +
-                       ",\"scale_ms\":[";
-    for (size_t k = 0; k < scale_ms.size(); ++k) json += (k ? "," : "") + json_number(scale_ms[k]);
-    json += "],\"transformer_ms\":" + json_number(transformer_ms) + ",\"decode_ms\":" + json_number(decode_ms) +
-            ",\"total_ms\":" + json_number(total_ms) + ",\"transformer_gflop\":" + json_number(t_flops / 1e9) +
-            ",\"decode_gflop\":" + json_number(d_flops / 1e9) + ",\"gflops_per_s\":" +
-            json_number((t_flops + d_flops) / total_ms / 1e6) + ",\"peak_rss_mib\":" + json_number(peak_rss_mib()) +
-            ",\"image_finite\":" + (finite ? "true" : "false") + "}\n";
+    std::string json = "{\"machine\":" + machine_info_json(machine) + ",\"model\":" + json_string(info.name) +
+                       ",\"family\":" + json_string(gen::family_name(info.family)) + ",\"describe\":" +
+                       json_string(info.description) + ",\"random_weights\":" + (spec.empty() ? "false" : "true") +
+                       ",\"image_side\":" + std::to_string(info.image_side) + ",\"request\":" +
+                       request_json(request) + ",\"cfg\":" + json_number(request.cfg) + ",\"steps\":" +
+                       std::to_string(observer.euler_steps) + ",\"load_ms\":" + json_number(load_ms) +
+                       ",\"scale_ms\":" + json_array(observer.scale_ms);
+    for (size_t m = 0; m < info.modules.size(); ++m) {
+      const std::string name = observe::module_name(info.modules[m].module);
+      json += ",\"" + name + "_scale_ms\":" + json_array(observer.module_ms[m]) + ",\"" + name +
+              "_ms\":" + json_number(sum(observer.module_ms[m]));
+    }
+    json += ",\"sampler_other_scale_ms\":" + json_array(other_ms) + ",\"sampler_other_ms\":" +
+            json_number(sampling_ms - modules_ms) + ",\"sampling_ms\":" + json_number(sampling_ms) +
+            ",\"decode_ms\":" + json_number(decode_ms) + ",\"total_ms\":" + json_number(total_ms);
+    if (flops > 0)
+      json += ",\"sampling_gflop\":" + json_number(info.sample_flops / 1e9) + ",\"decode_gflop\":" +
+              json_number(info.decode_flops / 1e9) + ",\"gflops_per_s\":" + json_number(flops / total_ms / 1e6);
+    json += ",\"peak_rss_mib\":" + json_number(peak_mib) + ",\"image_finite\":" + (finite ? "true" : "false") + "}\n";
     std::ofstream out(json_path);
     out << json;
     if (!out.flush()) throw Error(json_path + ": cannot write");
     std::printf("wrote %s\n", json_path.c_str());
   }
   return 0;
-}
-
-}  // namespace
-
-int bench_generate(Args& args) {
-  const bool random = args.flag("random-weights");  // the default without a model; accepted for clarity
-  const bool named = args.has("model") || args.has("var") || args.has("flowar");
-  if (random && named) throw Error("--random-weights and --model / --var / --flowar exclude each other");
-  if (args.has("flowar-size")) {
-    if (named) throw Error("--flowar-size builds random weights; it excludes --model / --var / --flowar");
-    reject_foreign_flags(args, {"depth", "top-k", "top-p", "patch-nums"},
-                         ModelChoice{io::ModelKind::kFlowAr, "random FlowAR", "", ""}, "--steps, --cfg, --guidance");
-    return flowar_bench_generate(args, nullptr);
-  }
-  if (!named) {
-    if (args.has("vae")) throw Error("--vae goes with --model, --var or --flowar");
-    reject_foreign_flags(args, kFlowArOnlyFlags, ModelChoice{io::ModelKind::kVarTransformer, "random VAR", "", ""},
-                         "--depth, --cfg, --top-k, --top-p");
-    return var_bench_generate(args, nullptr);
-  }
-  const ModelChoice model = model_flag(args);
-  if (model.is_flowar()) {
-    reject_foreign_flags(args, {"depth", "top-k", "top-p", "patch-nums"}, model, "--steps, --cfg, --guidance");
-    return flowar_bench_generate(args, &model);
-  }
-  reject_foreign_flags(args, kFlowArOnlyFlags, model, "--cfg, --top-k, --top-p");
-  if (args.has("depth")) throw Error("--depth is for random weights; " + model.model_path + " has its own");
-  return var_bench_generate(args, &model);
 }
 
 }  // namespace vs::cli

@@ -1,108 +1,69 @@
-// varscope-cli encode: a user's image to its VQ-VAE token pyramid (var.md §2.5), plus the
-// reconstruction from the first k scales for every k — what each scale carries. The output
-// is a token file generate --prefix reads (and, given --class, replay too). With a FlowAR
-// model (--model / --flowar) the image goes through its KL VAE instead: the latent pyramid
-// (latent_pyramid.h) as "tokens_s<k>" and each scale's latent decoded.
+// varscope-cli encode: a user's image to its model's pyramid (gen::Tokenizer: VAR's VQ-VAE
+// token ids, var.md §2.5; FlowAR's KL VAE latent pyramid, latent_pyramid.h), plus each
+// scale's picture (recon_s<k>, and PNGs with --scales-dir) — what each scale carries. The
+// output is the token file `generate --prefix` reads (sampling_flags.h: VAR `ids` [1, L],
+// FlowAR `tokens_s<k>` (1, s², C)); with --class it also holds `labels`, so `replay`
+// re-renders and scores VAR token ids.
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <vector>
 
+#include "app/cli/cli_files.h"
 #include "app/cli/commands.h"
-#include "app/cli/flowar_cli_common.h"
-#include "app/cli/model_cli_common.h"
-#include "app/cli/var_cli_common.h"
-#include "core/attention/pyramid.h"
+#include "app/cli/sampling_flags.h"
+#include "app/cli/stopwatch.h"
 #include "core/error.h"
-#include "core/flowar/latent_pyramid.h"
-#include "core/io/checkpoint.h"
+#include "core/generator/tokenizer.h"
 #include "core/io/image_io.h"
 #include "core/io/safetensors.h"
-#include "core/nn/denormals.h"
-#include "core/var/var_model.h"
-#include "core/var/vqvae.h"
 
 namespace vs::cli {
 
 namespace {
 
-int flowar_encode(Args& args, const ModelChoice& choice) {
-  const std::string image_path = args.require("image");
-  const std::string out_path = args.require("out");
-  const std::string scales_dir = args.get("scales-dir", "");
-  args.finish();
-
-  const auto start = std::chrono::steady_clock::now();
-  const FlowArPair pair = load_flowar_pair(choice);
-  const flowar::FlowArConfig& config = pair.model.config;
-  const int side = pair.vae.image_side(config.full_side());
-  const Tensor image = io::read_image_square(image_path, side);  // (1, 3, S, S) in [-1, 1]
-  const Tensor latent = pair.vae.encode_tokens(image);            // (1, C, n, n)
-  const std::vector<Tensor> pyramid = flowar::latent_pyramid(latent, config.scales);
-  std::string scales_text;
-  for (size_t k = 0; k < config.scales.size(); ++k) scales_text += (k ? "," : "") + std::to_string(config.scales[k]);
-
-  io::SafetensorsWriter writer;
-  writer.set_metadata("kind", "flowar_tokens");
-  writer.set_metadata("scales", scales_text);
-  writer.set_metadata("image", image_path);
-  writer.set_metadata("vae", choice.vae_path);
-  writer.add("latent", latent);
-  if (!scales_dir.empty()) {
-    ensure_directory(scales_dir);
-    Tensor input01 = image;
-    for (float& x : input01.data) x = (x + 1.0f) * 0.5f;
-    io::write_png(join_path(scales_dir, "input.png"), input01);
-  }
+// The pyramid as the token file holds it: scales of token ids concatenated into `ids`
+// [1, L], scales of latent tokens as `tokens_s<k>`.
+void add_pyramid(io::SafetensorsWriter& writer, const gen::Pyramid& pyramid) {
+  std::vector<int64_t> ids;
   for (size_t k = 0; k < pyramid.size(); ++k) {
-    writer.add("tokens_s" + std::to_string(k), pyramid[k]);
-    if (!scales_dir.empty())
-      io::write_png(join_path(scales_dir, "scale_" + std::to_string(k) + ".png"),
-                    flowar::images_to_unit_range(flowar::decode_scale(pair.vae, pyramid[k], config.full_side())));
+    ids.insert(ids.end(), pyramid[k].ids.begin(), pyramid[k].ids.end());
+    if (pyramid[k].latent.numel() > 0) writer.add("tokens_s" + std::to_string(k), pyramid[k].latent);
   }
-  writer.write(out_path);
-  std::printf("encoded %s (%d px, %zu scales, FlowAR latent %s) in %.1f ms -> %s\n", image_path.c_str(), side,
-              pyramid.size(), latent.shape_str().c_str(), elapsed_ms_since(start), out_path.c_str());
-  return 0;
+  if (!ids.empty()) writer.add_int64("ids", {1, static_cast<int64_t>(ids.size())}, ids);
 }
 
 }  // namespace
 
 int command_encode(Args& args) {
-  // A FlowAR model encodes with its KL VAE; a VAR model given the same way names its VQ-VAE.
-  std::string vae_path;
-  if (args.has("model") || args.has("flowar") || args.has("var")) {
-    const ModelChoice choice = model_flag(args);
-    if (choice.is_flowar()) return flowar_encode(args, choice);
-    vae_path = choice.vae_path;
-  } else {
-    vae_path = args.require("vae");
-  }
+  const bool model_given = args.has("model") || args.has("var") || args.has("flowar");
+  const io::ModelRef ref = model_given ? model_ref_flag(args) : io::ModelRef{};
+  const std::string vae_path = model_given ? std::string() : args.require("vae");
+  const std::vector<int> scales_flag = patch_nums_flag(args);
   const std::string image_path = args.require("image");
-  const std::vector<int> patch_nums_given = patch_nums_flag(args);
   const std::string out_path = args.require("out");
   const std::string scales_dir = args.get("scales-dir", "");
-  // With a class, the token file also carries `labels`, so `replay` re-renders and scores it.
   const long label = args.get_int("class", -2, -1, 1L << 30);
   args.finish();
 
-  nn::flush_denormals_on_all_threads();
   const auto start = std::chrono::steady_clock::now();
-  const io::Checkpoint ckpt = io::load_checkpoint(vae_path);
-  const std::vector<int> patch_nums = var::vae_patch_nums(ckpt, patch_nums_given);
-  const var::Vqvae vae = var::Vqvae::load(ckpt, patch_nums);
-  const Tensor image = io::read_image_square(image_path, vae.image_side());  // (1, 3, S, S) in [-1, 1]
-
-  std::vector<Tensor> fhats;
-  const std::vector<std::vector<int64_t>> ids = vae.encode_ids(image, &fhats);
-  std::string pn_text;
-  for (size_t k = 0; k < patch_nums.size(); ++k) pn_text += (k ? "," : "") + std::to_string(patch_nums[k]);
+  const std::unique_ptr<gen::Tokenizer> tokenizer =
+      model_given ? gen::open_tokenizer(ref, scales_flag) : gen::open_tokenizer(vae_path, scales_flag);
+  const std::vector<int>& scales = tokenizer->scales();
+  const Tensor image = io::read_image_square(image_path, tokenizer->image_side());  // (1, 3, S, S) in [-1, 1]
+  const gen::Pyramid pyramid = tokenizer->encode(image);
+  std::string scales_text;
+  int64_t tokens = 0;
+  for (size_t k = 0; k < scales.size(); ++k) {
+    scales_text += (k ? "," : "") + std::to_string(scales[k]);
+    tokens += int64_t(scales[k]) * scales[k];
+  }
 
   io::SafetensorsWriter writer;
-  writer.set_metadata("patch_nums", pn_text);
+  writer.set_metadata("scales", scales_text);
   writer.set_metadata("image", image_path);
-  writer.set_metadata("vae", vae_path);
-  const int64_t L = attention::pyramid_tokens(patch_nums);
-  writer.add_int64("ids", {1, L}, flatten_scales(ids, patch_nums, 1));
+  writer.set_metadata("vae", tokenizer->path());
+  add_pyramid(writer, pyramid);
   if (label != -2) writer.add_int64("labels", {1}, {label});
   if (!scales_dir.empty()) {
     ensure_directory(scales_dir);
@@ -110,14 +71,14 @@ int command_encode(Args& args) {
     for (float& x : input01.data) x = (x + 1.0f) * 0.5f;
     io::write_png(join_path(scales_dir, "input.png"), input01);
   }
-  for (size_t k = 0; k < fhats.size(); ++k) {
-    const Tensor recon = vae.decode_fhat_01(fhats[k]);  // (1, 3, S, S) in [0, 1]
+  for (size_t k = 0; k < pyramid.size(); ++k) {
+    const Tensor recon = tokenizer->decode_scale(pyramid, static_cast<int>(k));  // (1, 3, S, S) in [0, 1]
     writer.add("recon_s" + std::to_string(k), recon);
     if (!scales_dir.empty()) io::write_png(join_path(scales_dir, "scale_" + std::to_string(k) + ".png"), recon);
   }
   writer.write(out_path);
   std::printf("encoded %s (%d px, %zu scales, %lld tokens) in %.1f ms -> %s\n", image_path.c_str(),
-              vae.image_side(), patch_nums.size(), static_cast<long long>(L), elapsed_ms_since(start),
+              tokenizer->image_side(), pyramid.size(), static_cast<long long>(tokens), elapsed_ms_since(start),
               out_path.c_str());
   return 0;
 }

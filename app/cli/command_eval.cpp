@@ -15,7 +15,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/json_writer.h"
 #include "app/cli/sampling_flags.h"
-#include "app/cli/var_cli_common.h"
+#include "app/cli/stopwatch.h"
 #include "core/error.h"
 #include "core/eval/classifier.h"
 #include "core/eval/fmnist_idx.h"

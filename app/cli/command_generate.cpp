@@ -9,9 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "app/cli/cli_files.h"
 #include "app/cli/commands.h"
 #include "app/cli/sampling_flags.h"
-#include "app/cli/var_cli_common.h"
+#include "app/cli/stopwatch.h"
 #include "core/error.h"
 #include "core/generator/describe.h"
 #include "core/generator/generator.h"

@@ -40,7 +40,7 @@ int command_attention(Args& args);
 int command_threshold(Args& args);
 int command_bench(Args& args);
 int command_demo(Args& args);
-// Model commands (one file each): VAR now, FlowAR as its core lands.
+// Model commands, one file each, over core/generator for both families.
 int command_generate(Args& args);
 int command_replay(Args& args);
 int command_encode(Args& args);

@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "app/cli/json_writer.h"
-#include "app/cli/model_cli_common.h"
+#include "core/attention/pyramid.h"
 #include "core/error.h"
 #include "core/generator/describe.h"
 #include "core/io/safetensors.h"
@@ -82,15 +82,36 @@ std::string request_json(const gen::SamplingRequest& request) {
 }
 
 io::ModelRef model_ref_flag(Args& args) {
-  const ModelChoice choice = model_flag(args);
-  io::ModelRef ref;
-  ref.kind = choice.kind;
-  ref.model_path = choice.model_path;
-  ref.vae_path = choice.vae_path;
-  const size_t slash = ref.model_path.find_last_of('/');
-  const std::string file = slash == std::string::npos ? ref.model_path : ref.model_path.substr(slash + 1);
-  ref.name = file.substr(0, file.find('.'));
+  const std::string by_name = args.get("model", ""), var = args.get("var", ""), flowar = args.get("flowar", "");
+  const std::string vae = args.get("vae", "");
+  const int given = !by_name.empty() + !var.empty() + !flowar.empty();
+  if (given == 0)
+    throw Error("no model: give --model NAME|PATH, or --var V.pth --vae E, or --flowar F.pth --vae E");
+  if (given > 1) throw Error("give one of --model, --var and --flowar, not several");
+
+  const std::string& named = !by_name.empty() ? by_name : !var.empty() ? var : flowar;
+  const io::ModelRef ref = io::resolve_model(named, vae);
+  if (ref.kind != io::ModelKind::kVarTransformer && ref.kind != io::ModelKind::kFlowAr)
+    throw Error(ref.model_path + " is a " + io::model_kind_name(ref.kind) + ", not a VAR or FlowAR transformer" +
+                (ref.kind == io::ModelKind::kClassifier ? std::string() : " (a tokenizer goes in --vae)"));
+  // --var and --flowar name the kind they expect; --model takes the file's.
+  const io::ModelKind wanted = !var.empty()      ? io::ModelKind::kVarTransformer
+                               : !flowar.empty() ? io::ModelKind::kFlowAr
+                                                 : ref.kind;
+  if (ref.kind != wanted)
+    throw Error(ref.model_path + " is a " + io::model_kind_name(ref.kind) + " checkpoint, not " +
+                (wanted == io::ModelKind::kFlowAr ? "FlowAR" : "VAR") + ": pass it as " +
+                (ref.kind == io::ModelKind::kFlowAr ? "--flowar" : "--var") + " or --model");
+  if (ref.vae_path.empty())
+    throw Error("no tokenizer for " + ref.model_path + ": give --vae E (none found beside it as " + ref.name +
+                "-vae.safetensors)");
   return ref;
+}
+
+std::vector<int> patch_nums_flag(Args& args) {
+  const std::string text = args.get("patch-nums", "");
+  if (text.empty()) return {};
+  return attention::parse_pyramid(text);
 }
 
 gen::Pyramid read_prefix(const std::string& path, const gen::ModelInfo& info, int keep_scales, long count) {

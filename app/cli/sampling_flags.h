@@ -1,6 +1,7 @@
-// The sampling flags of every model command, read into the Generator's request: the
-// common ones (--class, --seed, --cfg, --attention) and the extras of the model's family,
-// with the model's own defaults (Generator::default_request) — the same the explorer shows.
+// The flags of every model command: which model (--model | --var | --flowar, --vae,
+// --patch-nums), and the sampling flags read into the Generator's request — the common
+// ones (--class, --seed, --cfg, --attention) and the extras of the model's family, with the
+// model's own defaults (Generator::default_request), the same the explorer shows.
 #pragma once
 #include <string>
 #include <vector>
@@ -23,8 +24,16 @@ void read_sampling_options(Args& args, const gen::ModelInfo& info, gen::Sampling
 // The same as a JSON object: {"cfg":4,"attention":"exact","top_k":900,...}.
 std::string request_json(const gen::SamplingRequest& request);
 
-// The model flags (--model | --var | --flowar, --vae) as a reference open_generator takes.
+// The model flags as a reference open_generator takes: `--model NAME|PATH` (a shipped name
+// or any checkpoint, kind told from the file), or the explicit `--var V` / `--flowar F`,
+// each with `--vae E` or the tokenizer found beside it as <stem>-vae.safetensors. One
+// vs::Error when none or several are given, when the file is not a generator (a
+// tokenizer, a classifier), when --var names a FlowAR file or --flowar a VAR file, or when
+// no tokenizer is given or found.
 io::ModelRef model_ref_flag(Args& args);
+
+// --patch-nums 1,2,3: the model's scale schedule overridden (empty when not given).
+std::vector<int> patch_nums_flag(Args& args);
 
 // A prefix file from `encode`: VAR's `ids` I64 [B, L] or FlowAR's `tokens_s<k>` (B, s², C),
 // its first keep_scales scales with `count` rows each (a file of one row is repeated).

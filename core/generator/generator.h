@@ -41,6 +41,9 @@ struct ModelInfo {
   int image_side = 0;                    // decoded image side in pixels
   std::vector<ModuleInfo> modules;
   std::string description;               // one line: the architecture's numbers
+  // Estimated floating-point work of one image with CFG, sampling and decode (var.md §7 for
+  // VAR); 0 where no formula is written down (FlowAR) or the opener did not estimate it.
+  double sample_flops = 0, decode_flops = 0;
   int num_scales() const { return static_cast<int>(scales.size()); }
 };
 

@@ -3,14 +3,16 @@
 
 #include "core/error.h"
 #include "core/flowar/flowar_generator.h"
+#include "core/generator/flop_estimate.h"
 #include "core/generator/generator.h"
+#include "core/generator/reference_info.h"
 #include "core/io/class_names.h"
 #include "core/io/model_ref.h"
 #include "core/var/var_generator.h"
 
 namespace vs::gen {
 
-std::unique_ptr<Generator> open_generator(const io::ModelRef& ref, const std::vector<int>& scales) {
+ModelInfo reference_info(const io::ModelRef& ref) {
   if (ref.kind != io::ModelKind::kVarTransformer && ref.kind != io::ModelKind::kFlowAr)
     throw Error(ref.model_path + " is a " + io::model_kind_name(ref.kind) + ", not a VAR or FlowAR generator");
   if (ref.vae_path.empty())
@@ -20,9 +22,17 @@ std::unique_ptr<Generator> open_generator(const io::ModelRef& ref, const std::ve
   info.model_path = ref.model_path;
   info.vae_path = ref.vae_path;
   info.class_names = io::metadata_class_names(ref.model_path);
-  if (ref.kind == io::ModelKind::kVarTransformer)
-    return var::make_var_generator(
-        std::make_shared<const var::VarModel>(var::VarModel::load(ref.model_path, ref.vae_path, scales)), std::move(info));
+  return info;
+}
+
+std::unique_ptr<Generator> open_generator(const io::ModelRef& ref, const std::vector<int>& scales) {
+  ModelInfo info = reference_info(ref);
+  if (ref.kind == io::ModelKind::kVarTransformer) {
+    auto model = std::make_shared<const var::VarModel>(var::VarModel::load(ref.model_path, ref.vae_path, scales));
+    info.sample_flops = var_sample_flops(model->config());
+    info.decode_flops = var_decode_flops(model->image_side());
+    return var::make_var_generator(std::move(model), std::move(info));
+  }
   // The VAE first: its loader holds the checkpoint and a copy at once, so loading it
   // before the larger transformer keeps the peak lower.
   auto vae = std::make_shared<const flowar::KlVae>(flowar::KlVae::load(ref.vae_path));

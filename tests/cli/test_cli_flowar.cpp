@@ -202,7 +202,7 @@ TEST(CliFlowAr, InspectWritesArAndFlownetRowsAndHeatMaps) {
   std::string header;
   const auto rows = read_csv(dir + "/norms.csv", header);
   EXPECT_EQ(header,
-            "part,scale,euler_step,layer,attention,head,tokens,max_abs_q,max_abs_k,beta,b_eff,threshold,ratio,zone,"
+            "module,scale,euler_step,block,attention,head,tokens,max_abs_q,max_abs_k,beta,b_eff,threshold,ratio,zone,"
             "degree_for_eps,rank");
   const int64_t cumulative[5] = {1, 5, 21, 85, 341};
   int ar = 0, flownet = 0, cross = 0;
@@ -210,12 +210,13 @@ TEST(CliFlowAr, InspectWritesArAndFlownetRowsAndHeatMaps) {
     const int scale = std::stoi(r.at("scale"));
     ASSERT_TRUE(scale >= 0 && scale < 5);
     const int64_t side = int64_t(1) << scale;
-    if (r.at("part") == "ar") {
+    if (r.at("module") == "ar") {
       ++ar;
       EXPECT_EQ(r.at("euler_step"), "");
+      EXPECT_EQ(r.at("attention"), "self");
       EXPECT_EQ(std::stoll(r.at("tokens")), cumulative[scale]);  // the whole cache: block-causal
     } else {
-      ASSERT_EQ(r.at("part"), "flownet");
+      ASSERT_EQ(r.at("module"), "flownet");
       ++flownet;
       cross += r.at("attention") == "cross";
       const int e = std::stoi(r.at("euler_step"));
@@ -262,8 +263,8 @@ TEST(CliFlowAr, WrongFlagsAndFilesExitTwoWithOneLine) {
   expect_one_line_error(run_cli("generate --var " + var + " --vae " + var_vae + " --class 1 --seed 1 --steps 5" + out,
                                 Capture::kStderr),
                         "--steps is a FlowAR option");
-  expect_one_line_error(run_cli("replay " + kV2Model + " --tokens x --out y --patch-nums 1,2", Capture::kStderr),
-                        "--patch-nums is a VAR option");
+  expect_one_line_error(run_cli("replay " + kV2Model + " --tokens x --out y --top-k 5", Capture::kStderr),
+                        "--top-k is a VAR option");
   expect_one_line_error(run_cli("generate --flowar " + var + " --vae " + var_vae + " --class 1 --seed 1" + out, Capture::kStderr),
                         "is a VAR transformer checkpoint, not FlowAR");
   expect_one_line_error(run_cli("generate --var " + kV2 + "flowar.safetensors --vae " + kV2 +
@@ -280,6 +281,10 @@ TEST(CliFlowAr, WrongFlagsAndFilesExitTwoWithOneLine) {
   expect_one_line_error(run_cli("generate " + kV2Model + " --class 1000 --seed 1" + out, Capture::kStderr), "--class 1000");
   expect_one_line_error(run_cli("generate " + kV2Model + " --class 1 --seed 1 --steps 1" + out, Capture::kStderr), "--steps 1");
   expect_one_line_error(run_cli("bench generate --flowar-size M", Capture::kStderr), "'M' is not one of S, L, H");
+  // A KL VAE alone has no scales: encode asks for the FlowAR model.
+  expect_one_line_error(run_cli("encode --vae " + kV2 + "vae.safetensors --image x.png --out " + temp_path("t.safetensors"),
+                                Capture::kStderr),
+                        "give --model or --flowar");
   expect_one_line_error(run_cli("bench generate --flowar-size S --depth 3", Capture::kStderr), "--depth is a VAR option");
   // Replay input with a wrong noise shape.
   vs::io::SafetensorsWriter bad;

@@ -138,6 +138,11 @@ TEST(CliVar, EncodeThenGenerateFromPrefix) {
   const auto file = vs::io::SafetensorsFile::open(tokens);
   EXPECT_EQ(file.info("ids").shape, (vs::Shape{1, 121}));
   EXPECT_TRUE(fs::exists(dir + "/enc_scales/scale_4.png"));
+  // The model flags encode with the model's tokenizer: the same ids.
+  const std::string by_model = dir + "/by_model.safetensors";
+  const CliRun enc_model = run_cli("encode " + kModel + " --image " + source + " --out " + by_model);
+  ASSERT_EQ(enc_model.exit_code, 0) << enc_model.output;
+  EXPECT_EQ(vs::io::SafetensorsFile::open(by_model).read_int64("ids"), file.read_int64("ids"));
 
   // Keeping every scale re-renders the encoded ids: the image is encode's last reconstruction.
   const CliRun all = run_cli("generate " + kModel + " --class 3 --seed 9 --prefix " + tokens +
@@ -162,27 +167,46 @@ TEST(CliVar, InspectWritesNormsAndHeatMaps) {
   std::ifstream csv(dir + "/norms.csv");
   std::string header, line;
   std::getline(csv, header);
-  EXPECT_EQ(header, "step,layer,head,tokens,max_abs_q,max_abs_k,beta,b_eff,threshold,ratio,zone,degree_for_eps,rank");
+  EXPECT_EQ(header,
+            "module,scale,euler_step,block,attention,head,tokens,max_abs_q,max_abs_k,beta,b_eff,threshold,ratio,zone,"
+            "degree_for_eps,rank");
   int rows = 0;
   while (std::getline(csv, line)) {
     ++rows;
     std::stringstream fields(line);
-    std::string step, layer, head, tokens;
-    std::getline(fields, step, ',');
-    std::getline(fields, layer, ',');
-    std::getline(fields, head, ',');
-    std::getline(fields, tokens, ',');
-    // Keys seen at step s are the cumulative tokens up to s: 1, 5, 21, 57, 121.
-    const int s = std::stoi(step);
+    std::string module, scale, euler_step, block, attention, head, tokens;
+    for (std::string* field : {&module, &scale, &euler_step, &block, &attention, &head, &tokens})
+      std::getline(fields, *field, ',');
+    EXPECT_EQ(module, "var") << line;
+    EXPECT_EQ(euler_step, "") << line;  // no flow, no Euler steps
+    EXPECT_EQ(attention, "self") << line;
+    // Keys seen at scale s are the cumulative tokens up to s: 1, 5, 21, 57, 121.
+    const int s = std::stoi(scale);
     ASSERT_TRUE(s >= 0 && s < 5) << line;
     EXPECT_EQ(std::stoll(tokens), s == 4 ? 121 : kBegins[s + 1]) << line;
   }
-  EXPECT_EQ(rows, 5 * 3 * 3);  // steps × layers × heads of the conditional row
+  EXPECT_EQ(rows, 5 * 3 * 3);  // scales × blocks × heads of the conditional row
   for (int h = 0; h < 3; ++h) {
-    const Tensor map = vs::io::read_image(dir + "/attn_s3_l2_h" + std::to_string(h) + ".png");
+    const Tensor map = vs::io::read_image(dir + "/var_attn_s3_l2_h" + std::to_string(h) + ".png");
     EXPECT_EQ(map.dim(2) * 57, map.dim(3) * 36);  // 36 queries × 57 keys, same cell size
   }
   EXPECT_TRUE(fs::exists(dir + "/image.png"));
+}
+
+// bench generate on a checkpoint: the transformer's own part timings, the decode with its
+// FLOP estimate (var.md §7), peak memory, and the JSON keys the README's table comes from.
+TEST(CliVar, BenchGenerateTimesEveryPart) {
+  const std::string json = temp_path("bench.json");
+  std::remove(json.c_str());
+  const CliRun run = run_cli("bench generate " + kModel + " --class 1 --json " + json);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  for (const char* line : {"VAR transformer", "sampler other", "GFLOP/s", "VAE decode (128 px)", "peak RSS",
+                           "image finite: yes"})
+    EXPECT_NE(run.output.find(line), std::string::npos) << line << "\n" << run.output;
+  const std::string text = read_bytes(json);
+  for (const char* key : {"\"var_ms\":", "\"var_scale_ms\":[", "\"decode_ms\":", "\"total_ms\":", "\"gflops_per_s\":",
+                          "\"peak_rss_mib\":", "\"random_weights\":false"})
+    EXPECT_NE(text.find(key), std::string::npos) << key << "\n" << text;
 }
 
 void expect_one_line_error(const CliRun& run, const std::string& needle) {
@@ -226,6 +250,11 @@ TEST(CliVar, BadInputsExitTwoWithOneLine) {
   expect_one_line_error(run_cli("replay " + kModel + " --tokens " + bad_tokens + " --out " + temp_path("x.safetensors"), Capture::kStderr),
                         "121");
   expect_one_line_error(run_cli("generate " + kModel + " --class 1 --seed 1 --out " + out + " --bogus 3", Capture::kStderr), "--bogus");
+  expect_one_line_error(run_cli("bench generate " + kModel + " --depth 3", Capture::kStderr), "--depth is for random weights");
+  // The flownet's flags on a model without one.
+  expect_one_line_error(run_cli("inspect " + kModel + " --class 1 --seed 1 --out-dir " + temp_path("bad_inspect") +
+                                    " --euler-step 1", Capture::kStderr),
+                        "--euler-step is a flownet option");
 }
 
 // --model with a shipped name: no other flag needed (assets/models/fmnist-var*.safetensors).

@@ -100,7 +100,7 @@ class FlowArSession : public GenerationSource {
   // Starts loading on a worker; an empty vae_path tries "<stem>-vae.<ext>" beside it.
   void open(const std::string& model_path, const std::string& vae_path);
   void update();  // UI thread, every frame
-  bool busy() const;
+  bool busy() const override;
 
   const flowar::FlowArModel* model() const { return loaded_.model.get(); }
   // The open model, VAE and class names for a worker that may outlive the next open

@@ -53,7 +53,7 @@ void ComparePanel::update() {
   }
   // Nothing to compare with (no model, or a run that ended without a full image): give up
   // the automatic comparison instead of keeping the app busy.
-  if (!source_->generating() && !complete && source_->generator()) auto_spec_.clear();
+  if (!source_->busy() && !complete) auto_spec_.clear();
 }
 
 void ComparePanel::draw() {

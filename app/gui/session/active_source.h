@@ -19,6 +19,7 @@ class ActiveSource : public GenerationSource {
   int generation_serial() const override { return var_->generation_serial() * 65536 + flowar_->generation_serial(); }
   bool run_complete() const override { return active().run_complete(); }
   bool generating() const override { return active().generating(); }
+  bool busy() const override { return var_->busy() || flowar_->busy() || flowar_->detecting; }
   const std::string& model_path() const override { return active().model_path(); }
   bool loading() const override { return var_->loading() || flowar_->loading() || flowar_->detecting; }
 

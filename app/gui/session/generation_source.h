@@ -21,6 +21,8 @@ class GenerationSource {
   // The run on screen reached its last scale and nothing is running.
   virtual bool run_complete() const = 0;
   virtual bool generating() const = 0;
+  // Anything running or queued (a load, a generation about to start, a capture).
+  virtual bool busy() const = 0;
   virtual const std::string& model_path() const = 0;
   // A model is being read (or its family told): work for "the open model" waits.
   virtual bool loading() const = 0;

@@ -86,7 +86,7 @@ class VarSession : public GenerationSource {
   void open(const std::string& var_path, const std::string& vae_path, const std::vector<int>& patch_nums);
   // UI thread, every frame: drains the workers, starts queued work.
   void update();
-  bool busy() const;
+  bool busy() const override;
 
   // Model.
   const var::VarModel* model() const { return loaded_.model.get(); }
