@@ -3,12 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <limits>
 #include <random>
 
 #include "core/attention/attention.h"
 #include "core/attention/naive_reference.h"
-#include "core/error.h"
 
 namespace vs::attention {
 namespace {
@@ -54,45 +52,17 @@ void expect_matches_naive(const Case& c, uint32_t seed, double tolerance = 2e-5)
       << " d=" << c.d << " dv=" << c.dv;
 }
 
-TEST(ExactAttention, PlainMatchesNaive) {
-  expect_matches_naive({2, 300, 300, 16, 16, Structure::plain()}, 1);
-  expect_matches_naive({1, 1100, 1100, 64, 64, Structure::plain()}, 2);  // several key tiles
-}
-
-TEST(ExactAttention, CausalMatchesNaive) {
-  expect_matches_naive({2, 200, 200, 8, 8, Structure::causal()}, 3);
-  expect_matches_naive({1, 700, 700, 32, 16, Structure::causal()},
-                       4);  // diagonal crosses key tiles
-}
-
-TEST(ExactAttention, BlockCausalMatchesNaive) {
-  expect_matches_naive({2, 30, 30, 8, 8, Structure::block_causal({1, 2, 5})}, 5);
-  const std::vector<int> sides{1, 2, 3,  4,  5,
-                               6, 8, 10, 13, 16};  // official side-16 pyramid, L = 680
-  expect_matches_naive({2, 680, 680, 8, 8, Structure::block_causal(sides)}, 6);
+// Structures, the KV-cache step, L = 1, odd dims and the side-16 pyramid are in the contract
+// (test_variant_contract.cpp). Here: the shapes its layouts do not reach, picked for this
+// file's 128-row x 512-key tiles and wider heads.
+TEST(ExactAttention, TileEdgesAndWideHeadsMatchNaive) {
+  expect_matches_naive({1, 1100, 1100, 64, 64, Structure::plain()}, 2);  // three key tiles
+  expect_matches_naive({1, 700, 700, 32, 16, Structure::causal()}, 4);   // diagonal crosses key tiles
   expect_matches_naive(
       {1, 1 + 900 + 1600, 1 + 900 + 1600, 16, 16, Structure::block_causal({1, 30, 40})}, 7);
-}
-
-TEST(ExactAttention, KvCacheStepMatchesNaive) {
-  // Plain: a few new queries against all cached keys; also more queries than keys.
-  expect_matches_naive({2, 7, 500, 16, 16, Structure::plain()}, 8);
-  expect_matches_naive({1, 90, 20, 8, 8, Structure::plain()}, 9);
-  // Block-causal: the queries are the last scale (side 16) of the 680-token pyramid, and
-  // the last two scales (13 and 16).
-  const std::vector<int> sides{1, 2, 3, 4, 5, 6, 8, 10, 13, 16};
-  expect_matches_naive({2, 256, 680, 8, 8, Structure::block_causal(sides)}, 10);
-  expect_matches_naive({2, 169 + 256, 680, 8, 8, Structure::block_causal(sides)}, 11);
-  expect_matches_naive({1, 50, 680, 8, 8, Structure::causal()}, 12);
-}
-
-TEST(ExactAttention, OddSizes) {
-  expect_matches_naive({1, 1, 1, 1, 1, Structure::plain()}, 13);
-  expect_matches_naive({1, 1, 1, 1, 1, Structure::causal()}, 14);
-  expect_matches_naive({1, 1, 1, 1, 1, Structure::block_causal({1})}, 15);
-  expect_matches_naive({3, 65, 65, 1, 5, Structure::plain()}, 16);
-  expect_matches_naive({2, 513, 513, 3, 7, Structure::causal()}, 17);
-  expect_matches_naive({1, 129, 1025, 5, 2, Structure::plain()}, 18);
+  expect_matches_naive({2, 7, 500, 16, 16, Structure::plain()}, 8);  // a few queries, many keys
+  expect_matches_naive({2, 513, 513, 3, 7, Structure::causal()}, 17);     // one past a key tile
+  expect_matches_naive({1, 129, 1025, 5, 2, Structure::plain()}, 18);     // one past both tiles
   expect_matches_naive({2, 14, 14, 9, 1, Structure::block_causal({1, 2, 3})}, 19);
 }
 
@@ -103,14 +73,6 @@ TEST(ExactAttention, LargeLogitsStayFinite) {
   expect_matches_naive({1, 600, 600, 8, 8, Structure::causal(), 1.0f, 250.0f}, 21, 5e-3);
   expect_matches_naive({1, 30, 30, 4, 4, Structure::block_causal({1, 2, 5}), 1.0f, 1000.0f}, 22,
                        5e-3);
-}
-
-TEST(ExactAttention, ZeroQueries) {
-  std::mt19937 rng(23);
-  const Tensor q({2, 0, 4});
-  const Tensor k = random_tensor({2, 5, 4}, rng, 1), v = random_tensor({2, 5, 3}, rng, 1);
-  const Result result = make_variant("exact")->run(q, k, v, Structure::plain(), Options{});
-  EXPECT_EQ(result.out.shape, (Shape{2, 0, 3}));
 }
 
 // Builds the block-causal mask from its definition M_ij = [scale(i) >= scale(j)] for the
@@ -164,49 +126,6 @@ TEST(ExactAttention, BlockCausalEqualsExplicitlyMaskedDense) {
   }
 }
 
-TEST(ExactAttention, ProbabilityRowsMatchNaive) {
-  std::mt19937 rng(25);
-  const std::vector<int> sides{1, 2, 3, 4, 5, 6, 8, 10, 13, 16};
-  const Structure structures[] = {Structure::plain(), Structure::causal(),
-                                  Structure::block_causal(sides)};
-  for (const Structure& structure : structures) {
-    const int64_t H = 2, L = 680, d = 8;
-    const Tensor q = random_tensor({H, L, d}, rng, 2), k = random_tensor({H, L, d}, rng, 2);
-    const Tensor v = random_tensor({H, L, d}, rng, 1);
-    Options options;
-    options.capture_probs = true;
-    options.prob_row_begin = 100;  // straddles query tiles and the scale boundary at 100
-    options.prob_row_end = 300;
-    const Result result = make_variant("exact")->run(q, k, v, structure, options);
-    ASSERT_EQ(result.probs.shape, (Shape{H, 200, L}));
-    const NaiveResult naive = naive_attention(q, k, v, structure, resolved_scale(options, d), true);
-    double err = 0;
-    for (int64_t h = 0; h < H; ++h)
-      for (int64_t i = 0; i < 200; ++i)
-        for (int64_t j = 0; j < L; ++j) {
-          const double want = naive.probs[(h * L + 100 + i) * L + j];
-          const float got = result.probs.data[(h * 200 + i) * L + j];
-          if (want == 0.0) {
-            EXPECT_EQ(got, 0.0f);
-          }
-          err = std::max(err, std::abs(got - want));
-        }
-    EXPECT_LT(err, 1e-6) << structure.describe();
-    // Capturing probabilities must not change the output.
-    EXPECT_LT(relative_max_error(result.out.data, naive.out), 2e-5);
-  }
-}
-
-TEST(ExactAttention, EmptyProbabilityRange) {
-  std::mt19937 rng(26);
-  const Tensor q = random_tensor({1, 10, 4}, rng, 1), k = random_tensor({1, 10, 4}, rng, 1);
-  Options options;
-  options.capture_probs = true;
-  options.prob_row_begin = options.prob_row_end = 10;
-  const Result result = make_variant("exact")->run(q, k, k, Structure::causal(), options);
-  EXPECT_EQ(result.probs.shape, (Shape{1, 0, 10}));
-}
-
 TEST(ExactAttention, ReportsMaxAbsLogit) {
   std::mt19937 rng(27);
   const int64_t L = 300, d = 8;
@@ -224,43 +143,6 @@ TEST(ExactAttention, ReportsMaxAbsLogit) {
       }
   ASSERT_TRUE(result.stats.count("max_abs_logit"));
   EXPECT_NEAR(result.stats.at("max_abs_logit"), beta, 1e-5 * beta);
-}
-
-TEST(ExactAttention, InvalidInputsThrow) {
-  std::mt19937 rng(28);
-  const auto exact = make_variant("exact");
-  const Tensor q = random_tensor({2, 14, 4}, rng, 1), k = random_tensor({2, 14, 4}, rng, 1);
-  const Tensor v = random_tensor({2, 14, 4}, rng, 1);
-  const Options none;
-  EXPECT_THROW(exact->run(random_tensor({14, 4}, rng, 1), k, v, Structure::plain(), none), Error);
-  EXPECT_THROW(exact->run(q, random_tensor({3, 14, 4}, rng, 1), v, Structure::plain(), none),
-               Error);
-  EXPECT_THROW(exact->run(q, k, random_tensor({2, 13, 4}, rng, 1), Structure::plain(), none),
-               Error);
-  EXPECT_THROW(exact->run(q, random_tensor({2, 14, 5}, rng, 1), v, Structure::plain(), none),
-               Error);
-  // 1 + 4 + 16 = 21 tokens, not 14.
-  EXPECT_THROW(exact->run(q, k, v, Structure::block_causal({1, 2, 4}), none), Error);
-  // More queries than keys under a mask.
-  EXPECT_THROW(exact->run(random_tensor({2, 20, 4}, rng, 1), k, v, Structure::causal(), none),
-               Error);
-  Tensor bad = q;
-  bad.data[17] = std::numeric_limits<float>::quiet_NaN();
-  EXPECT_THROW(exact->run(bad, k, v, Structure::plain(), none), Error);
-  bad = v;
-  bad.data[3] = std::numeric_limits<float>::infinity();
-  EXPECT_THROW(exact->run(q, k, bad, Structure::plain(), none), Error);
-  Options rows;
-  rows.capture_probs = true;
-  rows.prob_row_begin = 5;
-  rows.prob_row_end = 15;  // beyond 14 queries
-  EXPECT_THROW(exact->run(q, k, v, Structure::plain(), rows), Error);
-  rows.prob_row_begin = 6;
-  rows.prob_row_end = 4;
-  EXPECT_THROW(exact->run(q, k, v, Structure::plain(), rows), Error);
-  rows.prob_row_begin = -1;
-  rows.prob_row_end = 4;
-  EXPECT_THROW(exact->run(q, k, v, Structure::plain(), rows), Error);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // `poly` (Alman–Song polynomial attention) against the dense double reference and against
-// the error bound of theory §2.5.
+// the error bound of theory §2.5. Structures, the KV-cache step and probabilities of fixed
+// degrees: test_variant_contract.cpp.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -141,22 +142,6 @@ TEST(Poly, ChebyshevBeatsTaylorAtTheSameDegree) {
   }
 }
 
-TEST(Poly, AllStructuresMatchTheReferenceAtHighDegree) {
-  const std::vector<int> sides{1, 2, 3, 4, 5, 6, 8};  // L = 155: several causal blocks of 64
-  const int64_t L = pyramid_tokens(sides);
-  const Qkv x = random_qkv(3, L, L, 8, 0.5f, 21);
-  for (const Structure& s : {Structure::plain(), Structure::causal(), Structure::block_causal(sides)})
-    for (const std::string spec : {"poly:degree=7", "poly:degree=6:basis=chebyshev"}) {
-      SCOPED_TRACE(s.describe() + " " + spec);
-      const NaiveResult exact = naive_attention(x.q, x.k, x.v, s, 1 / std::sqrt(8.0));
-      const Result r = run_spec(spec, x, s);
-      const double eps = r.stats.at("poly_rel_error");
-      const double error = max_abs_diff(r.out, exact.out);
-      EXPECT_LE(error, 2 * eps / (1 - eps) * max_abs(x.v) + 2e-7);
-      EXPECT_LT(error, 1e-5);
-    }
-}
-
 TEST(Poly, ManyKeyPiecesAndQueryBlocksMatchTheReference) {
   // Beyond 1024 keys the prefix states are summed from several pieces, and at this size
   // (r = C(12, 4) = 495, ~7e7 flops) in parallel.
@@ -170,75 +155,6 @@ TEST(Poly, ManyKeyPiecesAndQueryBlocksMatchTheReference) {
     const double eps = r.stats.at("poly_rel_error");
     EXPECT_LE(max_abs_diff(r.out, exact.out), 2 * eps / (1 - eps) * max_abs(x.v) + 2e-7);
     EXPECT_LT(eps, 1e-4);
-  }
-}
-
-TEST(Poly, BlockCausalRowsEqualPlainAttentionOverTheirScalePrefix) {
-  // Taylor coefficients do not depend on β̂, so the per-scale plain runs use the very same
-  // polynomial and must agree to rounding (a low degree makes masking mistakes visible).
-  const std::vector<int> sides{1, 2, 3, 4, 6};
-  const int64_t L = pyramid_tokens(sides), d = 8;
-  const Qkv x = random_qkv(2, L, L, d, 0.7f, 31);
-  const Result block = run_spec("poly:degree=2", x, Structure::block_causal(sides));
-  int64_t begin = 0;
-  for (int side : sides) {
-    const int64_t end = begin + int64_t(side) * side;
-    Qkv part{Tensor({2, end - begin, d}), Tensor({2, end, d}), Tensor({2, end, d})};
-    for (int64_t h = 0; h < 2; ++h) {
-      std::copy_n(x.q.ptr() + (h * L + begin) * d, (end - begin) * d, part.q.ptr() + h * (end - begin) * d);
-      std::copy_n(x.k.ptr() + h * L * d, end * d, part.k.ptr() + h * end * d);
-      std::copy_n(x.v.ptr() + h * L * d, end * d, part.v.ptr() + h * end * d);
-    }
-    const Result plain = run_spec("poly:degree=2", part, Structure::plain());
-    for (int64_t h = 0; h < 2; ++h)
-      for (int64_t i = 0; i < (end - begin) * d; ++i)
-        EXPECT_NEAR(block.out.data[(h * L + begin) * d + i], plain.out.data[h * (end - begin) * d + i], 1e-5)
-            << "side " << side;
-    begin = end;
-  }
-}
-
-TEST(Poly, KvCacheStepEqualsTheLastRowsOfTheFullPass) {
-  const std::vector<int> sides{1, 2, 3, 4, 5};
-  const int64_t L = pyramid_tokens(sides), d = 8, newest = 25;
-  const Qkv x = random_qkv(2, L, L, d, 0.6f, 41);
-  for (const Structure& s : {Structure::block_causal(sides), Structure::causal()}) {
-    SCOPED_TRACE(s.describe());
-    const Result full = run_spec("poly:degree=3", x, s);
-    Qkv step{Tensor({2, newest, d}), x.k, x.v};
-    for (int64_t h = 0; h < 2; ++h)
-      std::copy_n(x.q.ptr() + (h * L + L - newest) * d, newest * d, step.q.ptr() + h * newest * d);
-    const Result cached = run_spec("poly:degree=3", step, s);
-    for (int64_t h = 0; h < 2; ++h)
-      for (int64_t i = 0; i < newest * d; ++i)
-        EXPECT_NEAR(cached.out.data[h * newest * d + i], full.out.data[(h * L + L - newest) * d + i], 1e-5);
-    const NaiveResult exact = naive_attention(step.q, step.k, step.v, s, 1 / std::sqrt(8.0));
-    EXPECT_LT(max_abs_diff(cached.out, exact.out), 2e-3);
-  }
-}
-
-TEST(Poly, CapturedProbabilitiesMatchTheReferenceAndSumToOne) {
-  const std::vector<int> sides{1, 2, 3, 4};
-  const int64_t L = pyramid_tokens(sides);
-  const Qkv x = random_qkv(2, L, L, 4, 0.5f, 51);
-  Options options;
-  options.capture_probs = true;
-  options.prob_row_begin = 3;
-  options.prob_row_end = 20;
-  for (const Structure& s : {Structure::block_causal(sides), Structure::causal()}) {
-    const Result r = run_spec("poly:degree=6", x, s, options);
-    const NaiveResult exact = naive_attention(x.q, x.k, x.v, s, 0.5, true);
-    ASSERT_EQ(r.probs.shape, (Shape{2, 17, L}));
-    for (int64_t h = 0; h < 2; ++h)
-      for (int64_t i = 0; i < 17; ++i) {
-        double sum = 0;
-        for (int64_t j = 0; j < L; ++j) {
-          const float p = r.probs.data[(h * 17 + i) * L + j];
-          EXPECT_NEAR(p, exact.probs[(h * L + i + 3) * L + j], 1e-6);
-          sum += p;
-        }
-        EXPECT_NEAR(sum, 1.0, 1e-5);
-      }
   }
 }
 
