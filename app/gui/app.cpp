@@ -129,6 +129,7 @@ class App {
   void toggle_strip_play() { flowar_session_->active ? flowar_strip_->toggle_play() : strip_->toggle_play(); }
   void step_strip(int delta) { flowar_session_->active ? flowar_strip_->step_by(delta) : strip_->step_by(delta); }
   OwnImagePanel* own_image_ = nullptr;
+  ComparePanel* compare_ = nullptr;
   void show_own_image();
   // --keys (headless): presses the keys due at this frame (frames_drawn before it); true
   // while some are still to come or just pressed (the run must not end before they act).
@@ -411,7 +412,9 @@ int App::run() {
   flowar_gauges_ = flowar_gauges.get();
   panels_.push_back({for_family(std::make_unique<NormGaugesPanel>(session_), std::move(flowar_gauges)), true, "var"});
   // Shares the attention inspector's place; opened from View (or by --compare).
-  panels_.push_back({std::make_unique<ComparePanel>(source, wake, options_.compare_spec), false, "var"});
+  auto compare = std::make_unique<ComparePanel>(source, wake, options_.compare_spec);
+  compare_ = compare.get();
+  panels_.push_back({std::move(compare), false, "var"});
   // Over the strip and the inspector; opened by File ▸ Open image…, a dropped image or --image.
   auto own_image = std::make_unique<OwnImagePanel>(source, generation_, wake, options_);
   own_image_ = own_image.get();
@@ -523,9 +526,10 @@ int App::run() {
     std::fprintf(stderr, "varscope: %d frames in %.2f s while generating: %.1f fps\n", generating_frames, generating_s,
                  generating_frames / generating_s);
   if (!options_.image_path.empty()) std::fprintf(stderr, "varscope: %s\n", own_image_->summary().c_str());
+  const std::string compare_field = compare_->report_field();
   if (!options_.report_json.empty() &&
-      !(flowar_session_->active ? write_flowar_report(options_.report_json, *flowar_session_)
-                                : write_run_report(options_.report_json, *session_)))
+      !(flowar_session_->active ? write_flowar_report(options_.report_json, *flowar_session_, compare_field)
+                                : write_run_report(options_.report_json, *session_, compare_field)))
     std::fprintf(stderr, "varscope: cannot write %s\n", options_.report_json.c_str());
   panels_.clear();  // joins the workers before the context goes away
   ImGui_ImplOpenGL3_Shutdown();

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/io/json.h"
 #include "screenshot_runner.h"
 
 namespace {
@@ -33,14 +34,26 @@ TEST(GuiVarPanels, GenerationPanelAlone) {
 
 TEST(GuiVarPanels, ExactVersusApproximateSideBySide) {
   const std::string png = std::string(GUI_OUTPUT_DIR) + "/gui_test_compare.png";
+  const std::string report = std::string(GUI_OUTPUT_DIR) + "/gui_test_compare.json";
   std::remove(png.c_str());
+  std::remove(report.c_str());
   const ProcessResult r = run_gui("--frames 20 --wait-workers 150 --panel compare --size 1000x800 " + fixture_flags() +
-                                  " --generate --compare poly:degree=2 --screenshot " + png);
+                                  " --generate --compare poly:degree=2 --screenshot " + png + " --report-json " + report);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  const ScreenshotImage image = load_png(png);
-  ASSERT_EQ(image.width, 1000) << "no PNG at " << png;
-  // Both images and the difference map sit in the upper half, under the controls.
-  EXPECT_GT(distinct_colors(image, 0.0, 0.2, 1.0, 0.7), 60u) << "no images in the comparison";
+  ASSERT_EQ(load_png(png).width, 1000) << "no PNG at " << png;
+  // The report holds what the panel shows: a row per scale of the d2_l2 fixture's 7, the
+  // first scale identical (one token), equal token ids counted by the VAR column.
+  const vs::io::json::Value j = vs::io::json::parse(read_text(report));
+  const vs::io::json::Value* compare = j.find("compare");
+  ASSERT_TRUE(compare && compare->kind == vs::io::json::Value::Kind::Object) << read_text(report);
+  EXPECT_EQ(compare->find("family")->text, "var");
+  EXPECT_EQ(compare->find("approx_variant")->text, "poly:degree=2");
+  const vs::io::json::Value* scales = compare->find("scales");
+  ASSERT_TRUE(scales && scales->array.size() == 7u);
+  EXPECT_EQ(scales->array[0].find("image_error")->text, "0");
+  EXPECT_EQ(scales->array[0].find("same_tokens")->text, "1");
+  EXPECT_GT(std::stod(scales->array[6].find("image_error")->text), 0.0) << "poly degree 2 drifts by the last scale";
+  EXPECT_LT(std::stod(scales->array[6].find("same_tokens")->text), 1.0);
 }
 
 TEST(GuiVarPanels, AttentionInspectorWithPinnedQuery) {

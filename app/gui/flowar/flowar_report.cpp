@@ -6,7 +6,7 @@
 
 namespace vs::gui {
 
-std::string flowar_report_json(const FlowArSession& session) {
+std::string flowar_report_json(const FlowArSession& session, const std::string& extra_fields) {
   using io::json::quote;
   const auto& frames = session.frames();
   const flowar::FlowArModel* model = session.model();
@@ -29,14 +29,15 @@ std::string flowar_report_json(const FlowArSession& session) {
   size_t maps = 0;  // scales whose selected flownet attention map was captured
   for (const FlowArFrame& f : frames) maps += f.flownet_map.probs.empty() ? 0 : 1;
   j += "  \"flownet_maps\": " + std::to_string(maps) + ",\n";
-  j += "  \"generation_error\": " + quote(session.generation_error()) + "\n";
-  j += "}\n";
+  j += "  \"generation_error\": " + quote(session.generation_error());
+  if (!extra_fields.empty()) j += ",\n  " + extra_fields;
+  j += "\n}\n";
   return j;
 }
 
-bool write_flowar_report(const std::string& path, const FlowArSession& session) {
+bool write_flowar_report(const std::string& path, const FlowArSession& session, const std::string& extra_fields) {
   std::ofstream out(path);
-  out << flowar_report_json(session);
+  out << flowar_report_json(session, extra_fields);
   return bool(out);
 }
 

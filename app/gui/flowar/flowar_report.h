@@ -8,7 +8,8 @@
 
 namespace vs::gui {
 
-std::string flowar_report_json(const FlowArSession& session);
-bool write_flowar_report(const std::string& path, const FlowArSession& session);
+// extra_fields: more `"key": value` members for the object (e.g. the comparison's).
+std::string flowar_report_json(const FlowArSession& session, const std::string& extra_fields = "");
+bool write_flowar_report(const std::string& path, const FlowArSession& session, const std::string& extra_fields = "");
 
 }  // namespace vs::gui

@@ -81,6 +81,13 @@ std::string compare_errors_json(const CompareRun& run, const std::vector<Compare
   return j;
 }
 
+std::string compare_report_field(const CompareRun& run, const std::vector<CompareErrorRow>& rows) {
+  if (rows.empty()) return "\"compare\": null";
+  std::string json = compare_errors_json(run, rows);
+  while (!json.empty() && json.back() == '\n') json.pop_back();
+  return "\"compare\": " + json;
+}
+
 std::string export_compare_errors(const CompareRun& run, const std::vector<CompareErrorRow>& rows) {
   if (rows.empty()) return "nothing to export: compare first";
   const std::string csv = export_file_name(run.family + "-compare-errors", "csv");

@@ -46,6 +46,10 @@ std::vector<CompareErrorRow> compare_rows(const std::vector<CompareFrame>& frame
 std::string compare_errors_csv(const CompareRun& run, const std::vector<CompareErrorRow>& rows);
 // One object: the parameters, then "scales" (rows as objects; non-finite numbers null).
 std::string compare_errors_json(const CompareRun& run, const std::vector<CompareErrorRow>& rows);
+// The --report-json member: "compare": {"approx_variant": …, "reference_variant": …,
+// "scales": [rows as in compare_errors_json]}, or "compare": null when nothing was compared.
+std::string compare_report_field(const CompareRun& run, const std::vector<CompareErrorRow>& rows);
+
 // Writes varscope-<family>-compare-errors-<stamp>.{csv,json} in the working directory;
 // returns the status line ("saved …", what could not be written, or why there is nothing).
 std::string export_compare_errors(const CompareRun& run, const std::vector<CompareErrorRow>& rows);

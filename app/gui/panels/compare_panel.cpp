@@ -36,6 +36,10 @@ void ComparePanel::export_errors() {
   export_message_ = export_compare_errors(compare_run(model_path_, reference_, spec_), compare_rows(frames_));
 }
 
+std::string ComparePanel::report_field() const {
+  return compare_report_field(compare_run(model_path_, reference_, spec_), compare_rows(frames_));
+}
+
 void ComparePanel::update() {
   if (serial_ != source_->generation_serial() && (job_.running() || !frames_.empty())) {
     job_.stop();  // a new generation or model: the comparison is stale

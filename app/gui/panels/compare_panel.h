@@ -31,9 +31,8 @@ class ComparePanel : public Panel {
   void load(const Settings& settings) override { variant_.load(settings, "compare.variant"); }
   void save(Settings& settings) const override { variant_.save(settings, "compare.variant"); }
 
-  // The finished comparison (for the headless report); empty while none.
-  const std::vector<CompareFrame>& frames() const { return frames_; }
-  const std::string& approx_spec() const { return spec_; }
+  // The --report-json member describing the comparison on screen ("compare": null when none).
+  std::string report_field() const;
 
  private:
   void start(const std::string& spec);

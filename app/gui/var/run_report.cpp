@@ -6,7 +6,7 @@
 
 namespace vs::gui {
 
-std::string run_report_json(const VarSession& session) {
+std::string run_report_json(const VarSession& session, const std::string& extra_fields) {
   using io::json::quote;
   const auto& frames = session.frames();
   const var::VarModel* model = session.model();
@@ -26,14 +26,15 @@ std::string run_report_json(const VarSession& session) {
   j += "],\n";
   j += "  \"generation_error\": " + quote(session.generation_error()) + ",\n";
   j += "  \"attention_error\": " + quote(session.inspection() ? session.inspection()->error : "") + ",\n";
-  j += "  \"attention_captured\": " + std::string(session.inspection() && session.inspection()->error.empty() ? "true" : "false") + "\n";
-  j += "}\n";
+  j += "  \"attention_captured\": " + std::string(session.inspection() && session.inspection()->error.empty() ? "true" : "false");
+  if (!extra_fields.empty()) j += ",\n  " + extra_fields;
+  j += "\n}\n";
   return j;
 }
 
-bool write_run_report(const std::string& path, const VarSession& session) {
+bool write_run_report(const std::string& path, const VarSession& session, const std::string& extra_fields) {
   std::ofstream out(path);
-  out << run_report_json(session);
+  out << run_report_json(session, extra_fields);
   return bool(out);
 }
 

@@ -8,8 +8,9 @@
 
 namespace vs::gui {
 
-std::string run_report_json(const VarSession& session);
+// extra_fields: more `"key": value` members for the object (e.g. the comparison's).
+std::string run_report_json(const VarSession& session, const std::string& extra_fields = "");
 // Returns false when the file cannot be written.
-bool write_run_report(const std::string& path, const VarSession& session);
+bool write_run_report(const std::string& path, const VarSession& session, const std::string& extra_fields = "");
 
 }  // namespace vs::gui
