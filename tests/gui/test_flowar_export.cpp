@@ -72,7 +72,7 @@ TEST(FlowArExport, NormsRowsForArAndFlownet) {
   const double eps = 1e-3;
   const auto rows = lines(flowar_norms_csv("m.safetensors", params(), frames(), config(), eps));
   ASSERT_EQ(rows.size(), 4u);
-  EXPECT_EQ(rows[0], std::string("part,scale,euler_step,layer,attention,head,") + vs::cli::kNormsCsvColumns +
+  EXPECT_EQ(rows[0], std::string("module,scale,euler_step,block,attention,head,") + vs::cli::kNormsCsvColumns +
                          ",epsilon,model,class,seed,cfg,guidance,steps,variant");
   const std::string tail = ",0.001,m.safetensors,3,42,4.3,0.9,25,poly:degree=2";
   EXPECT_EQ(rows[1], "ar,2,,2,self,1," + vs::cli::norms_csv_fields(stats(1, 1, 0, 5, 0.75), 32, eps) + tail);
@@ -101,14 +101,14 @@ TEST(FlowArExport, JsonHoldsParametersTimingsAndRows) {
   ASSERT_TRUE(norms && norms->is_array());
   ASSERT_EQ(norms->array.size(), 3u);
   const vs::io::json::Value& ar = norms->array[0];
-  EXPECT_EQ(ar.find("part")->text, "ar");
+  EXPECT_EQ(ar.find("module")->text, "ar");
   EXPECT_EQ(ar.find("euler_step")->kind, vs::io::json::Value::Kind::Null);
   EXPECT_EQ(ar.find("tokens")->text, "5");
   EXPECT_TRUE(ar.find("zone")->is_string());
   EXPECT_TRUE(ar.find("degree_for_eps")->is_number());
   const vs::io::json::Value& cross = norms->array[2];
   EXPECT_EQ(cross.find("attention")->text, "cross");
-  EXPECT_EQ(cross.find("layer")->text, "1");
+  EXPECT_EQ(cross.find("block")->text, "1");
   EXPECT_EQ(cross.find("euler_step")->text, "8");
   EXPECT_EQ(cross.find("beta")->text, "0.5");
 }

@@ -76,7 +76,7 @@ std::string flowar_timings_csv(const std::string& model, const FlowArParams& par
 std::string flowar_norms_csv(const std::string& model, const FlowArParams& params,
                              const std::vector<FlowArFrame>& frames, const flowar::FlowArConfig& config,
                              double epsilon) {
-  std::string csv = std::string("part,scale,euler_step,layer,attention,head,") + cli::kNormsCsvColumns +
+  std::string csv = std::string("module,scale,euler_step,block,attention,head,") + cli::kNormsCsvColumns +
                     ",epsilon," + kParameterColumns + "\n";
   const std::string tail = csv_number(epsilon) + "," + parameters(model, params);
   for (const NormRow& r : norm_rows(frames, config, epsilon))
@@ -111,9 +111,9 @@ std::string flowar_run_json(const std::string& model, const std::string& vae, co
   j += "  \"norms\": [";
   for (size_t i = 0; i < rows.size(); ++i) {
     const NormRow& r = rows[i];
-    j += std::string(i ? ",\n    " : "\n    ") + "{\"part\": \"" + r.part + "\", \"scale\": " +
+    j += std::string(i ? ",\n    " : "\n    ") + "{\"module\": \"" + r.part + "\", \"scale\": " +
          std::to_string(r.scale) + ", \"euler_step\": " + (r.euler_step > 0 ? std::to_string(r.euler_step) : "null") +
-         ", \"layer\": " + std::to_string(r.layer) + ", \"attention\": \"" + (r.cross ? "cross" : "self") +
+         ", \"block\": " + std::to_string(r.layer) + ", \"attention\": \"" + (r.cross ? "cross" : "self") +
          "\", \"head\": " + std::to_string(r.head);
     const std::vector<std::string> cells = split_commas(r.theory);
     for (size_t c = 0; c < columns.size() && c < cells.size(); ++c)

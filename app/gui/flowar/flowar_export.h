@@ -3,7 +3,7 @@
 // timings, and the per-head norms of every attention call of the conditional row — the
 // AR transformer's (once per scale) and the flownet's (per scale and Euler step; self-
 // and, in Block_v2, cross-attention) — with the threshold numbers for ε in the columns of
-// `varscope-cli inspect`'s norms.csv. Scales, Euler steps, layers and heads count from 1,
+// `varscope-cli inspect`'s norms.csv (module, block). Scales, Euler steps, blocks and heads count from 1,
 // as on screen (inspect counts from 0).
 #pragma once
 #include <string>
