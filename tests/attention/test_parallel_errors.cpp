@@ -15,18 +15,12 @@
 #include "core/attention/attention.h"
 #include "core/error.h"
 #include "core/parallel.h"
+#include "tests/support/error_message.h"
 
 namespace vs {
 namespace {
 
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no vs::Error)";
-}
+using vs::test::message_of;
 
 TEST(ParallelErrors, BadAllocInAThreadBecomesOneOutOfMemoryError) {
   const std::string message = message_of([] {

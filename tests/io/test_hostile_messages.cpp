@@ -10,18 +10,12 @@
 #include "core/io/checkpoint.h"
 #include "core/io/safetensors.h"
 #include "core/printable.h"
+#include "tests/support/error_message.h"
 
 namespace vs::io {
 namespace {
 
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no vs::Error)";
-}
+using vs::test::message_of;
 
 TEST(HostileMessages, NonSafetensorsFilesAreNamedByTheirMagicBytes) {
   const std::vector<std::pair<std::vector<uint8_t>, std::string>> cases = {

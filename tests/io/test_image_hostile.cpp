@@ -13,27 +13,18 @@
 
 #include "core/error.h"
 #include "core/io/image_io.h"
+#include "tests/support/error_message.h"
+#include "tests/support/test_folder.h"
 
 namespace vs::io {
 namespace {
 
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no vs::Error)";
-}
+using vs::test::message_of;
 
 class ImageHostile : public ::testing::Test {
  protected:
   void SetUp() override {
-    // One folder per test: ctest runs the tests of this file in parallel.
-    dir_ = std::string(VARSCOPE_BINARY_DIR) + "/tests/image_hostile/" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = vs::test::fresh_test_folder("image_hostile");
   }
   std::string save(const std::string& name, const std::vector<uint8_t>& bytes) {
     const std::string path = dir_ + "/" + name;

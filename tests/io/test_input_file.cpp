@@ -14,27 +14,18 @@
 #include "core/io/model_kind.h"
 #include "core/io/safetensors.h"
 #include "core/io/zip_reader.h"
+#include "tests/support/error_message.h"
+#include "tests/support/test_folder.h"
 
 namespace vs::io {
 namespace {
 
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no vs::Error)";
-}
+using vs::test::message_of;
 
 class InputFile : public ::testing::Test {
  protected:
   void SetUp() override {
-    // One folder per test: ctest runs the tests of this file in parallel.
-    dir_ = std::string(VARSCOPE_BINARY_DIR) + "/tests/input_file/" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = vs::test::fresh_test_folder("input_file");
     pipe_ = dir_ + "/pipe.safetensors";
     ASSERT_EQ(mkfifo(pipe_.c_str(), 0600), 0);
   }

@@ -10,18 +10,12 @@
 #include "core/error.h"
 #include "core/io/safetensors.h"
 #include "core/memory_budget.h"
+#include "tests/support/error_message.h"
 
 namespace vs {
 namespace {
 
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no vs::Error)";
-}
+using vs::test::message_of;
 
 std::vector<uint8_t> safetensors_bytes(const std::string& header) {
   std::vector<uint8_t> bytes(8 + header.size());

@@ -13,18 +13,12 @@
 #include "core/io/checkpoint.h"
 #include "core/io/image_io.h"
 #include "core/io/safetensors.h"
+#include "tests/support/error_message.h"
 
 namespace vs::io {
 namespace {
 
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no vs::Error)";
-}
+using vs::test::message_of;
 
 std::string temp_dir() {
   const std::string dir = std::string(VARSCOPE_BINARY_DIR) + "/tests/non_finite";

@@ -12,18 +12,13 @@
 #include "core/error.h"
 #include "core/io/image_io.h"
 #include "core/io/output_file.h"
+#include "tests/support/error_message.h"
+#include "tests/support/test_folder.h"
 
 namespace vs::io {
 namespace {
 
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no vs::Error)";
-}
+using vs::test::message_of;
 
 std::string contents(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -33,11 +28,7 @@ std::string contents(const std::string& path) {
 class OutputFile : public ::testing::Test {
  protected:
   void SetUp() override {
-    // One folder per test: ctest runs the tests of this file in parallel.
-    dir_ = std::string(VARSCOPE_BINARY_DIR) + "/tests/output_file/" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = vs::test::fresh_test_folder("output_file");
   }
   std::string dir_;
 };
