@@ -16,13 +16,7 @@ using observe::PartTimer;
 
 // A site of the AR transformer: block counts encoder blocks first, then decoder blocks.
 observe::Site ar_site(int scale, int block, int64_t row = 0, int64_t rows = 1) {
-  observe::Site site;
-  site.module = observe::Module::kAr;
-  site.scale = scale;
-  site.block = block;
-  site.row = row;
-  site.rows = rows;
-  return site;
+  return observe::Site::at(observe::Module::kAr, scale, block, row, rows);
 }
 
 ArBlockWeights take_block(io::WeightReader& t, const std::string& p, int64_t C, int64_t hidden) {

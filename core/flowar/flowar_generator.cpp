@@ -1,12 +1,12 @@
 #include "core/flowar/flowar_generator.h"
 
 #include <algorithm>
-#include <chrono>
 
 #include "core/attention/attention.h"
 #include "core/error.h"
 #include "core/flowar/flowar_sampler.h"
 #include "core/flowar/latent_pyramid.h"
+#include "core/generator/scale_relay.h"
 
 namespace vs::flowar {
 
@@ -64,23 +64,15 @@ class FlowArGenerator final : public gen::Generator {
       hooks.on_step = [observer, K = info_.num_scales()](int scale, int done, int steps) {
         observer->on_step({scale, K, done - 1, steps});
       };
-    auto clock = std::chrono::steady_clock::now();
-    bool stopped_as_asked = false;
+    gen::ScaleRelay relay(request, observer);
     hooks.on_scale = [&](const FlowArScaleReport& report) {
-      stopped_as_asked = request.stop_after >= 0 && report.scale >= request.stop_after;
-      bool go_on = !stopped_as_asked;
-      if (observer) {
-        const gen::ScaleCode code{{}, report.tokens};
-        Tensor image01;
+      gen::ScaleCode code;
+      Tensor image01;
+      if (relay.wants_events()) {
+        code.latent = report.tokens;
         if (report.image) image01 = images_to_unit_range(*report.image);
-        const auto now = std::chrono::steady_clock::now();
-        const double ms = std::chrono::duration<double, std::milli>(now - clock).count();
-        go_on = observer->on_scale({report.scale, report.side, report.num_scales, code,
-                                    report.image ? &image01 : nullptr, ms}) &&
-                go_on;
-        clock = std::chrono::steady_clock::now();
       }
-      return go_on;
+      return relay.relay(report.scale, report.side, report.num_scales, code, report.image ? &image01 : nullptr);
     };
     const bool decode = request.decode_final && vae_;
     // Previews need the VAE too; the last one is the final image, decoded once.
@@ -88,10 +80,10 @@ class FlowArGenerator final : public gen::Generator {
     FlowArSampleResult sampled = sample_flowar(*model_, request.labels, options, hooks, vae_used);
     gen::SampleResult result;
     for (Tensor& tokens : sampled.samples) result.pyramid.push_back({{}, std::move(tokens)});
-    result.cancelled = sampled.cancelled && !stopped_as_asked;
+    result.cancelled = sampled.cancelled && !relay.stopped_as_asked();
     result.scales_done = sampled.scales_done;
     if (!sampled.cancelled && decode) result.image01 = images_to_unit_range(sampled.image);
-    if (stopped_as_asked && !result.cancelled && decode && !result.pyramid.empty())
+    if (relay.stopped_as_asked() && !result.cancelled && decode && !result.pyramid.empty())
       result.image01 = decode_scale(result.pyramid, int(result.pyramid.size()) - 1);
     return result;
   }

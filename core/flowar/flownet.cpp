@@ -18,14 +18,9 @@ using observe::PartTimer;
 // A flownet site: the condition's scale and batch placement, this Euler step and block.
 observe::Site flownet_site(const FlownetCondition& cd, int euler_step, int block,
                            observe::AttentionKind kind = observe::AttentionKind::kSelf, int64_t r = 0) {
-  observe::Site site;
-  site.module = observe::Module::kFlownet;
+  observe::Site site = observe::Site::at(observe::Module::kFlownet, cd.scale, block, cd.row_offset + r, cd.rows_total);
   site.kind = kind;
-  site.scale = cd.scale;
   site.euler_step = euler_step;
-  site.block = block;
-  site.row = cd.row_offset + r;
-  site.rows = cd.rows_total;
   return site;
 }
 

@@ -40,6 +40,13 @@ struct Site {
                         // for timed parts outside the blocks, see Part
   int64_t row = 0;      // batch row; with CFG the conditional rows come first
   int64_t rows = 1;     // rows in the batch
+
+  // A self-attention site outside the flownet's Euler steps (the transformers' calls).
+  static Site at(Module module, int scale, int block, int64_t row = 0, int64_t rows = 1) {
+    Site site;
+    site.module = module, site.scale = scale, site.block = block, site.row = row, site.rows = rows;
+    return site;
+  }
 };
 
 // One attention call as the variant sees it.

@@ -1,9 +1,8 @@
 #include "core/var/var_generator.h"
 
-#include <chrono>
-
 #include "core/attention/attention.h"
 #include "core/error.h"
+#include "core/generator/scale_relay.h"
 #include "core/var/sampler.h"
 
 namespace vs::var {
@@ -60,27 +59,19 @@ class VarGenerator final : public gen::Generator {
     hooks.decode_each_scale = request.decode_each_scale;
     hooks.context.attention = variant.get();
     hooks.context.observer = observer;
-    auto clock = std::chrono::steady_clock::now();
-    bool stopped_as_asked = false;
+    gen::ScaleRelay relay(request, observer);
     hooks.on_scale = [&](const ScaleReport& report) {
-      stopped_as_asked = request.stop_after >= 0 && report.scale >= request.stop_after;
-      bool go_on = !stopped_as_asked;
-      if (observer) {
-        const gen::ScaleCode code{report.ids, {}};
-        const auto now = std::chrono::steady_clock::now();
-        const double ms = std::chrono::duration<double, std::milli>(now - clock).count();
-        go_on = observer->on_scale({report.scale, report.side, report.num_scales, code, report.image01, ms}) && go_on;
-        clock = std::chrono::steady_clock::now();
-      }
-      return go_on;
+      gen::ScaleCode code;
+      if (relay.wants_events()) code.ids = report.ids;
+      return relay.relay(report.scale, report.side, report.num_scales, code, report.image01);
     };
     SampleResult sampled =
         autoregressive_infer_cfg(model_->transformer, model_->vae, request.labels, options, hooks, prefix_ids);
     gen::SampleResult result;
     for (std::vector<int64_t>& ids : sampled.ids) result.pyramid.push_back({std::move(ids), {}});
-    result.cancelled = sampled.cancelled && !stopped_as_asked;
+    result.cancelled = sampled.cancelled && !relay.stopped_as_asked();
     result.image01 = std::move(sampled.image01);
-    if (stopped_as_asked && !result.cancelled && request.decode_final && sampled.scales_done < info_.num_scales())
+    if (relay.stopped_as_asked() && !result.cancelled && request.decode_final && sampled.scales_done < info_.num_scales())
       result.image01 = model_->vae.decode_fhat_01(sampled.f_hat);
     result.scales_done = sampled.scales_done;
     return result;

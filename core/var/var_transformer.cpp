@@ -16,13 +16,7 @@ using observe::PartTimer;
 
 // A site of VAR's transformer (module var, self-attention).
 observe::Site var_site(int scale, int block, int64_t row = 0, int64_t rows = 1) {
-  observe::Site site;
-  site.module = observe::Module::kVar;
-  site.scale = scale;
-  site.block = block;
-  site.row = row;
-  site.rows = rows;
-  return site;
+  return observe::Site::at(observe::Module::kVar, scale, block, row, rows);
 }
 
 // y = LN(x)·(1 + scale) + shift per batch row (var.md §3.3, §3.5): LayerNorm over C with
