@@ -4,8 +4,8 @@
 // of n tokens is [⌊s·n/M⌋, ⌊(s+1)·n/M⌋); M is clamped to n, so M ≥ n makes every segment a
 // single token and P̃ the exact softmax matrix). All softmaxes use the scale τ.
 //
-// pinv is taken from an SVD (Eigen BDCSVD) with the numpy cutoff: singular values below
-// max(rows, cols)·ε·σ_max are dropped. We apply it as a least-squares solve, never forming
+// pinv is taken from an SVD (Eigen BDCSVD) with numpy's cutoff at float32's ε: singular
+// values below max(rows, cols)·ε_f32·σ_max are dropped (the inputs resolve no more). We apply it as a least-squares solve, never forming
 // pinv explicitly, so the cost is O(M³) per solve. Computed in double.
 //
 // Masks: Nyström is not causal by construction. We apply it separately to each run of queries
@@ -122,8 +122,10 @@ void Nystrom::run_block(int64_t h, const Structure::QueryRun& run, const Dims& d
   const RowMatrixD right = softmax_rows(query_marks, keys, scale);      // (Mq, n)
 
   Eigen::BDCSVD<MatrixD> svd(core, Eigen::ComputeThinU | Eigen::ComputeThinV);
-  svd.setThreshold(double(std::max(core.rows(), core.cols())) *
-                   Eigen::NumTraits<double>::epsilon());
+  // Singular values below what float32 inputs resolve are noise: keeping them (numpy's
+  // double cutoff) lets a near-uniform core amplify rounding into outputs far outside the
+  // values' range.
+  svd.setThreshold(double(std::max(core.rows(), core.cols())) * double(Eigen::NumTraits<float>::epsilon()));
   const MatrixD right_values = right * values;          // (Mq, dv)
   const MatrixD core_solved = svd.solve(right_values);  // (Mk, dv) = pinv(core)·right·V
   const RowMatrixD out_rows = left * core_solved;       // (nq, dv)

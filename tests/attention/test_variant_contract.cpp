@@ -145,6 +145,10 @@ struct VariantCase {
   // skipped under this name until the variant is fixed.
   std::string known_bug = "";
   std::vector<Kind> bug_kinds = {};
+  // The approximate tolerance is below the mask's effect, so a skipped mask fails the
+  // accuracy check too. Where it is not (a loose bound), the isolation check alone
+  // proves the mask.
+  bool tolerance_sees_mask = true;
 };
 
 bool every_structure(Kind) { return true; }
@@ -214,15 +218,13 @@ std::vector<VariantCase> variant_cases() {
                    {0.06, 0.06},
                    "256 random features, relative std ≤ 0.25 per kernel entry (theory §6)", true,
                    true, true, Isolation::kKeysAndValues, nullptr, nullptr});
-  // Four landmarks: no error guarantee (theory §6); near-uniform attention on |entries| ≤ 0.5
-  // is close to rank one, which segment means capture.
+  // Four landmarks: no error guarantee (theory §6). Measured up to 0.34 (output) and 0.18
+  // (probabilities) on block-causal L = 680; the bound is there to catch an unbounded core
+  // inverse (with numpy's double cutoff the near-uniform core gave outputs off by 24).
   cases.push_back({"nystrom:landmarks=4", 0.5, 680, every_structure, nystrom_exact_when(4),
-                   {2e-5, 2e-5}, {0.02, 0.02},
+                   {2e-5, 2e-5}, {0.5, 0.5},
                    "4 landmarks on near-uniform attention (no guarantee, theory §6)", false, false,
-                   true, Isolation::kKeysAndValues, nullptr, nullptr,
-                   "nystrom-near-singular-core: on near-uniform attention multi-query runs are "
-                   "off by up to 24 (dim8 plain) with values in [-1, 1]",
-                   {Kind::kPlain, Kind::kCross, Kind::kBlockCausal, Kind::kKvStep}});
+                   true, Isolation::kKeysAndValues, nullptr, nullptr, "", {}, false});
   // More landmarks than tokens: every landmark is a token and P̃ = S·pinv(S)·S = S. An SVD
   // of up to L x L per run: small layouts only.
   cases.push_back({"nystrom:landmarks=1000", 1.0, 88, every_structure, always, {2e-5, 2e-5}, {},
@@ -364,7 +366,8 @@ TEST_P(VariantContract, OutputMatchesNaive) {
     }
     // The tolerance is tight enough to see a skipped mask: unmasked attention is further off.
     const double tolerance = c().exact_when(p) ? c().exact.out : c().approx.out;
-    if (p.structure.kind != MaskKind::kPlain && p.lk > 1 && std::isfinite(tolerance)) {
+    if (p.structure.kind != MaskKind::kPlain && p.lk > 1 && std::isfinite(tolerance) &&
+        (c().exact_when(p) || c().tolerance_sees_mask)) {
       const NaiveResult unmasked = naive_attention(in.q, in.k, in.v, Structure::plain(),
                                                    resolved_scale(Options{}, layout.head_dim));
       double mask_effect = 0;
