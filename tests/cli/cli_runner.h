@@ -8,6 +8,8 @@
 #include <iterator>
 #include <string>
 
+#include "tests/support/test_folder.h"
+
 namespace vs::test {
 
 struct CliRun {
@@ -18,9 +20,8 @@ struct CliRun {
 // Which of the command's streams CliRun::output holds.
 enum class Capture { kAll, kStderr, kStdout };
 
-inline CliRun run_cli(const std::string& arguments, Capture capture = Capture::kAll) {
-  const char* redirect = capture == Capture::kAll ? " 2>&1" : capture == Capture::kStderr ? " 2>&1 >/dev/null" : " 2>/dev/null";
-  const std::string command = std::string(VARSCOPE_CLI) + " " + arguments + redirect;
+// Runs a shell command line; its stdout becomes CliRun::output.
+inline CliRun run_shell(const std::string& command) {
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return {-1, "popen failed"};
   std::string output;
@@ -31,12 +32,9 @@ inline CliRun run_cli(const std::string& arguments, Capture capture = Capture::k
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
-// A fresh, empty directory under the build tree.
-inline std::string fresh_test_dir(const std::string& name) {
-  const std::string dir = std::string(VARSCOPE_BINARY_DIR) + "/tests/" + name;
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
+inline CliRun run_cli(const std::string& arguments, Capture capture = Capture::kAll) {
+  const char* redirect = capture == Capture::kAll ? " 2>&1" : capture == Capture::kStderr ? " 2>&1 >/dev/null" : " 2>/dev/null";
+  return run_shell(std::string(VARSCOPE_CLI) + " " + arguments + redirect);
 }
 
 // `name` inside the build tree's tests/<dir_name>/ (created, left as it is).

@@ -30,16 +30,8 @@ std::vector<std::string> files_ending(const std::string& dir, const std::string&
 
 // The command's stderr and exit code, run under a 4 GiB address-space limit.
 vs::test::CliRun run_limited(const std::string& arguments) {
-  const std::string command =
-      "prlimit --as=4294967296 " + std::string(VARSCOPE_CLI) + " " + arguments + " 2>&1 >/dev/null";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return {-1, "popen failed"};
-  std::string output;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+  return vs::test::run_shell("prlimit --as=4294967296 " + std::string(VARSCOPE_CLI) + " " + arguments +
+                             " 2>&1 >/dev/null");
 }
 
 void expect_refused(const std::string& file, const std::string& arguments, const std::string& out) {
