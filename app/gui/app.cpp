@@ -19,24 +19,17 @@
 
 #include "app/gui/fonts.h"
 #include "app/gui/own_image/own_image_panel.h"
-#include "app/gui/flowar/family_switch_panel.h"
-#include "app/gui/flowar/flowar_attention_panel.h"
-#include "app/gui/flowar/flowar_gauges_panel.h"
-#include "app/gui/flowar/flowar_report.h"
-#include "app/gui/flowar/flowar_session.h"
-#include "app/gui/flowar/flowar_strip_panel.h"
 #include "app/gui/panels/attention_panel.h"
 #include "app/gui/panels/compare_panel.h"
 #include "app/gui/panels/generation_panel.h"
 #include "app/gui/panels/norm_gauges_panel.h"
 #include "app/gui/panels/scale_strip_panel.h"
-#include "app/gui/var/run_report.h"
-#include "app/gui/var/var_session.h"
 #include "app/gui/panels/phase_transition_panel.h"
 #include "app/gui/panels/runtime_scaling_panel.h"
 #include "app/gui/panels/threshold_theory_panel.h"
 #include "app/gui/screenshot.h"
-#include "app/gui/session/active_source.h"
+#include "app/gui/export/run_report.h"
+#include "app/gui/session/session.h"
 #include "app/gui/settings.h"
 
 namespace vs::gui {
@@ -119,15 +112,15 @@ class App {
   std::string status_;
   float menu_height_ = 0;
   std::string workspace_;
-  std::shared_ptr<VarSession> session_;
-  std::shared_ptr<FlowArSession> flowar_session_;  // FlowAR mode when a FlowAR model is open
+  std::shared_ptr<Session> session_;
   GenerationPanel* generation_ = nullptr;  // owned by panels_
   ScaleStripPanel* strip_ = nullptr;
-  FlowArStripPanel* flowar_strip_ = nullptr;
-  FlowArGaugesPanel* flowar_gauges_ = nullptr;
-  // Space / ← / → and their View-menu items: the strip of the family on screen.
-  void toggle_strip_play() { flowar_session_->active ? flowar_strip_->toggle_play() : strip_->toggle_play(); }
-  void step_strip(int delta) { flowar_session_->active ? flowar_strip_->step_by(delta) : strip_->step_by(delta); }
+  NormGaugesPanel* gauges_ = nullptr;
+  // Space / ← / → and their View-menu items.
+  void toggle_strip_play() { strip_->toggle_play(); }
+  void step_strip(int delta) { strip_->step_by(delta); }
+  // Every panel's report_fields() as one "panels" JSON member.
+  std::string panels_report() const;
   OwnImagePanel* own_image_ = nullptr;
   ComparePanel* compare_ = nullptr;
   void show_own_image();
@@ -171,6 +164,19 @@ void App::show_own_image() {
   ImGui::SetWindowFocus(own_image_->title());
 }
 
+std::string App::panels_report() const {
+  std::string j = "\"panels\": {";
+  bool first = true;
+  for (const auto& slot : panels_) {
+    const std::string fields = slot.panel->report_fields();
+    if (fields.empty()) continue;
+    j += std::string(first ? "" : ", ") + "\"" + slot.panel->key() + "\": {\"visible\": " +
+         (slot.visible && slot.workspace == workspace_ ? "true" : "false") + ", " + fields + "}";
+    first = false;
+  }
+  return j + "}";
+}
+
 bool App::any_busy() const {
   for (const auto& slot : panels_)
     if (slot.panel->busy()) return true;
@@ -210,9 +216,8 @@ void App::draw_menu_bar() {
     if (ImGui::MenuItem("Generate", "Ctrl+G")) generation_->generate();
     ImGui::Separator();
     if (ImGui::MenuItem("Save window as PNG", "Ctrl+S")) save_window_png_ = true;
-    if (flowar_session_->active && ImGui::MenuItem("Export FlowAR run as CSV + JSON", nullptr, false,
-                                                   !flowar_session_->frames().empty()))
-      status_ = flowar_gauges_->export_run();
+    if (ImGui::MenuItem("Export run as CSV + JSON", nullptr, false, !session_->frames().empty()))
+      status_ = gauges_->export_run();
     if (ImGui::BeginMenu("Save panel as PNG")) {
       for (size_t i = 0; i < panels_.size(); ++i)
         if (ImGui::MenuItem(panels_[i].panel->title(), nullptr, false, panels_[i].last_rect.width > 0))
@@ -392,31 +397,26 @@ int App::run() {
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
   auto wake = [] { glfwPostEmptyEvent(); };
-  session_ = std::make_shared<VarSession>(wake);
-  session_->selection = {options_.select_step, options_.select_layer, options_.select_head, options_.select_query};
-  flowar_session_ = std::make_shared<FlowArSession>(wake);
-  const auto source = std::make_shared<const ActiveSource>(session_, flowar_session_);
-  auto generation = std::make_unique<GenerationPanel>(session_, flowar_session_, options_, wake);
+  session_ = std::make_shared<Session>(wake);
+  session_->selection.scale = options_.select_step;
+  session_->selection.block = options_.select_layer;
+  session_->selection.head = options_.select_head;
+  session_->selection.query = options_.select_query;
+  // The panel table: one panel per role, all reading the one session.
+  auto generation = std::make_unique<GenerationPanel>(session_, options_);
   auto strip = std::make_unique<ScaleStripPanel>(session_);
-  generation_ = generation.get(), strip_ = strip.get();
+  auto gauges = std::make_unique<NormGaugesPanel>(session_);
+  generation_ = generation.get(), strip_ = strip.get(), gauges_ = gauges.get();
   panels_.push_back({std::move(generation), true, "var"});
-  // Strip, inspector, gauges and comparison show the open model's family (FlowAR or VAR).
-  auto for_family = [&](std::unique_ptr<Panel> var_panel, std::unique_ptr<Panel> flowar_panel) {
-    return std::make_unique<FamilySwitchPanel>(flowar_session_, std::move(var_panel), std::move(flowar_panel));
-  };
-  auto flowar_strip = std::make_unique<FlowArStripPanel>(flowar_session_);
-  flowar_strip_ = flowar_strip.get();
-  panels_.push_back({for_family(std::move(strip), std::move(flowar_strip)), true, "var"});
-  panels_.push_back({for_family(std::make_unique<AttentionPanel>(session_), std::make_unique<FlowArAttentionPanel>(flowar_session_)), true, "var"});
-  auto flowar_gauges = std::make_unique<FlowArGaugesPanel>(flowar_session_);
-  flowar_gauges_ = flowar_gauges.get();
-  panels_.push_back({for_family(std::make_unique<NormGaugesPanel>(session_), std::move(flowar_gauges)), true, "var"});
+  panels_.push_back({std::move(strip), true, "var"});
+  panels_.push_back({std::make_unique<AttentionPanel>(session_), true, "var"});
+  panels_.push_back({std::move(gauges), true, "var"});
   // Shares the attention inspector's place; opened from View (or by --compare).
-  auto compare = std::make_unique<ComparePanel>(source, wake, options_.compare_spec);
+  auto compare = std::make_unique<ComparePanel>(session_, wake, options_.compare_spec);
   compare_ = compare.get();
   panels_.push_back({std::move(compare), false, "var"});
   // Over the strip and the inspector; opened by File ▸ Open image…, a dropped image or --image.
-  auto own_image = std::make_unique<OwnImagePanel>(source, generation_, wake, options_);
+  auto own_image = std::make_unique<OwnImagePanel>(session_, generation_, wake, options_);
   own_image_ = own_image.get();
   panels_.push_back({std::move(own_image), false, "var"});
   panels_.push_back({std::make_unique<ThresholdTheoryPanel>(wake), true, "theory"});
@@ -515,7 +515,7 @@ int App::run() {
     }
     glfwSwapBuffers(window_);
     const auto frame_end = std::chrono::steady_clock::now();
-    const bool generating = session_->generating() || own_image_->regenerating() || flowar_session_->generating();
+    const bool generating = session_->generating() || own_image_->regenerating();
     if (generating && was_generating)
       ++generating_frames, generating_s += std::chrono::duration<double>(frame_end - last_frame_end).count();
     was_generating = generating, last_frame_end = frame_end;
@@ -528,8 +528,7 @@ int App::run() {
   if (!options_.image_path.empty()) std::fprintf(stderr, "varscope: %s\n", own_image_->summary().c_str());
   const std::string compare_field = compare_->report_field();
   if (!options_.report_json.empty() &&
-      !(flowar_session_->active ? write_flowar_report(options_.report_json, *flowar_session_, compare_field)
-                                : write_run_report(options_.report_json, *session_, compare_field)))
+      !write_run_report(options_.report_json, *session_, compare_field + ",\n  " + panels_report()))
     std::fprintf(stderr, "varscope: cannot write %s\n", options_.report_json.c_str());
   panels_.clear();  // joins the workers before the context goes away
   ImGui_ImplOpenGL3_Shutdown();

@@ -40,6 +40,7 @@ struct ModelInfo {
   std::vector<int> scales;               // token-map side of every scale, coarse to fine
   int image_side = 0;                    // decoded image side in pixels
   std::vector<ModuleInfo> modules;
+  int codebook_size = 0;                 // token ids per scale come from [0, codebook_size); 0: latent tokens
   std::string description;               // one line: the architecture's numbers
   // Estimated floating-point work of one image with CFG, sampling and decode (var.md §7 for
   // VAR); 0 where no formula is written down (FlowAR) or the opener did not estimate it.

@@ -20,6 +20,7 @@ class VarGenerator final : public gen::Generator {
     info_.scales = config.patch_nums;
     info_.image_side = model_->image_side();
     info_.modules = {{observe::Module::kVar, config.depth, config.heads, config.head_dim(), false}};
+    info_.codebook_size = config.vocab;
     info_.description = config.describe();
   }
 

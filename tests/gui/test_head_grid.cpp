@@ -1,7 +1,7 @@
 // The layer × head thumbnail grid: mean-pooling of attention matrices (shape, preserved
 // attention mass, small matrices kept as they are), the atlas normalisation, and the
-// session capturing every layer × head of one step on the d2_l2 fixture — once per step,
-// reused when only the layer changes.
+// session capturing every block × head of one site on the d2_l2 fixture — once per site,
+// reused when only the block changes.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "app/gui/panels/head_grid.h"
-#include "app/gui/var/var_session.h"
+#include "app/gui/session/session.h"
 #include "tests/gui/settle.h"
 
 using namespace vs::gui;
@@ -94,50 +94,55 @@ TEST(HeadGrid, AtlasNormalisesEachThumbnailOrEachLayer) {
   EXPECT_TRUE(grid_atlas(grid, false, false).values.empty());
 }
 
-TEST(HeadGrid, SessionCapturesEveryLayerAndHeadOncePerStep) {
-  VarSession session;
+TEST(HeadGrid, SessionCapturesEveryBlockAndHeadOncePerSite) {
+  Session session;
   session.open(kFixture + "/var.pth", kFixture + "/vae.pth", {1, 2, 3, 4, 5, 6, 8});
-  GenerationParams params;
-  params.class_id = 2, params.seed = 11;
-  session.generate_after_load(params);
+  session.generate_after_load([](const vs::gen::Generator& g) {
+    vs::gen::SamplingRequest r = g.default_request();
+    r.labels = {2}, r.seed = 11;
+    return r;
+  });
   ASSERT_TRUE(settle(session));
-  ASSERT_NE(session.model(), nullptr) << session.load_error();
-  const int depth = session.model()->config().depth, heads = session.model()->config().heads;
+  ASSERT_NE(session.info(), nullptr) << session.load_error();
+  const vs::gen::ModuleInfo& module = session.info()->modules.front();
 
-  session.inspect(5, 0);  // 6×6 queries over 1+4+9+16+25+36 = 91 keys
+  CaptureKey key;
+  key.module = module.module, key.scale = 5, key.block = 0;  // 6×6 queries over 1+4+9+16+25+36 = 91 keys
+  session.request_capture(key);
   ASSERT_TRUE(settle(session));
-  const InspectResult* r = session.inspection();
-  ASSERT_NE(r, nullptr);
-  ASSERT_TRUE(r->error.empty()) << r->error;
-  ASSERT_NE(r->grid, nullptr);
-  const std::shared_ptr<const HeadGrid> grid = r->grid;
+  const AttentionMap* m = session.attention_map();
+  ASSERT_NE(m, nullptr) << session.capture_error();
+  ASSERT_NE(m->grid, nullptr);
+  const std::shared_ptr<const HeadGrid> grid = m->grid;
   ASSERT_TRUE(grid->complete());
   EXPECT_EQ(grid->step, 5);
-  EXPECT_EQ(grid->layers, depth);
-  EXPECT_EQ(grid->heads, heads);
+  EXPECT_EQ(grid->layers, module.blocks);
+  EXPECT_EQ(grid->heads, module.heads);
   EXPECT_EQ(grid->queries, 36);
   EXPECT_EQ(grid->keys, 91);
   EXPECT_EQ(grid->at(0, 0).rows, 24);
   EXPECT_EQ(grid->at(0, 0).cols, 24);
-  // The inspected layer's thumbnails are exactly its full matrices, pooled.
-  for (int h = 0; h < heads; ++h) {
+  // The inspected block's thumbnails are exactly its full matrices, pooled.
+  for (int h = 0; h < module.heads; ++h) {
     const AttentionThumbnail expected =
-        downsample_attention(r->probs.data() + size_t(h) * r->queries * r->keys, r->queries, r->keys);
+        downsample_attention(m->probs.data() + size_t(h) * m->queries * m->keys, m->queries, m->keys);
     EXPECT_EQ(grid->at(0, h).values, expected.values) << "head " << h;
   }
 
-  // Another layer of the same step: the grid is reused, not captured again.
-  session.inspect(5, depth - 1);
+  // Another block of the same site: the grid is reused, not captured again.
+  key.block = module.blocks - 1;
+  session.request_capture(key);
   ASSERT_TRUE(settle(session));
-  ASSERT_NE(session.inspection(), nullptr);
-  EXPECT_EQ(session.inspection()->layer, depth - 1);
-  EXPECT_EQ(session.inspection()->grid, grid);
+  ASSERT_NE(session.attention_map(), nullptr) << session.capture_error();
+  EXPECT_EQ(session.attention_map()->key.block, module.blocks - 1);
+  EXPECT_EQ(session.attention_map()->grid, grid);
 
-  // Another step: a new grid of that step.
-  session.inspect(1, 0);
+  // Another scale: a new grid of that scale.
+  key.scale = 1, key.block = 0;
+  session.request_capture(key);
   ASSERT_TRUE(settle(session));
-  ASSERT_NE(session.inspection()->grid, nullptr);
-  EXPECT_EQ(session.inspection()->grid->step, 1);
-  EXPECT_EQ(session.inspection()->grid->queries, 4);
-  EXPECT_EQ(session.inspection()->grid->at(0, 0).cols, 5);  // 1 + 4 keys: kept whole
+  ASSERT_NE(session.attention_map()->grid, nullptr);
+  EXPECT_EQ(session.attention_map()->grid->step, 1);
+  EXPECT_EQ(session.attention_map()->grid->queries, 4);
+  EXPECT_EQ(session.attention_map()->grid->at(0, 0).cols, 5);  // 1 + 4 keys: kept whole
 }

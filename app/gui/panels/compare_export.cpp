@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "app/gui/csv_text.h"
-#include "app/gui/var/run_export.h"
+#include "app/gui/export/run_export.h"
 #include "core/io/json.h"
 
 namespace vs::gui {

@@ -3,20 +3,21 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
-#include <cstring>
 #include <random>
 
-#include "app/gui/var/run_export.h"
+#include "app/gui/export/run_export.h"
+#include "app/gui/panels/family_controls/family_controls.h"
 #include "core/error.h"
+#include "core/generator/describe.h"
+#include "core/io/json.h"
 
 namespace vs::gui {
 
 namespace {
 
-void copy_to(char* buffer, size_t size, const std::string& text) {
-  std::snprintf(buffer, size, "%s", text.c_str());
-}
+void copy_to(char* buffer, size_t size, const std::string& text) { std::snprintf(buffer, size, "%s", text.c_str()); }
 
 void heading(const char* text) {
   ImGui::Spacing();
@@ -24,145 +25,129 @@ void heading(const char* text) {
   ImGui::Separator();
 }
 
+void error_text(const std::string& text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 110, 100, 255));
+  ImGui::TextWrapped("%s", text.c_str());
+  ImGui::PopStyleColor();
+}
+
+// "var" / "flowar": the settings prefix of a family's cfg.
+std::string family_key(const gen::ModelInfo& info) {
+  std::string key = gen::family_name(info.family);
+  for (char& c : key) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return key;
+}
+
 }  // namespace
 
-GenerationPanel::GenerationPanel(std::shared_ptr<VarSession> session, std::shared_ptr<FlowArSession> flowar,
-                                 const AppOptions& options, std::function<void()> wake)
-    : session_(std::move(session)), flowar_(std::move(flowar)), flowar_controls_(flowar_), options_(options),
-      detect_job_(std::move(wake)) {
+GenerationPanel::GenerationPanel(std::shared_ptr<Session> session, const AppOptions& options)
+    : session_(std::move(session)), options_(options) {
   shipped_ = find_shipped_models(default_model_directories());
   const int first = default_model_index(shipped_);
   if (first >= 0) {
-    copy_to(var_path_, sizeof var_path_, shipped_[first].var_path);
+    copy_to(model_path_, sizeof model_path_, shipped_[first].var_path);
     copy_to(vae_path_, sizeof vae_path_, shipped_[first].vae_path);
   }
 }
 
 void GenerationPanel::load(const Settings& s) {
+  stored_ = s;
   recent_ = parse_recent(s.get("generation.recent", ""));
   class_id_ = std::max(0, s.get_int("generation.class", class_id_));
   seed_ = (unsigned long long)std::max(0, s.get_int("generation.seed", int(seed_)));
-  cfg_ = float(s.get_double("generation.cfg", cfg_));
-  top_k_ = s.get_int("generation.top_k", top_k_);
-  top_p_ = float(s.get_double("generation.top_p", top_p_));
-  more_smooth_ = s.get_bool("generation.more_smooth", more_smooth_);
   variant_.load(s, "generation.variant");
-  flowar_controls_.load(s);
 }
 
 void GenerationPanel::save(Settings& s) const {
   s.set("generation.recent", serialize_recent(recent_));
   s.set_int("generation.class", class_id_);
   s.set_int("generation.seed", int(seed_ & 0x7fffffff));
-  s.set_double("generation.cfg", cfg_);
-  s.set_int("generation.top_k", top_k_);
-  s.set_double("generation.top_p", top_p_);
-  s.set_bool("generation.more_smooth", more_smooth_);
   variant_.save(s, "generation.variant");
-  flowar_controls_.save(s);
+  if (const gen::ModelInfo* info = session_->info()) {
+    s.set_double("generation." + family_key(*info) + ".cfg", request_.cfg);
+    save_family_controls(request_, s);
+  }
 }
 
-GenerationParams GenerationPanel::params() const {
-  GenerationParams p;
-  p.class_id = class_id_;
-  p.seed = seed_;
-  p.cfg = cfg_;
-  p.top_k = top_k_;
-  p.top_p = top_p_;
-  p.more_smooth = more_smooth_;
-  p.variant = variant_.spec();
-  return p;
+void GenerationPanel::adapt_to(const std::shared_ptr<const gen::Generator>& generator) {
+  const std::shared_ptr<const gen::Generator> before = adapted_.lock();
+  if (before == generator) return;
+  adapted_ = generator;
+  const gen::SamplingRequest defaults = generator->default_request();
+  // The first model, or one of another family: its defaults, then the values the user
+  // saved for that family.
+  if (!adapted_any_ || request_.extra.index() != defaults.extra.index()) {
+    request_ = defaults;
+    request_.cfg = stored_.get_double("generation." + family_key(generator->info()) + ".cfg", defaults.cfg);
+    load_family_controls(request_, stored_);
+  }
+  adapted_any_ = true;
+  class_id_ = std::clamp(class_id_, 0, std::max(0, generator->info().num_classes - 1));
+}
+
+gen::SamplingRequest GenerationPanel::live_request() const {
+  gen::SamplingRequest request = request_;
+  int class_id = class_id_;
+  if (const gen::ModelInfo* info = session_->info()) class_id = std::clamp(class_id, 0, std::max(0, info->num_classes - 1));
+  request.labels = {int64_t(class_id)};
+  request.seed = seed_;
+  request.attention = variant_.spec();
+  return request;
 }
 
 void GenerationPanel::update() {
   if (!started_) {
-    started_ = true;
     if (options_.class_id >= 0) class_id_ = options_.class_id;
     if (options_.seed >= 0) seed_ = (unsigned long long)options_.seed;
-    flowar_controls_.set_class_seed(options_.class_id, options_.seed);
-    const bool auto_generate = options_.generate || options_.frames == 0;
     ModelPaths start;
     if (!options_.model_path.empty())
       start = {options_.model_path, options_.vae_path, options_.patch_nums};
     else if (default_model_index(shipped_) >= 0)
       start = shipped_[default_model_index(shipped_)];
+    const bool auto_generate = options_.generate || options_.frames == 0;
     if (!start.var_path.empty()) {
-      generate_after_open_ = auto_generate;
       open(start);
+      if (auto_generate)
+        session_->generate_after_load([this](const gen::Generator&) { return adapt_to(session_->generator()), live_request(); });
     }
-  }
-  flowar_->detecting = detecting_;
-  if (detecting_ && !detect_job_.running()) {
-    // A file the detector cannot read goes to VarSession, whose loader reports it.
-    detecting_ = false;
-    const std::vector<io::ModelKind> kinds = detect_job_.take();
-    open_as(detecting_paths_, kinds.empty() ? io::ModelKind::kUnknown : kinds.back());
+    started_ = true;
   }
   session_->update();
-  flowar_->update();
-  if (const var::VarModel* m = session_->model())
-    class_id_ = std::clamp(class_id_, 0, std::max(0, m->config().num_classes - 1));
+  if (std::shared_ptr<const gen::Generator> g = session_->generator()) adapt_to(g);
 }
 
 void GenerationPanel::open(const ModelPaths& paths) {
-  copy_to(var_path_, sizeof var_path_, paths.var_path);
+  copy_to(model_path_, sizeof model_path_, paths.var_path);
   copy_to(vae_path_, sizeof vae_path_, paths.vae_path);
-  copy_to(patch_nums_, sizeof patch_nums_, paths.patch_nums);
+  copy_to(scales_, sizeof scales_, paths.patch_nums);
   open_error_.clear();
-  if (paths.kind != io::ModelKind::kUnknown) return open_as(paths, paths.kind);
-  // A PyTorch zip is read whole to see its keys: on the worker, not the UI thread.
-  detecting_ = flowar_->detecting = true;
-  detecting_paths_ = paths;
-  const std::string path = paths.var_path;
-  detect_job_.start([path](BackgroundJob<io::ModelKind>::Context& context) {
-    context.publish(io::detect_model_kind(path));
-  });
-}
-
-void GenerationPanel::open_as(const ModelPaths& paths, io::ModelKind kind) {
-  flowar_->active = kind == io::ModelKind::kFlowAr;
-  if (flowar_->active) {
-    session_->cancel();
-    flowar_->open(paths.var_path, paths.vae_path);
-    if (generate_after_open_) flowar_->generate_after_load(flowar_controls_.params());
-    generate_after_open_ = false;
-    remember_recent(recent_, paths);
-    return;
-  }
-  std::vector<int> nums;
+  std::vector<int> scales;
   try {
-    nums = parse_patch_nums(paths.patch_nums);
+    scales = parse_patch_nums(paths.patch_nums);
   } catch (const Error& e) {
     open_error_ = e.what();
     return;
   }
-  flowar_->cancel();
-  session_->open(paths.var_path, paths.vae_path, nums);
-  if (generate_after_open_) session_->generate_after_load(params());
-  generate_after_open_ = false;
+  session_->open(paths.var_path, paths.vae_path, scales);
   remember_recent(recent_, paths);
 }
 
 void GenerationPanel::on_drop(const std::vector<std::string>& paths) {
-  bool have_var = false;
+  bool have_model = false;
   for (const std::string& p : paths) {
     if (looks_like_vae(p)) {
       copy_to(vae_path_, sizeof vae_path_, p);
     } else {
-      copy_to(var_path_, sizeof var_path_, p);
-      have_var = true;
+      copy_to(model_path_, sizeof model_path_, p);
+      have_model = true;
     }
   }
-  if (have_var && paths.size() == 1) vae_path_[0] = '\0';  // the loader tries "<stem>-vae"
-  if (have_var || session_->model()) open({var_path_, vae_path_, patch_nums_});
+  if (have_model && paths.size() == 1) vae_path_[0] = '\0';  // the loader tries "<stem>-vae"
+  if (have_model || session_->info()) open({model_path_, vae_path_, scales_});
 }
 
 void GenerationPanel::generate() {
-  if (flowar_->active) {
-    if (flowar_->model()) flowar_->generate(flowar_controls_.params());
-  } else if (session_->model()) {
-    session_->generate(params());
-  }
+  if (session_->info()) session_->generate(live_request());
 }
 
 void GenerationPanel::draw_model() {
@@ -175,10 +160,10 @@ void GenerationPanel::draw_model() {
     }
   }
   if (focus_path_) ImGui::SetKeyboardFocusHere(), focus_path_ = false;
-  ImGui::InputTextWithHint("VAR", "path to var .safetensors / .pth", var_path_, sizeof var_path_);
-  ImGui::InputTextWithHint("VAE", "empty: <VAR name>-vae next to it", vae_path_, sizeof vae_path_);
-  ImGui::InputTextWithHint("patch nums", "from the checkpoint, e.g. 1,2,3,4,5,6,8", patch_nums_, sizeof patch_nums_);
-  if (ImGui::Button("Open model…  (Ctrl+O)") && var_path_[0]) open({var_path_, vae_path_, patch_nums_});
+  ImGui::InputTextWithHint("model", "VAR or FlowAR .safetensors / .pth", model_path_, sizeof model_path_);
+  ImGui::InputTextWithHint("VAE", "empty: <model name>-vae next to it", vae_path_, sizeof vae_path_);
+  ImGui::InputTextWithHint("scales", "from the checkpoint, e.g. 1,2,3,4,5,6,8", scales_, sizeof scales_);
+  if (ImGui::Button("Open model…  (Ctrl+O)") && model_path_[0]) open({model_path_, vae_path_, scales_});
   if (!recent_.empty()) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(-1);
@@ -188,27 +173,13 @@ void GenerationPanel::draw_model() {
       ImGui::EndCombo();
     }
   }
-  if (flowar_->active) {
-    if (detecting_ || flowar_->loading()) {
-      ImGui::TextDisabled("loading %s …", flowar_->model_path().c_str());
-    } else if (!flowar_->load_error().empty()) {
-      ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 110, 100, 255));
-      ImGui::TextWrapped("Cannot open the FlowAR model: %s", flowar_->load_error().c_str());
-      ImGui::PopStyleColor();
-    } else if (const flowar::FlowArModel* m = flowar_->model()) {
-      ImGui::TextWrapped("%s", m->config.describe().c_str());
-    }
-  } else if (detecting_) {
-    ImGui::TextDisabled("reading %s …", detecting_paths_.var_path.c_str());
-  } else if (session_->loading()) {
-    ImGui::TextDisabled("loading %s …", session_->var_path().c_str());
+  if (session_->loading()) {
+    ImGui::TextDisabled("loading %s …", session_->model_path().c_str());
   } else if (!open_error_.empty() || !session_->load_error().empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 110, 100, 255));
-    ImGui::TextWrapped("Cannot open the model: %s",
-                       open_error_.empty() ? session_->load_error().c_str() : open_error_.c_str());
-    ImGui::PopStyleColor();
-  } else if (const var::VarModel* m = session_->model()) {
-    ImGui::TextWrapped("%s", m->config().describe().c_str());
+    shown_error_ = "Cannot open the model: " + (open_error_.empty() ? session_->load_error() : open_error_);
+    error_text(shown_error_);
+  } else if (const gen::ModelInfo* info = session_->info()) {
+    ImGui::TextWrapped("%s · %s", gen::family_name(info->family), info->description.c_str());
   }
 }
 
@@ -221,24 +192,25 @@ void GenerationPanel::draw_no_model() {
       "Open a VAR or FlowAR model: type the paths of the checkpoint and its VAE above and press "
       "Open model…, pick a recent one, or drop the checkpoint files on this window. Shipped "
       "models are found in assets/models (<name>.safetensors + <name>-vae.safetensors). "
-      "From the command line: varscope --model VAR --vae VAE [--patch-nums 1,2,3,…].");
+      "From the command line: varscope --model MODEL --vae VAE [--patch-nums 1,2,3,…].");
 }
 
 void GenerationPanel::draw_controls() {
-  const var::VarModel* m = session_->model();
+  const gen::ModelInfo& info = *session_->info();
   heading("Sampling");
-  const int classes = m->config().num_classes;
+  const int classes = info.num_classes;
+  class_id_ = std::clamp(class_id_, 0, std::max(0, classes - 1));
   if (classes <= 64) {
-    if (ImGui::BeginCombo("class", session_->class_label(class_id_).c_str())) {
+    if (ImGui::BeginCombo("class", class_label(info, class_id_).c_str())) {
       for (int c = 0; c < classes; ++c)
-        if (ImGui::Selectable(session_->class_label(c).c_str(), c == class_id_)) class_id_ = c;
+        if (ImGui::Selectable(class_label(info, c).c_str(), c == class_id_)) class_id_ = c;
       ImGui::EndCombo();
     }
   } else {
     ImGui::InputInt("class", &class_id_);
     class_id_ = std::clamp(class_id_, 0, classes - 1);
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", session_->class_label(class_id_).c_str());
+    ImGui::TextDisabled("%s", class_label(info, class_id_).c_str());
   }
   ImGui::SetNextItemWidth(ImGui::CalcItemWidth() - ImGui::GetFrameHeight() * 2);
   ImGui::InputScalar("##seed", ImGuiDataType_U64, &seed_);
@@ -247,20 +219,27 @@ void GenerationPanel::draw_controls() {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("a random seed");
   ImGui::SameLine();
   ImGui::TextUnformatted("seed");
-  ImGui::SliderFloat("cfg", &cfg_, 0.0f, 8.0f, "%.2f");
-  ImGui::SliderInt("top-k", &top_k_, 0, std::max(1, m->config().vocab));
-  ImGui::SliderFloat("top-p", &top_p_, 0.0f, 1.0f, "%.2f");
-  ImGui::Checkbox("more smooth (Gumbel)", &more_smooth_);
+  float cfg = float(request_.cfg);
+  if (ImGui::SliderFloat("cfg", &cfg, 0.0f, 10.0f, "%.2f")) request_.cfg = cfg;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("classifier-free guidance at the last scale, ramped from 1 at the first");
+  draw_family_controls(request_, info);
   variant_.draw("attention");
+  if (ImGui::SmallButton("model defaults")) {
+    const gen::SamplingRequest defaults = session_->generator()->default_request();
+    request_.cfg = defaults.cfg, request_.extra = defaults.extra;
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("%s", ("the model's defaults, the same as varscope-cli's:\n" +
+                             gen::describe_request(session_->generator()->default_request())).c_str());
 
   const bool running = session_->generating();
   if (running) ImGui::BeginDisabled();
   if (ImGui::Button("Generate  (Ctrl+G)")) generate();
   ImGui::SameLine();
-  if (ImGui::Button("Step one scale")) session_->generate(params(), 1, true);
+  if (ImGui::Button("Step one scale")) session_->generate(live_request(), 1, true);
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Samples the next scale only, keeping the finished ones as the prefix. The prefix\n"
-                      "consumes no random numbers, so stepping draws differ from one Generate of the same seed.");
+    ImGui::SetTooltip("Samples the next scale only, keeping the finished ones as the prefix; the\n"
+                      "result is the same as one Generate of the same class and seed.");
   if (running) ImGui::EndDisabled();
   ImGui::SameLine();
   if (!running) ImGui::BeginDisabled();
@@ -270,8 +249,7 @@ void GenerationPanel::draw_controls() {
 
 void GenerationPanel::draw_progress() {
   const auto& frames = session_->frames();
-  const int total = frames.empty() ? (session_->model() ? session_->model()->config().num_scales() : 0)
-                                   : frames.back().num_scales;
+  const int total = session_->info()->num_scales();
   const int done = int(frames.size());
   double sum = 0;
   for (const ScaleFrame& f : frames) sum += f.ms;
@@ -279,19 +257,24 @@ void GenerationPanel::draw_progress() {
   std::snprintf(overlay, sizeof overlay, "%d / %d scales · %.0f ms%s", done, total, sum,
                 session_->generating() ? " · running" : session_->generation_cancelled() ? " · stopped" : "");
   ImGui::ProgressBar(total ? float(done) / total : 0.0f, {-1, 0}, overlay);
+  const gen::StepEvent step = session_->step_progress();
+  if (step.steps > 0) {
+    std::snprintf(overlay, sizeof overlay, "scale %d: Euler step %d / %d", step.scale + 1, step.step, step.steps);
+    ImGui::ProgressBar(float(step.step) / step.steps, {-1, 0}, overlay);
+  }
   if (!session_->generation_error().empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 110, 100, 255));
-    ImGui::TextWrapped("Generation failed: %s", session_->generation_error().c_str());
-    ImGui::PopStyleColor();
+    shown_error_ = "Generation failed: " + session_->generation_error();
+    error_text(shown_error_);
   }
   if (frames.empty()) return;
   if (ImGui::SmallButton("Export timings CSV")) {
     const std::string path = export_file_name("timings", "csv");
-    export_message_ = save_text_file(path, timings_csv(session_->var_path(), session_->frames_params(), frames))
+    export_message_ = save_text_file(path, timings_csv(*session_->info(), session_->shown_request(), frames))
                           ? "saved " + path
                           : "cannot write " + path;
   }
   if (!export_message_.empty()) ImGui::SameLine(), ImGui::TextDisabled("%s", export_message_.c_str());
+  ImGui::TextDisabled("%s", gen::describe_request(session_->shown_request()).c_str());
   if (ImGui::BeginTable("timings", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchSame)) {
     ImGui::TableSetupColumn("scale");
     ImGui::TableSetupColumn("side");
@@ -311,19 +294,22 @@ void GenerationPanel::draw_progress() {
 }
 
 void GenerationPanel::draw() {
+  shown_error_.clear();
   draw_model();
-  if (flowar_->active) {
-    if (flowar_->model()) flowar_controls_.draw();
-    else if (!flowar_->loading()) draw_no_model();
-    return;
-  }
-  if (!session_->model()) {
-    if (!session_->loading() && !detecting_) draw_no_model();
+  if (!session_->info()) {
+    if (!session_->loading()) draw_no_model();
     return;
   }
   draw_controls();
   heading("Progress");
   draw_progress();
+}
+
+std::string GenerationPanel::report_fields() const {
+  const gen::SamplingRequest r = live_request();
+  return "\"request\": " + io::json::quote(gen::describe_request(r)) + ", \"class\": " +
+         std::to_string(r.labels.front()) + ", \"seed\": " + std::to_string(r.seed) +
+         ", \"error\": " + io::json::quote(shown_error_);
 }
 
 }  // namespace vs::gui

@@ -20,6 +20,9 @@ class Panel {
   virtual bool busy() const { return false; }
   virtual void load(const Settings& settings) {}
   virtual void save(Settings& settings) const {}
+  // What the panel shows, as JSON members (`"key": value, …`) for --report-json, so
+  // headless tests check the screen's content without counting colours; empty: nothing.
+  virtual std::string report_fields() const { return ""; }
 };
 
 }  // namespace vs::gui

@@ -1,6 +1,6 @@
-// What family-independent panels read from the explorer's generation: the open model as a
-// Generator and the request of the run on screen. VarSession and FlowArSession implement
-// it; ActiveSource (active_source.h) forwards to the one whose model is open.
+// What the comparison and "Your image" read from the explorer's generation: the open model
+// as a Generator and the request of the run on screen. Session implements it; tests give
+// their own.
 #pragma once
 #include <memory>
 #include <string>

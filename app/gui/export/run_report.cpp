@@ -1,0 +1,50 @@
+#include "app/gui/export/run_report.h"
+
+#include <cctype>
+#include <map>
+
+#include "app/gui/export/run_export.h"
+#include "core/io/json.h"
+
+namespace vs::gui {
+
+std::string run_report_json(const Session& session, const std::string& extra_fields) {
+  using io::json::quote;
+  const auto& frames = session.frames();
+  const gen::ModelInfo* info = session.info();
+  std::string family = info ? gen::family_name(info->family) : "";
+  for (char& c : family) c = char(std::tolower(static_cast<unsigned char>(c)));
+  std::string j = "{\n";
+  j += "  \"family\": " + quote(family) + ",\n";
+  j += "  \"model_open\": " + std::string(info ? "true" : "false") + ",\n";
+  j += "  \"model_path\": " + quote(session.model_path()) + ",\n";
+  j += "  \"vae_path\": " + quote(session.vae_path()) + ",\n";
+  j += "  \"load_error\": " + quote(session.load_error()) + ",\n";
+  j += "  \"num_scales\": " + std::to_string(info ? info->num_scales() : 0) + ",\n";
+  j += "  \"scales_done\": " + std::to_string(frames.size()) + ",\n";
+  j += "  \"selected_scale\": " + std::to_string(session.selected_scale() + 1) + ",\n";  // 1-based; 0: none
+  j += "  \"scale_ms\": [";
+  for (size_t i = 0; i < frames.size(); ++i) j += (i ? ", " : "") + std::to_string(frames[i].ms);
+  j += "],\n";
+  std::map<std::string, size_t> norms;  // head-norm records per module
+  if (info)
+    for (const gen::ModuleInfo& m : info->modules) norms[observe::module_name(m.module)] = 0;
+  for (const ScaleFrame& f : frames)
+    for (const observe::HeadStats& s : f.stats) ++norms[observe::module_name(s.site.module)];
+  j += "  \"head_norms\": {";
+  bool first = true;
+  for (const auto& [module, count] : norms) j += (first ? "" : ", ") + quote(module) + ": " + std::to_string(count), first = false;
+  j += "},\n";
+  j += "  \"generation_error\": " + quote(session.generation_error()) + ",\n";
+  j += "  \"attention_error\": " + quote(session.capture_error()) + ",\n";
+  j += "  \"attention_captured\": " + std::string(session.attention_map() ? "true" : "false");
+  if (!extra_fields.empty()) j += ",\n  " + extra_fields;
+  j += "\n}\n";
+  return j;
+}
+
+bool write_run_report(const std::string& path, const Session& session, const std::string& extra_fields) {
+  return save_text_file(path, run_report_json(session, extra_fields));
+}
+
+}  // namespace vs::gui
