@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "app/gui/app_options.h"
+#include "app/gui/shell/app_options.h"
 #include "core/error.h"
 
 namespace {

@@ -13,9 +13,9 @@
 #include <sstream>
 #include <thread>
 
-#include "app/gui/panels/compare_export.h"
+#include "app/gui/export/compare_export.h"
 #include "app/gui/workers/background_job.h"
-#include "app/gui/var/image_compare.h"
+#include "app/gui/session/image_compare.h"
 #include "core/io/json.h"
 #include "tests/gui/text_lines.h"
 

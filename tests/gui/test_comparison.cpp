@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "app/gui/session/comparison.h"
-#include "app/gui/var/image_compare.h"
+#include "app/gui/session/image_compare.h"
 #include "core/generator/generator.h"
 #include "core/io/image_io.h"
 

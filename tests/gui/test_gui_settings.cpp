@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "app/gui/settings.h"
+#include "app/gui/shell/settings.h"
 
 TEST(GuiSettings, RoundTripsThroughAFile) {
   const std::string dir = std::string(VARSCOPE_BINARY_DIR) + "/tests/gui_settings_test/nested";

@@ -8,7 +8,7 @@
 #include <chrono>
 #include <thread>
 
-#include "app/gui/panels/head_grid.h"
+#include "app/gui/session/head_grid.h"
 #include "app/gui/session/session.h"
 #include "tests/gui/settle.h"
 

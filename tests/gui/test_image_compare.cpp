@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "app/gui/var/image_compare.h"
+#include "app/gui/session/image_compare.h"
 
 using namespace vs::gui;
 

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <string>
 
-#include "app/gui/var/model_discovery.h"
+#include "app/gui/session/model_discovery.h"
 #include "core/error.h"
 
 using namespace vs::gui;

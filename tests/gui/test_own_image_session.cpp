@@ -9,7 +9,7 @@
 #include <fstream>
 #include <map>
 
-#include "app/gui/own_image/own_image_session.h"
+#include "app/gui/session/own_image_session.h"
 #include "core/generator/generator.h"
 #include "core/io/image_io.h"
 #include "tests/gui/settle.h"

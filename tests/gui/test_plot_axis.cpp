@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "app/gui/plot/axis.h"
+#include "app/gui/widgets/plot/axis.h"
 
 namespace plot = vs::gui::plot;
 

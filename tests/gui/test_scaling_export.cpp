@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "app/gui/panels/scaling_export.h"
+#include "app/gui/export/scaling_export.h"
 #include "core/io/json.h"
 
 namespace {

@@ -3,7 +3,7 @@
 #include <ctime>
 
 #include "app/cli/norms_csv.h"
-#include "app/gui/csv_text.h"
+#include "app/gui/export/csv_text.h"
 #include "core/generator/describe.h"
 #include "core/io/json.h"
 #include "core/io/output_file.h"

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "app/gui/gl/colormap_image.h"
-#include "app/gui/gl/rgb_texture.h"
-#include "app/gui/panels/head_grid_view.h"
+#include "app/gui/widgets/gl/colormap_image.h"
+#include "app/gui/widgets/gl/rgb_texture.h"
+#include "app/gui/widgets/head_grid_view.h"
 #include "app/gui/panels/panel.h"
 #include "app/gui/session/session.h"
 

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "app/gui/panels/compare_export.h"
+#include "app/gui/export/compare_export.h"
 
 namespace vs::gui {
 

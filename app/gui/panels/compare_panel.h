@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "app/gui/panels/image_diff_view.h"
+#include "app/gui/widgets/image_diff_view.h"
 #include "app/gui/panels/panel.h"
-#include "app/gui/panels/variant_picker.h"
+#include "app/gui/widgets/variant_picker.h"
 #include "app/gui/session/comparison.h"
 #include "app/gui/session/generation_source.h"
 

@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "app/gui/app_options.h"
+#include "app/gui/shell/app_options.h"
 #include "app/gui/panels/panel.h"
-#include "app/gui/panels/variant_picker.h"
+#include "app/gui/widgets/variant_picker.h"
 #include "app/gui/session/session.h"
-#include "app/gui/var/model_discovery.h"
+#include "app/gui/session/model_discovery.h"
 
 namespace vs::gui {
 

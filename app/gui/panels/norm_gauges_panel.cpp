@@ -7,7 +7,7 @@
 #include <string>
 
 #include "app/gui/export/run_export.h"
-#include "app/gui/panels/zone_gauge.h"
+#include "app/gui/widgets/zone_gauge.h"
 #include "app/gui/session/scale_stats.h"
 #include "app/gui/widgets/module_title.h"
 #include "app/gui/widgets/norm_table.h"

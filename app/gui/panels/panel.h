@@ -4,7 +4,7 @@
 #pragma once
 #include <string>
 
-#include "app/gui/settings.h"
+#include "app/gui/shell/settings.h"
 
 namespace vs::gui {
 

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <random>
 
-#include "app/gui/fonts.h"
-#include "app/gui/panels/zone_gauge.h"
+#include "app/gui/shell/fonts.h"
+#include "app/gui/widgets/zone_gauge.h"
 #include "app/gui/workers/measurement_slot.h"
 #include "core/attention/pyramid.h"
 #include "core/attention/attention.h"

@@ -8,8 +8,8 @@
 #include <cstdio>
 #include <map>
 
-#include "app/gui/fonts.h"
-#include "app/gui/panels/scaling_export.h"
+#include "app/gui/shell/fonts.h"
+#include "app/gui/export/scaling_export.h"
 #include "app/gui/workers/measurement_slot.h"
 #include "core/error.h"
 

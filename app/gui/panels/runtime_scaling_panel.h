@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "app/gui/panels/panel.h"
-#include "app/gui/plot/plot.h"
+#include "app/gui/widgets/plot/plot.h"
 #include "app/gui/workers/background_job.h"
 #include "core/attention/scaling_benchmark.h"
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "app/gui/gl/colormap_image.h"
-#include "app/gui/gl/rgb_texture.h"
+#include "app/gui/widgets/gl/colormap_image.h"
+#include "app/gui/widgets/gl/rgb_texture.h"
 #include "app/gui/panels/panel.h"
 #include "app/gui/session/session.h"
 

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "app/gui/fonts.h"
-#include "app/gui/panels/theory_cards.h"
-#include "app/gui/panels/zone_gauge.h"
+#include "app/gui/shell/fonts.h"
+#include "app/gui/widgets/theory_cards.h"
+#include "app/gui/widgets/zone_gauge.h"
 
 namespace vs::gui {
 

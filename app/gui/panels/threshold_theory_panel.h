@@ -6,9 +6,9 @@
 #include <functional>
 #include <string>
 
-#include "app/gui/panels/degree_error_map.h"
+#include "app/gui/widgets/degree_error_map.h"
 #include "app/gui/panels/panel.h"
-#include "app/gui/plot/plot.h"
+#include "app/gui/widgets/plot/plot.h"
 #include "app/gui/workers/background_job.h"
 #include "core/theory/threshold.h"
 

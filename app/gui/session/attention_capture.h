@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "app/gui/panels/head_grid.h"
+#include "app/gui/session/head_grid.h"
 #include "core/generator/generator.h"
 
 namespace vs::gui {

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-#include "app/gui/var/image_compare.h"
+#include "app/gui/session/image_compare.h"
 #include "core/attention/attention.h"
 #include "core/io/image_io.h"
 

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <string>
 
-#include "app/gui/panels/zone_gauge.h"
+#include "app/gui/widgets/zone_gauge.h"
 #include "core/theory/threshold.h"
 
 namespace vs::gui {

@@ -4,7 +4,7 @@
 #pragma once
 #include <variant>
 
-#include "app/gui/settings.h"
+#include "app/gui/shell/settings.h"
 #include "core/generator/generator.h"
 
 namespace vs::gui {

@@ -1,0 +1,320 @@
+#include "app/gui/panels/own_image_panel.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+
+#include "app/gui/panels/generation_panel.h"
+#include "core/generator/describe.h"
+
+namespace vs::gui {
+
+namespace {
+
+void heading(const char* text) {
+  ImGui::Spacing();
+  ImGui::TextColored({0.55f, 0.75f, 1.0f, 1.0f}, "%s", text);
+  ImGui::Separator();
+}
+
+const ImU32 kKeptColor = IM_COL32(255, 210, 80, 255);
+
+std::unique_ptr<RgbTexture> texture_of(const std::vector<uint8_t>& rgb, int side) {
+  auto texture = std::make_unique<RgbTexture>();
+  if (!rgb.empty()) texture->set(rgb, side, side);
+  return texture;
+}
+
+}  // namespace
+
+OwnImagePanel::OwnImagePanel(std::shared_ptr<const GenerationSource> source, const GenerationPanel* generation,
+                             std::function<void()> wake, const AppOptions& options)
+    : source_(std::move(source)), generation_(generation), own_(wake) {
+  if (!options.image_path.empty()) {
+    std::snprintf(path_, sizeof path_, "%s", options.image_path.c_str());
+    pending_path_ = options.image_path;
+  }
+  if (options.keep_scales >= 0) keep_scales_ = pending_keep_ = options.keep_scales;
+  // Start from --class / --seed (the Generation panel's too); update() then follows the
+  // Generation panel whenever it runs with another class or seed.
+  const gen::SamplingRequest shown = source_->shown_request();
+  seen_class_ = shown.labels.empty() ? -1 : shown.labels.front(), seen_seed_ = shown.seed;
+  if (options.class_id >= 0) class_id_ = options.class_id;
+  if (options.seed >= 0) seed_ = (unsigned long long)options.seed;
+}
+
+void OwnImagePanel::load(const Settings& s) {
+  if (!path_[0]) std::snprintf(path_, sizeof path_, "%s", s.get("own_image.path", "").c_str());
+  if (pending_keep_ < 0) keep_scales_ = std::max(0, s.get_int("own_image.keep_scales", keep_scales_));
+}
+
+void OwnImagePanel::save(Settings& s) const {
+  s.set("own_image.path", path_);
+  s.set_int("own_image.keep_scales", keep_scales_);
+}
+
+void OwnImagePanel::open_image(const std::string& path) {
+  std::snprintf(path_, sizeof path_, "%s", path.c_str());
+  pending_path_ = path;
+}
+
+bool OwnImagePanel::busy() const {
+  // Pending work is resolved by update() as soon as no model is loading; an error (no
+  // model, a bad image) ends the wait, so a headless run waiting on busy() cannot hang.
+  return own_.busy() || !pending_path_.empty() || (pending_keep_ >= 0 && own_.error().empty());
+}
+
+gen::SamplingRequest OwnImagePanel::live_request() const {
+  gen::SamplingRequest request = generation_ ? generation_->live_request() : source_->shown_request();
+  request.labels = {int64_t(class_id_)};
+  request.seed = seed_;
+  return request;
+}
+
+std::string OwnImagePanel::class_label(int class_id) const {
+  const auto& g = own_.generator() ? own_.generator() : source_->generator();
+  return g ? gui::class_label(g->info(), class_id) : std::to_string(class_id);
+}
+
+int OwnImagePanel::num_classes() const { return own_.generator() ? own_.generator()->info().num_classes : 1; }
+
+bool OwnImagePanel::can_regenerate() const {
+  return own_.encoded() && !own_.encoding() && own_.generator() && own_.generator() == source_->generator();
+}
+
+void OwnImagePanel::regenerate(int keep_scales) { own_.regenerate(keep_scales, live_request()); }
+
+void OwnImagePanel::follow_generation() {
+  const gen::SamplingRequest shown = source_->shown_request();
+  const int64_t c = shown.labels.empty() ? -1 : shown.labels.front();
+  if (c != seen_class_ || shown.seed != seen_seed_) {
+    seen_class_ = c, seen_seed_ = shown.seed;
+    if (c >= 0) class_id_ = int(c), seed_ = shown.seed;
+  }
+}
+
+void OwnImagePanel::start_pending_work() {
+  if (source_->loading()) return;  // the coming model (or its family) is not known yet
+  const std::shared_ptr<const gen::Generator> generator = source_->generator();
+  // A new model re-encodes the image on screen; a regeneration on screen is redone too.
+  if (pending_path_.empty() && !image_.empty() && generator &&
+      (own_.image_path() != image_ || own_.generator() != generator)) {
+    pending_path_ = image_;
+    if (own_.image_path() == image_ && own_.regen_keep_scales() >= 0) pending_keep_ = own_.regen_keep_scales();
+  }
+  if (!pending_path_.empty()) {
+    // Without a model the session records the "open a model first" error; a model opened
+    // later re-encodes the image (above).
+    own_.encode(pending_path_, generator);
+    image_ = pending_path_, pending_path_.clear();
+  }
+  // --keep-scales waits for an encoding (through a "no model yet" error, too).
+  if (pending_keep_ >= 0 && own_.encoded() && !own_.encoding()) {
+    regenerate(pending_keep_);
+    pending_keep_ = -1;
+  }
+}
+
+void OwnImagePanel::update() {
+  follow_generation();
+  own_.update();
+  start_pending_work();
+  rebuild_textures();
+}
+
+void OwnImagePanel::rebuild_textures() {
+  if (shown_serial_ != own_.serial()) {
+    shown_serial_ = own_.serial();
+    input_.reset();
+    recons_.clear(), tokens_.clear();
+    if (!own_.input_rgb().empty()) input_ = texture_of(own_.input_rgb(), own_.input_side());
+    float hi = 1e-6f;  // one range for every scale, so scales compare
+    for (const EncodedScale& s : own_.scales())
+      for (float v : s.token_view) hi = std::max(hi, v);
+    for (const EncodedScale& s : own_.scales()) {
+      recons_.push_back(texture_of(s.recon_rgb, s.image_side));
+      auto grid = std::make_unique<ColormapImage>();
+      grid->set_values(s.token_view, s.side, s.side);
+      grid->set_params({Colormap::kViridis, false, 0.0f, hi});
+      tokens_.push_back(std::move(grid));
+    }
+  }
+  if (shown_regen_serial_ != own_.regen_serial()) {
+    shown_regen_serial_ = own_.regen_serial();
+    regenerated_.reset();
+    const auto& frames = own_.regenerated();
+    if (!frames.empty() && !frames.back().rgb.empty()) regenerated_ = texture_of(frames.back().rgb, frames.back().image_side);
+  }
+}
+
+std::string OwnImagePanel::summary() const {
+  if (!own_.error().empty()) return "image error: " + own_.error();
+  if (!own_.encoded()) return "no image encoded";
+  std::string s = "image " + own_.image_path() + ": " + std::to_string(num_scales()) + " scales encoded (" +
+                  gen::family_name(own_.generator()->info().family) + ")";
+  if (!own_.regenerate_error().empty()) return s + ", regeneration failed: " + own_.regenerate_error();
+  if (own_.regen_finished()) {
+    const gen::SamplingRequest& r = own_.regen_request();
+    s += ", regenerated keeping " + std::to_string(own_.regen_keep_scales()) + " scales (class " +
+         std::to_string(r.labels.front()) + ", seed " + std::to_string(r.seed) + ")";
+  }
+  return s;
+}
+
+void OwnImagePanel::draw_images(float side) {
+  const int n = num_scales();
+  const int kept = std::clamp(own_.regen_keep_scales() >= 0 ? own_.regen_keep_scales() : keep_scales_, 0, n);
+  char kept_title[64];
+  if (kept == 1) std::snprintf(kept_title, sizeof kept_title, "kept: scale 1");
+  else std::snprintf(kept_title, sizeof kept_title, "kept: scales 1..%d", kept);
+  ImGui::BeginGroup();
+  ImGui::TextDisabled("original (as the tokenizer sees it)");
+  if (input_) input_->draw({side, side});
+  else ImGui::Dummy({side, side});
+  ImGui::EndGroup();
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::TextDisabled("%s", kept ? kept_title : "kept: nothing");
+  if (kept > 0 && kept <= int(recons_.size()) && !recons_[kept - 1]->empty()) {
+    recons_[kept - 1]->draw({side, side});
+  } else {
+    ImGui::Dummy({side, side});
+  }
+  ImGui::EndGroup();
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  const auto& frames = own_.regenerated();
+  if (own_.regenerating() && !frames.empty())
+    ImGui::TextDisabled("regenerating: scale %d / %d", frames.back().scale + 1, frames.back().num_scales);
+  else
+    ImGui::TextDisabled("regenerated");
+  if (regenerated_) {
+    regenerated_->draw({side, side});
+  } else {
+    const ImVec2 p0 = ImGui::GetCursorScreenPos();
+    ImGui::Dummy({side, side});
+    ImGui::GetWindowDrawList()->AddRect(p0, {p0.x + side, p0.y + side}, IM_COL32(90, 90, 100, 255));
+  }
+  ImGui::EndGroup();
+  if (!own_.regenerate_error().empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 110, 100, 255));
+    ImGui::TextWrapped("Regeneration failed: %s", own_.regenerate_error().c_str());
+    ImGui::PopStyleColor();
+  } else if (own_.regen_finished()) {
+    const gen::SamplingRequest& r = own_.regen_request();
+    ImGui::TextDisabled("regenerated keeping %d of %d scales · class %s · seed %llu · %s", own_.regen_keep_scales(), n,
+                        class_label(int(r.labels.front())).c_str(), (unsigned long long)r.seed,
+                        gen::describe_request(r).c_str());
+  }
+}
+
+void OwnImagePanel::draw_controls() {
+  const int n = num_scales();
+  keep_scales_ = std::clamp(keep_scales_, 0, std::max(0, n - 1));
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.35f);
+  ImGui::SliderInt("keep scales", &keep_scales_, 0, std::max(0, n - 1), keep_scales_ ? "1..%d" : "none");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("The image's first k scales are kept (the sampler's prefix); the model samples the rest.\n"
+                      "Click a scale in the pyramid below to pick k.");
+  ImGui::SameLine();
+  const int classes = num_classes();
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.35f);
+  if (classes <= 64) {
+    if (ImGui::BeginCombo("class", class_label(class_id_).c_str())) {
+      for (int c = 0; c < classes; ++c)
+        if (ImGui::Selectable(class_label(c).c_str(), c == class_id_)) class_id_ = c;
+      ImGui::EndCombo();
+    }
+  } else {
+    ImGui::InputInt("class", &class_id_);
+  }
+  class_id_ = std::clamp(class_id_, 0, std::max(0, classes - 1));
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.2f);
+  ImGui::InputScalar("seed", ImGuiDataType_U64, &seed_);
+  ImGui::SameLine();
+  if (ImGui::Button("dice")) seed_ = std::random_device{}() % 1000000;
+  ImGui::SameLine();
+  const bool can = can_regenerate();
+  if (!can) ImGui::BeginDisabled();
+  char label[64];
+  std::snprintf(label, sizeof label, "Regenerate from scale %d", keep_scales_ + 1);
+  if (ImGui::Button(label)) regenerate(keep_scales_);
+  if (!can) ImGui::EndDisabled();
+  ImGui::TextDisabled("%s — from the Generation panel", gen::describe_request(live_request()).c_str());
+}
+
+void OwnImagePanel::draw_pyramid() {
+  const int n = num_scales();
+  if (n == 0 || int(tokens_.size()) != n) return;
+  const bool ids = own_.holds_ids();
+  heading(ids ? "Token pyramid and the reconstruction after each scale (click: keep up to it)"
+              : "Latent pyramid (‖token‖) and each scale's latent decoded (click: keep up to it)");
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  const float side = std::clamp((ImGui::GetContentRegionAvail().x - spacing * (n - 1)) / n, 24.0f, 128.0f);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const int kept = own_.regen_keep_scales() >= 0 && own_.regenerating() ? own_.regen_keep_scales() : keep_scales_;
+  for (int s = 0; s < n; ++s) {
+    if (s) ImGui::SameLine();
+    ImGui::BeginGroup();
+    const EncodedScale& scale = own_.scales()[s];
+    const int scale_side = scale.side;
+    ImGui::TextDisabled("%d: %d×%d", s + 1, scale_side, scale_side);
+    const ImVec2 p0 = ImGui::GetCursorScreenPos();
+    int row = -1, col = -1;
+    if (tokens_[s]->draw({side, side}, &row, &col) && row >= 0 && col >= 0) {
+      const size_t t = size_t(row) * scale_side + col;
+      if (ids)
+        ImGui::SetTooltip("scale %d token (%d, %d) = id %lld", s + 1, row, col, (long long)scale.code.ids[t]);
+      else
+        ImGui::SetTooltip("scale %d token (%d, %d): ‖token‖ = %.3f", s + 1, row, col, scale.token_view[t]);
+    }
+    const bool clicked_tokens = ImGui::IsItemClicked();
+    if (!recons_[s]->empty()) {
+      recons_[s]->draw({side, side});
+    } else {
+      ImGui::Dummy({side, side});
+      draw->AddText({p0.x + 4, p0.y + side + 4}, ImGui::GetColorU32(ImGuiCol_TextDisabled), "decoding…");
+    }
+    if (clicked_tokens || ImGui::IsItemClicked()) keep_scales_ = std::min(s + 1, n - 1);
+    if (s < kept) draw->AddRect({p0.x - 1, p0.y - 1}, {p0.x + side + 1, p0.y + 2 * side + ImGui::GetStyle().ItemSpacing.y + 1},
+                                kKeptColor, 0, 0, 2);
+    ImGui::EndGroup();
+  }
+}
+
+void OwnImagePanel::draw() {
+  if (focus_path_) ImGui::SetKeyboardFocusHere(), focus_path_ = false;
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("Open image").x -
+                          ImGui::GetStyle().FramePadding.x * 2 - ImGui::GetStyle().ItemSpacing.x);
+  const bool entered = ImGui::InputTextWithHint("##image", "a PNG or JPEG (or drop one on the window)", path_, sizeof path_,
+                                                ImGuiInputTextFlags_EnterReturnsTrue);
+  ImGui::SameLine();
+  if ((ImGui::Button("Open image") || entered) && path_[0]) open_image(path_);
+  const bool has_model = source_->generator() != nullptr;
+  const std::string& path = own_.image_path();
+  if (!own_.error().empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 110, 100, 255));
+    ImGui::TextWrapped("Cannot use the image: %s", own_.error().c_str());
+    ImGui::PopStyleColor();
+  } else if (own_.encoding() && !own_.encoded()) {
+    ImGui::TextDisabled("encoding %s …", path.c_str());
+  } else if (!own_.encoded()) {
+    ImGui::TextWrapped(has_model ? "Open an image to see its pyramid and regenerate it from any scale."
+                                 : "Open a VAR or FlowAR model first (Generation panel), then an image.");
+    return;
+  } else {
+    ImGui::TextDisabled("%s · %d px · %d scales · %s, %s%s", path.c_str(), own_.input_side(), num_scales(),
+                        gen::family_name(own_.generator()->info().family), own_.holds_ids() ? "token ids" : "latents",
+                        own_.reconstructed() ? "" : " · decoding the reconstructions…");
+  }
+  if (!own_.encoded()) return;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float side = std::clamp(std::min((avail.x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3, avail.y * 0.42f), 48.0f, 320.0f);
+  draw_images(side);
+  draw_controls();
+  draw_pyramid();
+}
+
+}  // namespace vs::gui

@@ -1,0 +1,84 @@
+// "Your image": open a PNG/JPEG (path field, File ▸ Open image…, or a file dropped on the
+// window) and see it through the open model's tokenizer — for VAR the VQ-VAE's token maps
+// (colormapped ids) and the reconstruction after each scale, for FlowAR the KL VAE's latent
+// pyramid (token norms) and each scale's latent decoded — then "Regenerate from scale k":
+// keep the image's first k scales and let the model sample the rest with the Generation
+// panel's sampling settings as they are now (class and seed can be changed here), the
+// result beside the original. An image that cannot be read, or a model that fails, is
+// shown as an error line in the panel.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/gui/shell/app_options.h"
+#include "app/gui/widgets/gl/colormap_image.h"
+#include "app/gui/widgets/gl/rgb_texture.h"
+#include "app/gui/session/own_image_session.h"
+#include "app/gui/panels/panel.h"
+#include "app/gui/session/generation_source.h"
+
+namespace vs::gui {
+
+class GenerationPanel;
+
+class OwnImagePanel : public Panel {
+ public:
+  // source: the open model and the run on screen. generation: the Generation panel, whose
+  // widgets give the sampling settings at the moment of a regeneration (it outlives this
+  // panel's use of it). options: --image PATH opens it once the model is open;
+  // --keep-scales K then regenerates.
+  OwnImagePanel(std::shared_ptr<const GenerationSource> source, const GenerationPanel* generation,
+                std::function<void()> wake, const AppOptions& options);
+  const char* title() const override { return "Your image"; }
+  const char* key() const override { return "own_image"; }
+  void draw() override;
+  void update() override;
+  bool busy() const override;
+  void load(const Settings& settings) override;
+  void save(Settings& settings) const override;
+
+  // Opens an image file (menu, drop); encoding starts once a model is open.
+  void open_image(const std::string& path);
+  void focus_path() { focus_path_ = true; }
+  bool regenerating() const { return own_.regenerating(); }
+  // One line for headless runs: what was encoded and regenerated, or the error.
+  std::string summary() const;
+
+ private:
+  int num_scales() const { return int(own_.scales().size()); }
+  std::string class_label(int class_id) const;
+  int num_classes() const;
+  bool can_regenerate() const;
+  // The Generation panel's widgets now, with this panel's class and seed.
+  gen::SamplingRequest live_request() const;
+  void regenerate(int keep_scales);
+  void follow_generation();
+  void start_pending_work();
+  void rebuild_textures();
+  void draw_images(float side);
+  void draw_controls();
+  void draw_pyramid();
+
+  std::shared_ptr<const GenerationSource> source_;
+  const GenerationPanel* generation_;
+  OwnImageSession own_;
+  char path_[1024] = {};
+  bool focus_path_ = false;
+  std::string image_;          // the image on screen
+  std::string pending_path_;   // to encode once a model is open
+  int pending_keep_ = -1;      // --keep-scales: regenerate once encoded
+  int keep_scales_ = 1;        // the slider: scales of the image kept
+  int class_id_ = 0;
+  unsigned long long seed_ = 0;
+  // The class and seed of the run on screen, to follow the Generation panel.
+  int64_t seen_class_ = -1;
+  uint64_t seen_seed_ = 0;
+
+  int shown_serial_ = -1, shown_regen_serial_ = -1;
+  std::unique_ptr<RgbTexture> input_, regenerated_;  // null: nothing to show
+  std::vector<std::unique_ptr<RgbTexture>> recons_;
+  std::vector<std::unique_ptr<ColormapImage>> tokens_;
+};
+
+}  // namespace vs::gui

@@ -1,0 +1,546 @@
+#include "app/gui/shell/app.h"
+
+#include <epoxy/gl.h>
+// epoxy first: GLFW must not pull in the system GL header.
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/gui/shell/fonts.h"
+#include "app/gui/panels/own_image_panel.h"
+#include "app/gui/panels/attention_panel.h"
+#include "app/gui/panels/compare_panel.h"
+#include "app/gui/panels/generation_panel.h"
+#include "app/gui/panels/norm_gauges_panel.h"
+#include "app/gui/panels/scale_strip_panel.h"
+#include "app/gui/panels/phase_transition_panel.h"
+#include "app/gui/panels/runtime_scaling_panel.h"
+#include "app/gui/panels/threshold_theory_panel.h"
+#include "app/gui/shell/screenshot.h"
+#include "app/gui/export/run_report.h"
+#include "app/gui/session/session.h"
+#include "app/gui/shell/settings.h"
+
+namespace vs::gui {
+
+namespace {
+
+std::string g_glfw_error;  // last GLFW error, for the one-line failure messages
+
+// Set by any window event (input, resize, expose): the idle loop renders only then.
+bool g_event_seen = false;
+// Files dropped on the window since the last frame (GLFW calls back on the UI thread).
+std::vector<std::string> g_dropped;
+// Set by SIGINT/SIGTERM, so a terminal Ctrl+C still saves the settings.
+volatile std::sig_atomic_t g_stop_signal = 0;
+
+// Installed before ImGui's backend, which chains to them for the events it handles too.
+void watch_window_events(GLFWwindow* window) {
+  glfwSetCursorPosCallback(window, [](GLFWwindow*, double, double) { g_event_seen = true; });
+  glfwSetMouseButtonCallback(window, [](GLFWwindow*, int, int, int) { g_event_seen = true; });
+  glfwSetScrollCallback(window, [](GLFWwindow*, double, double) { g_event_seen = true; });
+  glfwSetKeyCallback(window, [](GLFWwindow*, int, int, int, int) { g_event_seen = true; });
+  glfwSetCharCallback(window, [](GLFWwindow*, unsigned) { g_event_seen = true; });
+  glfwSetWindowFocusCallback(window, [](GLFWwindow*, int) { g_event_seen = true; });
+  glfwSetCursorEnterCallback(window, [](GLFWwindow*, int) { g_event_seen = true; });
+  glfwSetFramebufferSizeCallback(window, [](GLFWwindow*, int, int) { g_event_seen = true; });
+  glfwSetWindowRefreshCallback(window, [](GLFWwindow*) { g_event_seen = true; });
+  glfwSetDropCallback(window, [](GLFWwindow*, int count, const char** paths) {
+    for (int i = 0; i < count; ++i) g_dropped.push_back(paths[i]);
+    g_event_seen = true;
+  });
+}
+
+// Default placement of each panel as fractions of the work area below the menu bar.
+// Workspace "theory": theory on the left, the two measurement plots stacked on the right.
+// Workspace "var": generation controls left, scales over attention in the middle, gauges right.
+struct Placement {
+  float x, y, w, h;
+};
+Placement default_placement(const std::string& key) {
+  if (key == "theory") return {0.0f, 0.0f, 0.37f, 1.0f};
+  if (key == "scaling") return {0.37f, 0.0f, 0.63f, 0.6f};
+  if (key == "generation") return {0.0f, 0.0f, 0.25f, 1.0f};
+  if (key == "strip") return {0.25f, 0.0f, 0.45f, 0.55f};
+  if (key == "attention" || key == "compare") return {0.25f, 0.55f, 0.45f, 0.45f};
+  if (key == "gauges") return {0.70f, 0.0f, 0.30f, 1.0f};
+  if (key == "own_image") return {0.25f, 0.0f, 0.45f, 1.0f};  // over the strip and attention
+  return {0.37f, 0.6f, 0.63f, 0.4f};
+}
+
+struct PanelSlot {
+  std::unique_ptr<Panel> panel;
+  bool visible = true;
+  std::string workspace;  // "var" or "theory"
+  PixelRect last_rect;  // where its window was drawn last frame, in framebuffer pixels
+};
+
+class App {
+ public:
+  explicit App(const AppOptions& options) : options_(options) {}
+  int run();
+
+ private:
+  bool headless() const { return options_.frames > 0; }
+  void draw_frame();
+  void draw_menu_bar();
+  void draw_status_bar();
+  bool any_busy() const;
+  void load_settings();
+  void save_settings();
+
+  AppOptions options_;
+  GLFWwindow* window_ = nullptr;
+  std::vector<PanelSlot> panels_;
+  Settings settings_;
+  std::string settings_path_, ini_path_;
+  bool reset_layout_ = false;
+  bool save_window_png_ = false;
+  int save_panel_png_ = -1;  // index into panels_ of a panel to save, -1: none
+  bool show_about_ = false;
+  std::string status_;
+  float menu_height_ = 0;
+  std::string workspace_;
+  std::shared_ptr<Session> session_;
+  GenerationPanel* generation_ = nullptr;  // owned by panels_
+  ScaleStripPanel* strip_ = nullptr;
+  NormGaugesPanel* gauges_ = nullptr;
+  // Space / ← / → and their View-menu items.
+  void toggle_strip_play() { strip_->toggle_play(); }
+  void step_strip(int delta) { strip_->step_by(delta); }
+  // Every panel's report_fields() as one "panels" JSON member.
+  std::string panels_report() const;
+  OwnImagePanel* own_image_ = nullptr;
+  ComparePanel* compare_ = nullptr;
+  void show_own_image();
+  // --keys (headless): presses the keys due at this frame (frames_drawn before it); true
+  // while some are still to come or just pressed (the run must not end before they act).
+  bool press_due_keys(int frames_drawn);
+  int idle_frames_ = 0;  // frames since the run would have ended without --keys
+  size_t next_key_ = 0;
+  std::vector<int> keys_down_;  // GLFW codes pressed last frame, released this one
+};
+
+bool App::press_due_keys(int frames_drawn) {
+  ImGuiIO& io = ImGui::GetIO();
+  std::vector<int> released;
+  released.swap(keys_down_);
+  for (int code : released) io.KeysDown[code] = false;
+  // Frames count from the first one after --frames with nothing running in the background
+  // (where the run would otherwise end), so "frame 2" means "two frames after the
+  // generation (or comparison) finished", however long that took; an idle frame before a
+  // generation has started must not start the count. From then on every frame counts (a
+  // playing strip is busy too).
+  if (idle_frames_ > 0 || (frames_drawn >= options_.frames && !any_busy())) ++idle_frames_;
+  const auto& keys = options_.keys;
+  while (next_key_ < keys.size() && keys[next_key_].frame <= idle_frames_) {
+    const KeyPress::Key key = keys[next_key_].key;
+    const int code = key == KeyPress::Key::kLeft ? GLFW_KEY_LEFT : key == KeyPress::Key::kRight ? GLFW_KEY_RIGHT : GLFW_KEY_SPACE;
+    // ImGui sees a press only on the frame the key goes down: a key released this frame
+    // is pressed again on the next.
+    if (std::find(released.begin(), released.end(), code) != released.end()) break;
+    io.KeysDown[code] = true;
+    keys_down_.push_back(code);
+    ++next_key_;
+  }
+  return next_key_ < keys.size() || !released.empty() || !keys_down_.empty();
+}
+
+void App::show_own_image() {
+  workspace_ = "var";
+  for (auto& slot : panels_)
+    if (slot.panel.get() == own_image_) slot.visible = true;
+  ImGui::SetWindowFocus(own_image_->title());
+}
+
+std::string App::panels_report() const {
+  std::string j = "\"panels\": {";
+  bool first = true;
+  for (const auto& slot : panels_) {
+    const std::string fields = slot.panel->report_fields();
+    if (fields.empty()) continue;
+    j += std::string(first ? "" : ", ") + "\"" + slot.panel->key() + "\": {\"visible\": " +
+         (slot.visible && slot.workspace == workspace_ ? "true" : "false") + ", " + fields + "}";
+    first = false;
+  }
+  return j + "}";
+}
+
+bool App::any_busy() const {
+  for (const auto& slot : panels_)
+    if (slot.panel->busy()) return true;
+  return false;
+}
+
+void App::load_settings() {
+  const std::string dir = config_directory();
+  if (headless() || dir.empty()) return;  // screenshots must not depend on a user's layout
+  make_directories(dir);  // ImGui saves imgui.ini there during the session, not only at exit
+  settings_path_ = dir + "/settings.ini";
+  ini_path_ = dir + "/imgui.ini";
+  settings_.load(settings_path_);
+  options_.width = settings_.get_int("window.width", options_.width);
+  options_.height = settings_.get_int("window.height", options_.height);
+}
+
+void App::save_settings() {
+  if (settings_path_.empty()) return;
+  int w = 0, h = 0;
+  glfwGetWindowSize(window_, &w, &h);
+  settings_.set_int("window.width", w);
+  settings_.set_int("window.height", h);
+  settings_.set("app.workspace", workspace_);
+  for (const auto& slot : panels_) {
+    settings_.set_bool(std::string(slot.panel->key()) + ".visible", slot.visible);
+    slot.panel->save(settings_);
+  }
+  settings_.save(settings_path_);
+}
+
+void App::draw_menu_bar() {
+  if (!ImGui::BeginMainMenuBar()) return;
+  if (ImGui::BeginMenu("File")) {
+    if (ImGui::MenuItem("Open model…", "Ctrl+O")) workspace_ = "var", generation_->focus_open();
+    if (ImGui::MenuItem("Open image…")) show_own_image(), own_image_->focus_path();
+    if (ImGui::MenuItem("Generate", "Ctrl+G")) generation_->generate();
+    ImGui::Separator();
+    if (ImGui::MenuItem("Save window as PNG", "Ctrl+S")) save_window_png_ = true;
+    if (ImGui::MenuItem("Export run as CSV + JSON", nullptr, false, !session_->frames().empty()))
+      status_ = gauges_->export_run();
+    if (ImGui::BeginMenu("Save panel as PNG")) {
+      for (size_t i = 0; i < panels_.size(); ++i)
+        if (ImGui::MenuItem(panels_[i].panel->title(), nullptr, false, panels_[i].last_rect.width > 0))
+          save_panel_png_ = int(i);
+      ImGui::EndMenu();
+    }
+    ImGui::Separator();
+    if (ImGui::MenuItem("Quit", "Ctrl+Q")) glfwSetWindowShouldClose(window_, GLFW_TRUE);
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("View")) {
+    if (ImGui::MenuItem("Workspace: VAR generation", nullptr, workspace_ == "var")) workspace_ = "var";
+    if (ImGui::MenuItem("Workspace: complexity theory", nullptr, workspace_ == "theory")) workspace_ = "theory";
+    ImGui::Separator();
+    for (auto& slot : panels_)
+      if (slot.workspace == workspace_) ImGui::MenuItem(slot.panel->title(), nullptr, &slot.visible);
+    ImGui::Separator();
+    if (ImGui::MenuItem("Play / pause scales", "Space")) toggle_strip_play();
+    if (ImGui::MenuItem("Previous scale", "Left")) step_strip(-1);
+    if (ImGui::MenuItem("Next scale", "Right")) step_strip(1);
+    ImGui::Separator();
+    if (ImGui::MenuItem("Reset layout")) reset_layout_ = true;
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Help")) {
+    if (ImGui::MenuItem("About VARScope")) show_about_ = true;
+    ImGui::EndMenu();
+  }
+  menu_height_ = ImGui::GetWindowSize().y;
+  ImGui::EndMainMenuBar();
+}
+
+void App::draw_status_bar() {
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  const float height = ImGui::GetFrameHeight();
+  ImGui::SetNextWindowPos({viewport->WorkPos.x, viewport->WorkPos.y + viewport->WorkSize.y - height});
+  ImGui::SetNextWindowSize({viewport->WorkSize.x, height});
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
+                                 ImGuiWindowFlags_NoBringToFrontOnFocus;
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {8, 2});
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0);
+  if (ImGui::Begin("##status", nullptr, flags)) {
+    ImGui::TextDisabled("%s", status_.empty() ? (any_busy() ? "working…" : "idle") : status_.c_str());
+    const std::string right = "VARScope · " + std::string(fonts().dejavu ? "DejaVu" : "default font") +
+                              " · " + std::to_string(int(ImGui::GetIO().Framerate + 0.5f)) + " fps";
+    ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(right.c_str()).x - 12);
+    ImGui::TextDisabled("%s", right.c_str());
+  }
+  ImGui::End();
+  ImGui::PopStyleVar(2);
+}
+
+void App::draw_frame() {
+  // ImGui 1.86's GLFW backend indexes KeysDown by GLFW key codes.
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false))
+    glfwSetWindowShouldClose(window_, GLFW_TRUE);
+  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_S, false)) save_window_png_ = true;
+  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_G, false)) generation_->generate();
+  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O, false)) workspace_ = "var", generation_->focus_open();
+  if (!io.WantTextInput && !io.KeyCtrl) {
+    if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) toggle_strip_play();
+    if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) step_strip(-1);
+    if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) step_strip(1);
+  }
+  if (!g_dropped.empty()) {
+    workspace_ = "var";
+    // Images go to "Your image"; anything else is a checkpoint for the model opener.
+    std::vector<std::string> checkpoints;
+    for (const std::string& path : g_dropped) {
+      if (!looks_like_image(path)) checkpoints.push_back(path);
+      else own_image_->open_image(path), show_own_image();
+    }
+    if (!checkpoints.empty()) generation_->on_drop(checkpoints);
+    g_dropped.clear();
+  }
+
+  draw_menu_bar();
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  const float status_h = ImGui::GetFrameHeight();
+  // WorkPos learns of the menu bar only on the next frame; the first frame places the
+  // windows (FirstUseEver), so take the menu bar's height from this frame instead.
+  const ImVec2 area_pos{viewport->Pos.x, viewport->Pos.y + menu_height_};
+  const ImVec2 area_size{viewport->Size.x, viewport->Size.y - menu_height_ - status_h};
+
+  if (reset_layout_)  // before the windows, so hidden panels get their default place too
+    for (auto& slot : panels_)
+      slot.visible = slot.panel->key() != std::string("compare") && slot.panel->key() != std::string("own_image");
+  for (auto& slot : panels_) {
+    const bool solo = !options_.panel.empty();
+    // The theory panels start their sweeps on first update: keep them asleep while their
+    // workspace is not shown, so they do not compete with a generation for the cores. The
+    // VAR panels always update (the generation panel drives the shared session).
+    if (slot.workspace == "var" || slot.panel->busy() ||
+        (solo ? options_.panel == slot.panel->key() : slot.workspace == workspace_))
+      slot.panel->update();
+    if (solo && options_.panel != slot.panel->key()) continue;
+    if (!solo && (!slot.visible || slot.workspace != workspace_)) continue;
+    ImGuiWindowFlags flags = ImGuiWindowFlags_NoCollapse;
+    if (solo) {
+      ImGui::SetNextWindowPos(area_pos);
+      ImGui::SetNextWindowSize(area_size);
+      flags |= ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings;
+    } else {
+      const Placement p = default_placement(slot.panel->key());
+      const ImGuiCond cond = reset_layout_ ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+      ImGui::SetNextWindowPos({area_pos.x + p.x * area_size.x, area_pos.y + p.y * area_size.y}, cond);
+      ImGui::SetNextWindowSize({p.w * area_size.x, p.h * area_size.y}, cond);
+    }
+    // Opaque over the panels they cover (the comparison shares the inspector's place).
+    if (slot.panel.get() == own_image_ || slot.panel->key() == std::string("compare")) ImGui::SetNextWindowBgAlpha(1.0f);
+    if (ImGui::Begin(slot.panel->title(), solo ? nullptr : &slot.visible, flags)) slot.panel->draw();
+    const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+    const ImVec2 fb_scale = ImGui::GetIO().DisplayFramebufferScale;
+    slot.last_rect = {int(pos.x * fb_scale.x), int(pos.y * fb_scale.y), int(size.x * fb_scale.x), int(size.y * fb_scale.y)};
+    ImGui::End();
+  }
+  reset_layout_ = false;
+
+  if (show_about_) {
+    ImGui::OpenPopup("About VARScope");
+    show_about_ = false;
+  }
+  if (ImGui::BeginPopupModal("About VARScope", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::Text("VARScope: an explorer of visual autoregressive attention and its fine-grained complexity.");
+    ImGui::TextDisabled("Settings: %s", settings_path_.empty() ? "(not saved in this mode)" : settings_path_.c_str());
+    if (ImGui::Button("Close")) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+  draw_status_bar();
+}
+
+int App::run() {
+  glfwSetErrorCallback([](int, const char* description) { g_glfw_error = description ? description : ""; });
+  if (!glfwInit()) {
+    std::fprintf(stderr, "varscope: no display: set DISPLAY or run under xvfb-run\n");
+    return 3;
+  }
+  load_settings();
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  // Headless: the framebuffer must be exactly the requested size, whatever the WM does.
+  if (headless()) glfwWindowHint(GLFW_RESIZABLE, GLFW_FALSE);
+  window_ = glfwCreateWindow(options_.width, options_.height, "VARScope", nullptr, nullptr);
+  if (!window_) {
+    std::fprintf(stderr, "varscope: cannot create an OpenGL 3.3 core window (%s); try varscope-cli\n",
+                 g_glfw_error.c_str());
+    glfwTerminate();
+    return 4;
+  }
+  glfwMakeContextCurrent(window_);
+  glfwSwapInterval(headless() ? 0 : 1);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = ini_path_.empty() ? nullptr : ini_path_.c_str();
+  ImGui::StyleColorsDark();
+  ImGuiStyle& style = ImGui::GetStyle();
+  style.WindowRounding = 4.0f;
+  style.FrameRounding = 3.0f;
+  style.GrabRounding = 3.0f;
+  style.WindowPadding = {10, 8};
+  style.ItemSpacing = {8, 5};
+  float scale_x = 1, scale_y = 1;
+  glfwGetWindowContentScale(window_, &scale_x, &scale_y);
+  const float scale = std::max(1.0f, std::max(scale_x, scale_y));
+  style.ScaleAllSizes(scale);
+  load_fonts(scale);
+  watch_window_events(window_);
+  ImGui_ImplGlfw_InitForOpenGL(window_, true);
+  std::signal(SIGINT, [](int) { g_stop_signal = 1; });
+  std::signal(SIGTERM, [](int) { g_stop_signal = 1; });
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+
+  auto wake = [] { glfwPostEmptyEvent(); };
+  session_ = std::make_shared<Session>(wake);
+  session_->selection.scale = options_.select_step;
+  session_->selection.block = options_.select_layer;
+  session_->selection.head = options_.select_head;
+  session_->selection.query = options_.select_query;
+  // The panel table: one panel per role, all reading the one session.
+  auto generation = std::make_unique<GenerationPanel>(session_, options_);
+  auto strip = std::make_unique<ScaleStripPanel>(session_);
+  auto gauges = std::make_unique<NormGaugesPanel>(session_);
+  generation_ = generation.get(), strip_ = strip.get(), gauges_ = gauges.get();
+  panels_.push_back({std::move(generation), true, "var"});
+  panels_.push_back({std::move(strip), true, "var"});
+  panels_.push_back({std::make_unique<AttentionPanel>(session_), true, "var"});
+  panels_.push_back({std::move(gauges), true, "var"});
+  // Shares the attention inspector's place; opened from View (or by --compare).
+  auto compare = std::make_unique<ComparePanel>(session_, wake, options_.compare_spec);
+  compare_ = compare.get();
+  panels_.push_back({std::move(compare), false, "var"});
+  // Over the strip and the inspector; opened by File ▸ Open image…, a dropped image or --image.
+  auto own_image = std::make_unique<OwnImagePanel>(session_, generation_, wake, options_);
+  own_image_ = own_image.get();
+  panels_.push_back({std::move(own_image), false, "var"});
+  panels_.push_back({std::make_unique<ThresholdTheoryPanel>(wake), true, "theory"});
+  panels_.push_back({std::make_unique<RuntimeScalingPanel>(wake), true, "theory"});
+  panels_.push_back({std::make_unique<PhaseTransitionPanel>(wake), true, "theory"});
+  workspace_ = headless() ? options_.workspace : settings_.get("app.workspace", options_.workspace);
+  if (workspace_ != "var" && workspace_ != "theory") workspace_ = "var";
+  for (auto& slot : panels_) {
+    slot.visible = settings_.get_bool(std::string(slot.panel->key()) + ".visible", slot.visible);
+    if (slot.panel->key() == std::string("compare") && !options_.compare_spec.empty()) slot.visible = true;
+    if (slot.panel.get() == own_image_ && !options_.image_path.empty()) slot.visible = true;
+    slot.panel->load(settings_);
+  }
+
+  int exit_code = 0;
+  int frame = 0;
+  // The frame rate kept while a generation runs (the goal is ≥ 30 fps): frames whose
+  // previous frame also fell in a generation, and the time between them. Printed at exit.
+  int generating_frames = 0;
+  double generating_s = 0;
+  bool was_generating = false;
+  auto last_frame_end = std::chrono::steady_clock::now();
+  int settle_frames = 3;  // frames still to draw after the last event, so ImGui settles
+  const auto start = std::chrono::steady_clock::now();
+  while (!glfwWindowShouldClose(window_) && !g_stop_signal) {
+    if (headless()) {
+      glfwPollEvents();
+    } else if (any_busy()) {
+      // Workers publish and wake us. The wait caps the loop near 60 Hz: the frame's own
+      // drawing adds to it, and a 1/30 s cap alone would keep us under the 30 fps goal.
+      glfwWaitEventsTimeout(1.0 / 60);
+      settle_frames = 3;                 // and the frames after the last result
+    } else if (settle_frames > 0) {
+      glfwPollEvents();
+      --settle_frames;
+    } else {
+      // Idle: sleep until a window event and draw nothing on a bare timeout; the timeout
+      // only lets a stop signal through.
+      g_event_seen = false;
+      glfwWaitEventsTimeout(0.5);
+      if (!g_event_seen && !any_busy()) continue;
+      settle_frames = 3;
+    }
+    if (g_event_seen) settle_frames = 3, g_event_seen = false;
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    // Headless: Xvfb parks its pointer mid-screen; keep it out so screenshots show no hover.
+    if (headless()) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    const bool keys_pending = headless() && press_due_keys(frame);
+    ImGui::NewFrame();
+    draw_frame();
+    ImGui::Render();
+    int fb_w = 0, fb_h = 0;
+    glfwGetFramebufferSize(window_, &fb_w, &fb_h);
+    glViewport(0, 0, fb_w, fb_h);
+    glClearColor(0.09f, 0.10f, 0.12f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+    if (save_window_png_ || save_panel_png_ >= 0) {
+      const bool whole = save_window_png_;
+      PixelRect rect{0, 0, fb_w, fb_h};
+      std::string what = "window";
+      if (!whole) rect = panels_[save_panel_png_].last_rect, what = panels_[save_panel_png_].panel->key();
+      save_window_png_ = false, save_panel_png_ = -1;
+      char stamp[32];
+      const std::time_t now = std::time(nullptr);
+      std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+      const std::string name = "varscope-" + what + "-" + stamp + ".png";
+      try {
+        write_framebuffer_png(name, rect, fb_w, fb_h);
+        status_ = "saved " + name;
+      } catch (const std::exception& e) {
+        status_ = e.what();
+      }
+    }
+    ++frame;
+    if (headless() && frame >= options_.frames) {
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      // Keys still to press: once the workers have first rested their frames are counting
+      // (a bounded wait); until then --wait-workers bounds it.
+      const bool keys_counting = keys_pending && idle_frames_ > 0;
+      const bool keep_waiting = keys_counting || (any_busy() ? elapsed < options_.wait_workers_s : keys_pending);
+      if (!keep_waiting) {
+        if (!options_.screenshot_path.empty()) {
+          try {
+            write_framebuffer_png(options_.screenshot_path, {0, 0, fb_w, fb_h}, fb_w, fb_h);
+          } catch (const std::exception& e) {
+            std::fprintf(stderr, "varscope: %s\n", e.what());
+            exit_code = 5;
+          }
+        }
+        glfwSetWindowShouldClose(window_, GLFW_TRUE);
+      }
+    }
+    glfwSwapBuffers(window_);
+    const auto frame_end = std::chrono::steady_clock::now();
+    const bool generating = session_->generating() || own_image_->regenerating();
+    if (generating && was_generating)
+      ++generating_frames, generating_s += std::chrono::duration<double>(frame_end - last_frame_end).count();
+    was_generating = generating, last_frame_end = frame_end;
+  }
+
+  save_settings();
+  if (generating_frames > 0 && generating_s > 0)
+    std::fprintf(stderr, "varscope: %d frames in %.2f s while generating: %.1f fps\n", generating_frames, generating_s,
+                 generating_frames / generating_s);
+  if (!options_.image_path.empty()) std::fprintf(stderr, "varscope: %s\n", own_image_->summary().c_str());
+  const std::string compare_field = compare_->report_field();
+  if (!options_.report_json.empty() &&
+      !write_run_report(options_.report_json, *session_, compare_field + ",\n  " + panels_report()))
+    std::fprintf(stderr, "varscope: cannot write %s\n", options_.report_json.c_str());
+  panels_.clear();  // joins the workers before the context goes away
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window_);
+  glfwTerminate();
+  return exit_code;
+}
+
+}  // namespace
+
+int run_app(const AppOptions& options) { return App(options).run(); }
+
+}  // namespace vs::gui

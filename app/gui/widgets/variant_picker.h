@@ -1,0 +1,24 @@
+// One attention variant and its parameters as widgets, producing the spec string core's
+// make_variant parses ("exact", "poly:degree=2:basis=chebyshev", …). The same families and
+// parameter ranges as the runtime scaling panel's checkboxes, for a single choice.
+#pragma once
+#include <string>
+
+#include "app/gui/shell/settings.h"
+
+namespace vs::gui {
+
+struct VariantPicker {
+  int family = 0;  // 0 exact, 1 poly, 2 performer, 3 nystrom, 4 svd
+  int poly_degree = 2;
+  bool poly_chebyshev = true;
+  int performer_features = 64, nystrom_landmarks = 32, svd_rank = 16;
+
+  std::string spec() const;
+  // Draws the combo and the chosen family's parameters; returns true when changed.
+  bool draw(const char* label);
+  void load(const Settings& settings, const std::string& prefix);
+  void save(Settings& settings, const std::string& prefix) const;
+};
+
+}  // namespace vs::gui
