@@ -88,7 +88,11 @@ void ScaleStripPanel::draw() {
   const int sel = session_->selected_scale();
   const int total = frames.back().num_scales;
   const float avail_w = ImGui::GetContentRegionAvail().x;
-  const float cell = std::clamp((avail_w - 8.0f * total) / float(std::max(1, total)), 24.0f, 128.0f);
+  // Cells share the width, and at most a fifth of the height each (picture and grid), so
+  // the selected scale below keeps most of the window.
+  const float cell = std::clamp(std::min((avail_w - 8.0f * total) / float(std::max(1, total)),
+                                         ImGui::GetContentRegionAvail().y * 0.2f),
+                                24.0f, 128.0f);
   // The strip: picture over token grid per scale; a click selects the scale.
   ImGui::BeginChild("strip", {0, cell * 2 + ImGui::GetTextLineHeightWithSpacing() * 2 + 16}, false,
                     ImGuiWindowFlags_HorizontalScrollbar);

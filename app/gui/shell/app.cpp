@@ -4,6 +4,7 @@
 // epoxy first: GLFW must not pull in the system GL header.
 #include <GLFW/glfw3.h>
 #include <imgui.h>
+#include <imgui_internal.h>  // FindWindowByName: is a place's window known yet
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "app/gui/shell/fonts.h"
+#include "app/gui/shell/layout.h"
 #include "app/gui/panels/own_image_panel.h"
 #include "app/gui/panels/attention_panel.h"
 #include "app/gui/panels/compare_panel.h"
@@ -62,28 +64,26 @@ void watch_window_events(GLFWwindow* window) {
   });
 }
 
-// Default placement of each panel as fractions of the work area below the menu bar.
-// Workspace "theory": theory on the left, the two measurement plots stacked on the right.
-// Workspace "var": generation controls left, scales over attention in the middle, gauges right.
-struct Placement {
-  float x, y, w, h;
-};
-Placement default_placement(const std::string& key) {
-  if (key == "theory") return {0.0f, 0.0f, 0.37f, 1.0f};
-  if (key == "scaling") return {0.37f, 0.0f, 0.63f, 0.6f};
-  if (key == "generation") return {0.0f, 0.0f, 0.25f, 1.0f};
-  if (key == "strip") return {0.25f, 0.0f, 0.45f, 0.55f};
-  if (key == "attention" || key == "compare") return {0.25f, 0.55f, 0.45f, 0.45f};
-  if (key == "gauges") return {0.70f, 0.0f, 0.30f, 1.0f};
-  if (key == "own_image") return {0.25f, 0.0f, 0.45f, 1.0f};  // over the strip and attention
-  return {0.37f, 0.6f, 0.63f, 0.4f};
+// The window a place is drawn in: its title (ImGui's id) by place key.
+const char* place_title(const std::string& place) {
+  if (place == "generation") return "Generation";
+  if (place == "scales") return "Scales";
+  if (place == "inspector") return "Inspector";
+  if (place == "gauges") return "Norms vs threshold";
+  if (place == "theory") return "Threshold & theory";
+  if (place == "scaling") return "Runtime scaling";
+  if (place == "phase") return "Phase transition";
+  return "Panel";
 }
 
 struct PanelSlot {
   std::unique_ptr<Panel> panel;
   bool visible = true;
   std::string workspace;  // "var" or "theory"
-  PixelRect last_rect;  // where its window was drawn last frame, in framebuffer pixels
+  std::string place;      // the window it is drawn in; panels sharing a place are its tabs
+  PixelRect last_rect;    // where its window was drawn last frame, in framebuffer pixels
+  bool shown = false;     // drawn last frame (its tab in front)
+  bool bring_front = false;  // select its tab on the next frame
 };
 
 class App {
@@ -94,6 +94,10 @@ class App {
  private:
   bool headless() const { return options_.frames > 0; }
   void draw_frame();
+  // The place's window: its visible panels as tabs (one panel: no tab bar).
+  void draw_place(const std::string& place, ImVec2 area_pos, ImVec2 area_size);
+  // Makes the panel visible, in its workspace, with its tab in front.
+  void show_panel(const Panel* panel);
   void draw_menu_bar();
   void draw_status_bar();
   bool any_busy() const;
@@ -112,6 +116,8 @@ class App {
   std::string status_;
   float menu_height_ = 0;
   std::string workspace_;
+  ImVec2 last_area_{0, 0};  // the work area of the last frame (to follow a resize)
+  float content_scale_ = 1;  // the monitor's content scale: widgets and minimum widths grow with it
   std::shared_ptr<Session> session_;
   GenerationPanel* generation_ = nullptr;  // owned by panels_
   ScaleStripPanel* strip_ = nullptr;
@@ -157,21 +163,27 @@ bool App::press_due_keys(int frames_drawn) {
   return next_key_ < keys.size() || !released.empty() || !keys_down_.empty();
 }
 
-void App::show_own_image() {
-  workspace_ = "var";
+void App::show_panel(const Panel* panel) {
   for (auto& slot : panels_)
-    if (slot.panel.get() == own_image_) slot.visible = true;
-  ImGui::SetWindowFocus(own_image_->title());
+    if (slot.panel.get() == panel) {
+      workspace_ = slot.workspace;
+      slot.visible = slot.bring_front = true;
+      ImGui::SetWindowFocus(place_title(slot.place));
+    }
 }
 
+void App::show_own_image() { show_panel(own_image_); }
+
 std::string App::panels_report() const {
+  // visible: ticked in the View menu (a window or a tab exists); shown: drawn in the last
+  // frame (its tab in front, its workspace on screen).
   std::string j = "\"panels\": {";
   bool first = true;
   for (const auto& slot : panels_) {
     const std::string fields = slot.panel->report_fields();
-    if (fields.empty()) continue;
     j += std::string(first ? "" : ", ") + "\"" + slot.panel->key() + "\": {\"visible\": " +
-         (slot.visible && slot.workspace == workspace_ ? "true" : "false") + ", " + fields + "}";
+         (slot.visible ? "true" : "false") + ", \"shown\": " + (slot.shown ? "true" : "false") +
+         (fields.empty() ? "" : ", " + fields) + "}";
     first = false;
   }
   return j + "}";
@@ -233,7 +245,10 @@ void App::draw_menu_bar() {
     if (ImGui::MenuItem("Workspace: complexity theory", nullptr, workspace_ == "theory")) workspace_ = "theory";
     ImGui::Separator();
     for (auto& slot : panels_)
-      if (slot.workspace == workspace_) ImGui::MenuItem(slot.panel->title(), nullptr, &slot.visible);
+      if (slot.workspace == workspace_ && ImGui::MenuItem(slot.panel->title(), nullptr, slot.visible)) {
+        slot.visible = !slot.visible;
+        slot.bring_front = slot.visible;
+      }
     ImGui::Separator();
     if (ImGui::MenuItem("Play / pause scales", "Space")) toggle_strip_play();
     if (ImGui::MenuItem("Previous scale", "Left")) step_strip(-1);
@@ -269,6 +284,54 @@ void App::draw_status_bar() {
   }
   ImGui::End();
   ImGui::PopStyleVar(2);
+}
+
+void App::draw_place(const std::string& place, ImVec2 area_pos, ImVec2 area_size) {
+  std::vector<PanelSlot*> members;
+  for (auto& slot : panels_)
+    if (slot.place == place && slot.workspace == workspace_ && slot.visible) members.push_back(&slot);
+  if (members.empty()) return;
+  const LayoutRect home = default_place_rect(place, area_size.x, area_size.y, content_scale_);
+  const char* title = place_title(place);
+  if (reset_layout_ || !ImGui::FindWindowByName(title)) {
+    ImGui::SetNextWindowPos({area_pos.x + home.x, area_pos.y + home.y}, reset_layout_ ? ImGuiCond_Always : ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowSize({home.w, home.h}, reset_layout_ ? ImGuiCond_Always : ImGuiCond_FirstUseEver);
+  } else if (ImGuiWindow* window = ImGui::FindWindowByName(title);
+             window && last_area_.x > 0 && (last_area_.x != area_size.x || last_area_.y != area_size.y)) {
+    // The main window was resized: keep the place where it was relative to the work area.
+    const LayoutRect was{window->Pos.x - area_pos.x, window->Pos.y - area_pos.y, window->Size.x, window->Size.y};
+    const LayoutRect now = rescale_rect(was, last_area_.x, last_area_.y, area_size.x, area_size.y);
+    ImGui::SetNextWindowPos({area_pos.x + now.x, area_pos.y + now.y});
+    ImGui::SetNextWindowSize({now.w, now.h});
+  }
+  bool open = true;
+  if (ImGui::Begin(title, &open, ImGuiWindowFlags_NoCollapse)) {
+    const bool tabs = std::count_if(panels_.begin(), panels_.end(), [&](const PanelSlot& s) {
+                        return s.place == place && s.workspace == workspace_;
+                      }) > 1;
+    if (!tabs) {
+      members.front()->panel->draw();
+      members.front()->shown = true;
+    } else if (ImGui::BeginTabBar("##tabs", ImGuiTabBarFlags_AutoSelectNewTabs)) {
+      for (PanelSlot* slot : members) {
+        const ImGuiTabItemFlags flags = slot->bring_front ? ImGuiTabItemFlags_SetSelected : 0;
+        slot->bring_front = false;
+        if (ImGui::BeginTabItem(slot->panel->title(), &slot->visible, flags)) {
+          slot->panel->draw();
+          slot->shown = true;
+          ImGui::EndTabItem();
+        }
+      }
+      ImGui::EndTabBar();
+    }
+  }
+  const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+  const ImVec2 fb_scale = ImGui::GetIO().DisplayFramebufferScale;
+  for (PanelSlot* slot : members)
+    slot->last_rect = {int(pos.x * fb_scale.x), int(pos.y * fb_scale.y), int(size.x * fb_scale.x), int(size.y * fb_scale.y)};
+  ImGui::End();
+  if (!open)  // the window's close button hides every panel in it
+    for (PanelSlot* slot : members) slot->visible = false;
 }
 
 void App::draw_frame() {
@@ -307,35 +370,34 @@ void App::draw_frame() {
   if (reset_layout_)  // before the windows, so hidden panels get their default place too
     for (auto& slot : panels_)
       slot.visible = slot.panel->key() != std::string("compare") && slot.panel->key() != std::string("own_image");
+  const bool solo = !options_.panel.empty();
   for (auto& slot : panels_) {
-    const bool solo = !options_.panel.empty();
+    slot.shown = false;
     // The theory panels start their sweeps on first update: keep them asleep while their
     // workspace is not shown, so they do not compete with a generation for the cores. The
-    // VAR panels always update (the generation panel drives the shared session).
+    // generation panels always update (the generation panel drives the shared session).
     if (slot.workspace == "var" || slot.panel->busy() ||
         (solo ? options_.panel == slot.panel->key() : slot.workspace == workspace_))
       slot.panel->update();
-    if (solo && options_.panel != slot.panel->key()) continue;
-    if (!solo && (!slot.visible || slot.workspace != workspace_)) continue;
-    ImGuiWindowFlags flags = ImGuiWindowFlags_NoCollapse;
-    if (solo) {
+  }
+  if (solo) {
+    for (auto& slot : panels_) {
+      if (options_.panel != slot.panel->key()) continue;
       ImGui::SetNextWindowPos(area_pos);
       ImGui::SetNextWindowSize(area_size);
-      flags |= ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings;
-    } else {
-      const Placement p = default_placement(slot.panel->key());
-      const ImGuiCond cond = reset_layout_ ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
-      ImGui::SetNextWindowPos({area_pos.x + p.x * area_size.x, area_pos.y + p.y * area_size.y}, cond);
-      ImGui::SetNextWindowSize({p.w * area_size.x, p.h * area_size.y}, cond);
+      const ImGuiWindowFlags flags = ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                     ImGuiWindowFlags_NoSavedSettings;
+      if (ImGui::Begin(slot.panel->title(), nullptr, flags)) slot.panel->draw(), slot.shown = true;
+      ImGui::End();
     }
-    // Opaque over the panels they cover (the comparison shares the inspector's place).
-    if (slot.panel.get() == own_image_ || slot.panel->key() == std::string("compare")) ImGui::SetNextWindowBgAlpha(1.0f);
-    if (ImGui::Begin(slot.panel->title(), solo ? nullptr : &slot.visible, flags)) slot.panel->draw();
-    const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
-    const ImVec2 fb_scale = ImGui::GetIO().DisplayFramebufferScale;
-    slot.last_rect = {int(pos.x * fb_scale.x), int(pos.y * fb_scale.y), int(size.x * fb_scale.x), int(size.y * fb_scale.y)};
-    ImGui::End();
+  } else {
+    std::vector<std::string> places;
+    for (const auto& slot : panels_)
+      if (slot.workspace == workspace_ && std::find(places.begin(), places.end(), slot.place) == places.end())
+        places.push_back(slot.place);
+    for (const std::string& place : places) draw_place(place, area_pos, area_size);
   }
+  last_area_ = area_size;
   reset_layout_ = false;
 
   if (show_about_) {
@@ -389,6 +451,7 @@ int App::run() {
   glfwGetWindowContentScale(window_, &scale_x, &scale_y);
   const float scale = std::max(1.0f, std::max(scale_x, scale_y));
   style.ScaleAllSizes(scale);
+  content_scale_ = scale;
   load_fonts(scale);
   watch_window_events(window_);
   ImGui_ImplGlfw_InitForOpenGL(window_, true);
@@ -407,27 +470,27 @@ int App::run() {
   auto strip = std::make_unique<ScaleStripPanel>(session_);
   auto gauges = std::make_unique<NormGaugesPanel>(session_);
   generation_ = generation.get(), strip_ = strip.get(), gauges_ = gauges.get();
-  panels_.push_back({std::move(generation), true, "var"});
-  panels_.push_back({std::move(strip), true, "var"});
-  panels_.push_back({std::make_unique<AttentionPanel>(session_), true, "var"});
-  panels_.push_back({std::move(gauges), true, "var"});
+  panels_.push_back({std::move(generation), true, "var", "generation"});
+  panels_.push_back({std::move(strip), true, "var", "scales"});
+  panels_.push_back({std::make_unique<AttentionPanel>(session_), true, "var", "inspector"});
+  panels_.push_back({std::move(gauges), true, "var", "gauges"});
   // Shares the attention inspector's place; opened from View (or by --compare).
   auto compare = std::make_unique<ComparePanel>(session_, wake, options_.compare_spec);
   compare_ = compare.get();
-  panels_.push_back({std::move(compare), false, "var"});
+  panels_.push_back({std::move(compare), false, "var", "inspector"});
   // Over the strip and the inspector; opened by File ▸ Open image…, a dropped image or --image.
   auto own_image = std::make_unique<OwnImagePanel>(session_, generation_, wake, options_);
   own_image_ = own_image.get();
-  panels_.push_back({std::move(own_image), false, "var"});
-  panels_.push_back({std::make_unique<ThresholdTheoryPanel>(wake), true, "theory"});
-  panels_.push_back({std::make_unique<RuntimeScalingPanel>(wake), true, "theory"});
-  panels_.push_back({std::make_unique<PhaseTransitionPanel>(wake), true, "theory"});
+  panels_.push_back({std::move(own_image), false, "var", "scales"});
+  panels_.push_back({std::make_unique<ThresholdTheoryPanel>(wake), true, "theory", "theory"});
+  panels_.push_back({std::make_unique<RuntimeScalingPanel>(wake), true, "theory", "scaling"});
+  panels_.push_back({std::make_unique<PhaseTransitionPanel>(wake), true, "theory", "phase"});
   workspace_ = headless() ? options_.workspace : settings_.get("app.workspace", options_.workspace);
   if (workspace_ != "var" && workspace_ != "theory") workspace_ = "var";
   for (auto& slot : panels_) {
     slot.visible = settings_.get_bool(std::string(slot.panel->key()) + ".visible", slot.visible);
-    if (slot.panel->key() == std::string("compare") && !options_.compare_spec.empty()) slot.visible = true;
-    if (slot.panel.get() == own_image_ && !options_.image_path.empty()) slot.visible = true;
+    if (slot.panel->key() == std::string("compare") && !options_.compare_spec.empty()) slot.visible = slot.bring_front = true;
+    if (slot.panel.get() == own_image_ && !options_.image_path.empty()) slot.visible = slot.bring_front = true;
     slot.panel->load(settings_);
   }
 

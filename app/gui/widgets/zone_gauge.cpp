@@ -38,17 +38,23 @@ void draw_zone_gauge(const char* id, double ratio, float height) {
       draw->AddRectFilledMultiColor({b, p0.y}, {b + 2 * fade, p0.y + height}, zone_color(z, 230),
                                     zone_color(z + 1, 230), zone_color(z + 1, 230), zone_color(z, 230));
   }
+  // Zone names, shortened to their numerals where the zone is too narrow for the words.
   const char* names[] = {"I  provably fast", "II  grey band", "III  SETH-hard"};
+  const char* numerals[] = {"I", "II", "III"};
   for (int z = 0; z < 3; ++z) {
-    const float mid = (x_at(edges[z]) + x_at(edges[z + 1])) / 2;
-    const ImVec2 ts = ImGui::CalcTextSize(names[z]);
-    draw->AddText({mid - ts.x / 2, p0.y + (height - ts.y) / 2}, IM_COL32(255, 255, 255, 235), names[z]);
+    const float mid = (x_at(edges[z]) + x_at(edges[z + 1])) / 2, room = x_at(edges[z + 1]) - x_at(edges[z]) - 2 * fade;
+    const char* name = ImGui::CalcTextSize(names[z]).x <= room ? names[z] : numerals[z];
+    const ImVec2 ts = ImGui::CalcTextSize(name);
+    draw->AddText({mid - ts.x / 2, p0.y + (height - ts.y) / 2}, IM_COL32(255, 255, 255, 235), name);
   }
+  // Ticks every 0.25, labelled exactly ("1.25", not "1.2"); every 0.5 when labels would collide.
+  const double label_step = ImGui::CalcTextSize("1.25 ").x * 9 <= width ? 0.25 : 0.5;
   for (double x = 0; x <= kGaugeMax + 1e-9; x += 0.25) {
     const float px = x_at(x);
     draw->AddLine({px, p0.y + height}, {px, p0.y + height + 4}, IM_COL32(200, 200, 200, 160));
+    if (std::fmod(x + 1e-9, label_step) > 1e-6) continue;
     char label[16];
-    std::snprintf(label, sizeof label, "%.2g", x);
+    std::snprintf(label, sizeof label, "%g", x);
     const float w = ImGui::CalcTextSize(label).x;
     draw->AddText({std::fmin(std::fmax(px - w / 2, p0.x), p0.x + width - w), p0.y + height + 4},
                   ImGui::GetColorU32(ImGuiCol_TextDisabled), label);
