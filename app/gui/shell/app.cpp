@@ -20,6 +20,7 @@
 
 #include "app/gui/shell/fonts.h"
 #include "app/gui/shell/layout.h"
+#include "app/gui/shell/shortcuts.h"
 #include "app/gui/panels/own_image_panel.h"
 #include "app/gui/panels/attention_panel.h"
 #include "app/gui/panels/compare_panel.h"
@@ -44,6 +45,8 @@ std::string g_glfw_error;  // last GLFW error, for the one-line failure messages
 bool g_event_seen = false;
 // Files dropped on the window since the last frame (GLFW calls back on the UI thread).
 std::vector<std::string> g_dropped;
+// Key presses since the last frame, in order (shortcuts.h: why not the keys' state).
+KeyQueue g_keys;
 // Set by SIGINT/SIGTERM, so a terminal Ctrl+C still saves the settings.
 volatile std::sig_atomic_t g_stop_signal = 0;
 
@@ -52,7 +55,10 @@ void watch_window_events(GLFWwindow* window) {
   glfwSetCursorPosCallback(window, [](GLFWwindow*, double, double) { g_event_seen = true; });
   glfwSetMouseButtonCallback(window, [](GLFWwindow*, int, int, int) { g_event_seen = true; });
   glfwSetScrollCallback(window, [](GLFWwindow*, double, double) { g_event_seen = true; });
-  glfwSetKeyCallback(window, [](GLFWwindow*, int, int, int, int) { g_event_seen = true; });
+  glfwSetKeyCallback(window, [](GLFWwindow*, int key, int, int action, int mods) {
+    if (action == GLFW_PRESS || action == GLFW_REPEAT) g_keys.push({key, mods});
+    g_event_seen = true;
+  });
   glfwSetCharCallback(window, [](GLFWwindow*, unsigned) { g_event_seen = true; });
   glfwSetWindowFocusCallback(window, [](GLFWwindow*, int) { g_event_seen = true; });
   glfwSetCursorEnterCallback(window, [](GLFWwindow*, int) { g_event_seen = true; });
@@ -135,32 +141,22 @@ class App {
   bool press_due_keys(int frames_drawn);
   int idle_frames_ = 0;  // frames since the run would have ended without --keys
   size_t next_key_ = 0;
-  std::vector<int> keys_down_;  // GLFW codes pressed last frame, released this one
 };
 
 bool App::press_due_keys(int frames_drawn) {
-  ImGuiIO& io = ImGui::GetIO();
-  std::vector<int> released;
-  released.swap(keys_down_);
-  for (int code : released) io.KeysDown[code] = false;
   // Frames count from the first one after --frames with nothing running in the background
   // (where the run would otherwise end), so "frame 2" means "two frames after the
   // generation (or comparison) finished", however long that took; an idle frame before a
   // generation has started must not start the count. From then on every frame counts (a
-  // playing strip is busy too).
+  // playing strip is busy too). Due keys enter the same queue as a user's.
   if (idle_frames_ > 0 || (frames_drawn >= options_.frames && !any_busy())) ++idle_frames_;
   const auto& keys = options_.keys;
   while (next_key_ < keys.size() && keys[next_key_].frame <= idle_frames_) {
     const KeyPress::Key key = keys[next_key_].key;
-    const int code = key == KeyPress::Key::kLeft ? GLFW_KEY_LEFT : key == KeyPress::Key::kRight ? GLFW_KEY_RIGHT : GLFW_KEY_SPACE;
-    // ImGui sees a press only on the frame the key goes down: a key released this frame
-    // is pressed again on the next.
-    if (std::find(released.begin(), released.end(), code) != released.end()) break;
-    io.KeysDown[code] = true;
-    keys_down_.push_back(code);
+    g_keys.push({key == KeyPress::Key::kLeft ? GLFW_KEY_LEFT : key == KeyPress::Key::kRight ? GLFW_KEY_RIGHT : GLFW_KEY_SPACE, 0});
     ++next_key_;
   }
-  return next_key_ < keys.size() || !released.empty() || !keys_down_.empty();
+  return next_key_ < keys.size();
 }
 
 void App::show_panel(const Panel* panel) {
@@ -335,17 +331,18 @@ void App::draw_place(const std::string& place, ImVec2 area_pos, ImVec2 area_size
 }
 
 void App::draw_frame() {
-  // ImGui 1.86's GLFW backend indexes KeysDown by GLFW key codes.
-  const ImGuiIO& io = ImGui::GetIO();
-  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false))
-    glfwSetWindowShouldClose(window_, GLFW_TRUE);
-  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_S, false)) save_window_png_ = true;
-  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_G, false)) generation_->generate();
-  if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O, false)) workspace_ = "var", generation_->focus_open();
-  if (!io.WantTextInput && !io.KeyCtrl) {
-    if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) toggle_strip_play();
-    if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) step_strip(-1);
-    if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) step_strip(1);
+  const bool text_input = ImGui::GetIO().WantTextInput;
+  for (const KeyEvent& key : g_keys.take()) {
+    switch (shortcut_of(key, text_input)) {
+      case Shortcut::kQuit: glfwSetWindowShouldClose(window_, GLFW_TRUE); break;
+      case Shortcut::kSaveWindow: save_window_png_ = true; break;
+      case Shortcut::kGenerate: generation_->generate(); break;
+      case Shortcut::kOpenModel: workspace_ = "var", generation_->focus_open(); break;
+      case Shortcut::kPlayPause: toggle_strip_play(); break;
+      case Shortcut::kPreviousScale: step_strip(-1); break;
+      case Shortcut::kNextScale: step_strip(1); break;
+      case Shortcut::kNone: break;
+    }
   }
   if (!g_dropped.empty()) {
     workspace_ = "var";
