@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -41,12 +42,25 @@ std::string join(const std::vector<std::string>& parts) {
 
 }  // namespace
 
+std::string executable_directory() {
+  char buffer[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+  if (n <= 0) return "";
+  return directory_of(std::string(buffer, size_t(n)));
+}
+
 std::vector<std::string> model_directories() {
   std::vector<std::string> dirs;
   if (const char* env = std::getenv("VARSCOPE_MODELS_DIR"); env && *env) dirs.push_back(env);
+  // An installed copy (cmake --install): <prefix>/bin/varscope and <prefix>/share/varscope/models.
+  if (const std::string exe = executable_directory(); !exe.empty()) {
+    const std::string installed = directory_of(exe) + "/share/varscope/models";
+    struct stat st {};
+    if (::stat(installed.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) dirs.push_back(installed);
+  }
   dirs.push_back("assets/models");
 #ifdef VARSCOPE_ASSETS_DIR
-  dirs.push_back(std::string(VARSCOPE_ASSETS_DIR) + "/models");
+  dirs.push_back(std::string(VARSCOPE_ASSETS_DIR) + "/models");  // a build run from elsewhere
 #endif
   return dirs;
 }

@@ -16,9 +16,12 @@ struct ModelRef {
   std::string vae_path;    // its tokenizer; empty when none was found
 };
 
-// Where shipped models live, in search order: $VARSCOPE_MODELS_DIR, ./assets/models, the
-// source tree's assets/models.
+// Where shipped models live, in search order: $VARSCOPE_MODELS_DIR, an installed copy's
+// <prefix>/share/varscope/models (found from the running executable), ./assets/models, the
+// source tree's assets/models (a build run from another folder).
 std::vector<std::string> model_directories();
+// The folder of the running executable ("" when /proc/self/exe cannot be read).
+std::string executable_directory();
 // Names of the shipped models (stems with a "-vae" partner) over model_directories().
 std::vector<std::string> shipped_model_names();
 // Throws vs::Error naming what was looked for (and the shipped names) when nothing fits,

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "core/error.h"
+#include "core/io/model_ref.h"
 
 namespace vs::gui {
 
@@ -77,13 +78,7 @@ int default_model_index(const std::vector<ModelPaths>& shipped) {
   return -1;
 }
 
-std::vector<std::string> default_model_directories() {
-  std::vector<std::string> dirs = {"assets/models"};
-#ifdef VARSCOPE_SOURCE_DIR
-  dirs.push_back(std::string(VARSCOPE_SOURCE_DIR) + "/assets/models");
-#endif
-  return dirs;
-}
+std::vector<std::string> default_model_directories() { return io::model_directories(); }
 
 std::string serialize_recent(const std::vector<ModelPaths>& recent) {
   std::string text;

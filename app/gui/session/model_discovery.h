@@ -24,7 +24,7 @@ std::vector<ModelPaths> find_shipped_models(const std::vector<std::string>& dire
 // The pair the explorer opens at start: the first VAR pair, else the first FlowAR pair,
 // else none (index -1). Classifiers and unreadable files are never picked.
 int default_model_index(const std::vector<ModelPaths>& shipped);
-// ./assets/models, then the source tree's assets/models.
+// core's io::model_directories(): the one model discovery of the CLI and the explorer.
 std::vector<std::string> default_model_directories();
 
 // The recent list as one settings value ("var;vae;patch|var;vae;patch"), newest first.

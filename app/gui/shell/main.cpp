@@ -1,6 +1,7 @@
 // varscope: the explorer's entry point. Flags are parsed before any window exists, so
 // --help and flag errors work without a display.
 #include <cstdio>
+#include <cstdlib>
 
 #include "app/gui/shell/app.h"
 #include "app/gui/shell/app_options.h"
@@ -8,6 +9,10 @@
 #include "core/printable.h"
 
 int main(int argc, char** argv) {
+  // The UI thread (and a software OpenGL's own threads) share the cores with the model's
+  // OpenMP workers: idle workers must sleep, not spin, or every frame and every scale
+  // waits on them. Set before OpenMP starts; a user's own setting wins.
+  setenv("OMP_WAIT_POLICY", "passive", 0);
   vs::gui::AppOptions options;
   try {
     options = vs::gui::parse_app_options(argc, argv);
