@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "app/gui/export/csv_text.h"
+#include "app/gui/export/export_folder.h"
 #include "app/gui/export/run_export.h"
 #include "core/io/json.h"
 
@@ -90,8 +91,8 @@ std::string compare_report_field(const CompareRun& run, const std::vector<Compar
 
 std::string export_compare_errors(const CompareRun& run, const std::vector<CompareErrorRow>& rows) {
   if (rows.empty()) return "nothing to export: compare first";
-  const std::string csv = export_file_name(run.family + "-compare-errors", "csv");
-  const std::string json = export_file_name(run.family + "-compare-errors", "json");
+  const std::string csv = export_path(run.family + "-compare-errors", "csv");
+  const std::string json = export_path(run.family + "-compare-errors", "json");
   if (!save_text_file(csv, compare_errors_csv(run, rows))) return "cannot write " + csv;
   if (!save_text_file(json, compare_errors_json(run, rows))) return "cannot write " + json;
   return "saved " + csv + ", " + json;

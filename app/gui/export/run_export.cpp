@@ -1,9 +1,9 @@
 #include "app/gui/export/run_export.h"
 
-#include <ctime>
 
 #include "app/cli/norms_csv.h"
 #include "app/gui/export/csv_text.h"
+#include "app/gui/export/export_folder.h"
 #include "core/generator/describe.h"
 #include "core/io/json.h"
 #include "core/io/output_file.h"
@@ -127,20 +127,12 @@ bool save_text_file(const std::string& path, const std::string& text) {
   }
 }
 
-std::string export_file_name(const std::string& what, const std::string& extension) {
-  char stamp[32];
-  const std::time_t now = std::time(nullptr);
-  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-  return "varscope-" + what + "-" + stamp + "." + extension;
-}
-
-std::string export_run(const std::string& folder, const gen::ModelInfo& info, const gen::SamplingRequest& request,
+std::string export_run(const gen::ModelInfo& info, const gen::SamplingRequest& request,
                        const std::vector<ScaleFrame>& frames, double epsilon) {
   if (frames.empty()) return "nothing to export: generate an image first";
-  const std::string dir = folder.empty() || folder.back() == '/' ? folder : folder + "/";
-  const std::string timings = dir + export_file_name("timings", "csv");
-  const std::string norms = dir + export_file_name("norms", "csv");
-  const std::string json = dir + export_file_name("run", "json");
+  const std::string timings = export_path("timings", "csv");
+  const std::string norms = export_path("norms", "csv");
+  const std::string json = export_path("run", "json");
   if (!save_text_file(timings, timings_csv(info, request, frames))) return "cannot write " + timings;
   if (!save_text_file(norms, norms_csv(info, request, frames, epsilon))) return "cannot write " + norms;
   if (!save_text_file(json, run_json(info, request, frames, epsilon))) return "cannot write " + json;

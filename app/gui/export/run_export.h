@@ -24,14 +24,13 @@ std::string norms_csv(const gen::ModelInfo& info, const gen::SamplingRequest& re
 // objects; empty cells null).
 std::string run_json(const gen::ModelInfo& info, const gen::SamplingRequest& request,
                      const std::vector<ScaleFrame>& frames, double epsilon);
-// Writes varscope-{timings,norms}-<stamp>.csv and varscope-run-<stamp>.json into `folder`;
-// returns the status line ("saved …" with full paths, or what could not be written).
-std::string export_run(const std::string& folder, const gen::ModelInfo& info, const gen::SamplingRequest& request,
+// Writes varscope-{timings,norms}-<stamp>.csv and varscope-run-<stamp>.json into the
+// export folder (export_folder.h); returns the status line ("saved …" with full paths, or
+// what could not be written).
+std::string export_run(const gen::ModelInfo& info, const gen::SamplingRequest& request,
                        const std::vector<ScaleFrame>& frames, double epsilon);
 
 // Writes text to a file through core's checked writer; returns false when it cannot.
 bool save_text_file(const std::string& path, const std::string& text);
-// "varscope-<what>-YYYYmmdd-HHMMSS.<extension>".
-std::string export_file_name(const std::string& what, const std::string& extension);
 
 }  // namespace vs::gui

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <random>
 
+#include "app/gui/export/export_folder.h"
 #include "app/gui/export/run_export.h"
 #include "app/gui/panels/family_controls/family_controls.h"
 #include "core/error.h"
@@ -146,6 +147,13 @@ void GenerationPanel::on_drop(const std::vector<std::string>& paths) {
   if (have_model || session_->info()) open({model_path_, vae_path_, scales_});
 }
 
+std::vector<std::string> GenerationPanel::checkpoint_extensions() { return {".safetensors", ".pth", ".ckpt", ".pt", ".bin"}; }
+
+void GenerationPanel::browse_model() {
+  browser_target_ = 0;
+  browser_.open("Open model", FileBrowser::Mode::kFile, model_path_, checkpoint_extensions());
+}
+
 void GenerationPanel::generate() {
   if (session_->info()) session_->generate(live_request());
 }
@@ -160,8 +168,33 @@ void GenerationPanel::draw_model() {
     }
   }
   if (focus_path_) ImGui::SetKeyboardFocusHere(), focus_path_ = false;
-  ImGui::InputTextWithHint("model", "VAR or FlowAR .safetensors / .pth", model_path_, sizeof model_path_);
-  ImGui::InputTextWithHint("VAE", "empty: <model name>-vae next to it", vae_path_, sizeof vae_path_);
+  const float browse_w = ImGui::CalcTextSize("…").x + ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemSpacing.x;
+  ImGui::SetNextItemWidth(ImGui::CalcItemWidth() - browse_w);
+  ImGui::InputTextWithHint("##model", "VAR or FlowAR .safetensors / .pth", model_path_, sizeof model_path_);
+  ImGui::SameLine();
+  if (ImGui::Button("…##model")) browse_model();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("browse for the model checkpoint");
+  ImGui::SameLine();
+  ImGui::TextUnformatted("model");
+  ImGui::SetNextItemWidth(ImGui::CalcItemWidth() - browse_w);
+  ImGui::InputTextWithHint("##vae", "empty: <model name>-vae next to it", vae_path_, sizeof vae_path_);
+  ImGui::SameLine();
+  if (ImGui::Button("…##vae"))
+    browser_target_ = 1, browser_.open("Choose the VAE", FileBrowser::Mode::kFile, vae_path_[0] ? vae_path_ : model_path_,
+                                       checkpoint_extensions());
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("browse for the tokenizer (VAE) checkpoint");
+  ImGui::SameLine();
+  ImGui::TextUnformatted("VAE");
+  std::string chosen;
+  if (browser_.draw(&chosen)) {
+    if (browser_target_ == 1) {
+      copy_to(vae_path_, sizeof vae_path_, chosen);
+    } else {
+      copy_to(model_path_, sizeof model_path_, chosen);
+      vae_path_[0] = '\0';  // the loader tries "<stem>-vae" beside it
+      open({model_path_, vae_path_, scales_});
+    }
+  }
   ImGui::InputTextWithHint("scales", "from the checkpoint, e.g. 1,2,3,4,5,6,8", scales_, sizeof scales_);
   if (ImGui::Button("Open model…  (Ctrl+O)") && model_path_[0]) open({model_path_, vae_path_, scales_});
   if (!recent_.empty()) {
@@ -268,7 +301,7 @@ void GenerationPanel::draw_progress() {
   }
   if (frames.empty()) return;
   if (ImGui::SmallButton("Export timings CSV")) {
-    const std::string path = export_file_name("timings", "csv");
+    const std::string path = export_path("timings", "csv");
     export_message_ = save_text_file(path, timings_csv(*session_->info(), session_->shown_request(), frames))
                           ? "saved " + path
                           : "cannot write " + path;

@@ -12,6 +12,7 @@
 
 #include "app/gui/shell/app_options.h"
 #include "app/gui/panels/panel.h"
+#include "app/gui/widgets/file_browser.h"
 #include "app/gui/widgets/variant_picker.h"
 #include "app/gui/session/session.h"
 #include "app/gui/session/model_discovery.h"
@@ -35,6 +36,8 @@ class GenerationPanel : public Panel {
   // Ctrl+G / Ctrl+O from the shell.
   void generate();
   void focus_open() { focus_path_ = true; }
+  // File ▸ Open model… / Ctrl+O: the file browser on checkpoint files.
+  void browse_model();
   // The sampling widgets as they are now (not the last run's), as a request of one image.
   gen::SamplingRequest live_request() const;
 
@@ -61,6 +64,9 @@ class GenerationPanel : public Panel {
   int class_id_ = 0;
   unsigned long long seed_ = 0;
   VariantPicker variant_;
+  FileBrowser browser_;
+  int browser_target_ = 0;  // 0: the model, 1: its VAE
+  static std::vector<std::string> checkpoint_extensions();
 };
 
 }  // namespace vs::gui

@@ -35,7 +35,7 @@ void NormGaugesPanel::save(Settings& s) const { s.set_double("gauges.log10_epsil
 
 std::string NormGaugesPanel::export_run() {
   if (!session_->info()) return message_ = "nothing to export: no model is open";
-  message_ = gui::export_run("", *session_->info(), session_->shown_request(), session_->frames(),
+  message_ = gui::export_run(*session_->info(), session_->shown_request(), session_->frames(),
                              std::pow(10.0, log10_epsilon_));
   return message_;
 }

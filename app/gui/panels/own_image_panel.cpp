@@ -286,12 +286,17 @@ void OwnImagePanel::draw_pyramid() {
 
 void OwnImagePanel::draw() {
   if (focus_path_) ImGui::SetKeyboardFocusHere(), focus_path_ = false;
-  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("Open image").x -
-                          ImGui::GetStyle().FramePadding.x * 2 - ImGui::GetStyle().ItemSpacing.x);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("Open imageBrowse…").x -
+                          style.FramePadding.x * 4 - style.ItemSpacing.x * 2);
   const bool entered = ImGui::InputTextWithHint("##image", "a PNG or JPEG (or drop one on the window)", path_, sizeof path_,
                                                 ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();
   if ((ImGui::Button("Open image") || entered) && path_[0]) open_image(path_);
+  ImGui::SameLine();
+  if (ImGui::Button("Browse…")) browse();
+  std::string chosen;
+  if (browser_.draw(&chosen)) open_image(chosen);
   const bool has_model = source_->generator() != nullptr;
   const std::string& path = own_.image_path();
   if (!own_.error().empty()) {

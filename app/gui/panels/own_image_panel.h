@@ -16,6 +16,7 @@
 #include "app/gui/widgets/gl/rgb_texture.h"
 #include "app/gui/session/own_image_session.h"
 #include "app/gui/panels/panel.h"
+#include "app/gui/widgets/file_browser.h"
 #include "app/gui/session/generation_source.h"
 
 namespace vs::gui {
@@ -41,6 +42,10 @@ class OwnImagePanel : public Panel {
   // Opens an image file (menu, drop); encoding starts once a model is open.
   void open_image(const std::string& path);
   void focus_path() { focus_path_ = true; }
+  // File ▸ Open image…: the file browser on PNG and JPEG files.
+  void browse() {
+    browser_.open("Open image", FileBrowser::Mode::kFile, path_[0] ? path_ : "", {".png", ".jpg", ".jpeg"});
+  }
   bool regenerating() const { return own_.regenerating(); }
   // One line for headless runs: what was encoded and regenerated, or the error.
   std::string summary() const;
@@ -65,6 +70,7 @@ class OwnImagePanel : public Panel {
   OwnImageSession own_;
   char path_[1024] = {};
   bool focus_path_ = false;
+  FileBrowser browser_;
   std::string image_;          // the image on screen
   std::string pending_path_;   // to encode once a model is open
   int pending_keep_ = -1;      // --keep-scales: regenerate once encoded

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "app/gui/export/run_export.h"
+#include "app/gui/export/export_folder.h"
 #include "core/io/image_io.h"
 
 namespace vs::gui {
@@ -125,7 +125,7 @@ void ScaleStripPanel::draw() {
   images_[sel]->draw({big, big});
   if (ImGui::BeginPopupContextItem("image menu")) {
     if (ImGui::MenuItem("Save this scale's image as PNG")) {
-      const std::string path = export_file_name("scale" + std::to_string(sel + 1), "png");
+      const std::string path = export_path("scale" + std::to_string(sel + 1), "png");
       try {
         io::write_png_rgb8(path, frames[sel].image_side, frames[sel].image_side, frames[sel].rgb);
         message_ = "saved " + path;

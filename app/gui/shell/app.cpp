@@ -21,6 +21,7 @@
 #include "app/gui/shell/fonts.h"
 #include "app/gui/shell/layout.h"
 #include "app/gui/shell/shortcuts.h"
+#include "app/gui/widgets/file_browser.h"
 #include "app/gui/panels/own_image_panel.h"
 #include "app/gui/panels/attention_panel.h"
 #include "app/gui/panels/compare_panel.h"
@@ -31,6 +32,7 @@
 #include "app/gui/panels/runtime_scaling_panel.h"
 #include "app/gui/panels/threshold_theory_panel.h"
 #include "app/gui/shell/screenshot.h"
+#include "app/gui/export/export_folder.h"
 #include "app/gui/export/run_report.h"
 #include "app/gui/session/session.h"
 #include "app/gui/shell/settings.h"
@@ -122,6 +124,7 @@ class App {
   std::string status_;
   float menu_height_ = 0;
   std::string workspace_;
+  FileBrowser export_browser_;  // File ▸ Export folder…
   ImVec2 last_area_{0, 0};  // the work area of the last frame (to follow a resize)
   float content_scale_ = 1;  // the monitor's content scale: widgets and minimum widths grow with it
   std::shared_ptr<Session> session_;
@@ -198,6 +201,13 @@ void App::load_settings() {
   settings_path_ = dir + "/settings.ini";
   ini_path_ = dir + "/imgui.ini";
   settings_.load(settings_path_);
+  if (const std::string folder = settings_.get("export.folder", ""); !folder.empty()) set_export_folder(folder);
+  const std::string recent = settings_.get("files.recent_folders", "");
+  for (size_t begin = 0; begin < recent.size();) {
+    const size_t bar = std::min(recent.find('|', begin), recent.size());
+    if (bar > begin) FileBrowser::recent_folders().push_back(recent.substr(begin, bar - begin));
+    begin = bar + 1;
+  }
   options_.width = settings_.get_int("window.width", options_.width);
   options_.height = settings_.get_int("window.height", options_.height);
 }
@@ -209,6 +219,10 @@ void App::save_settings() {
   settings_.set_int("window.width", w);
   settings_.set_int("window.height", h);
   settings_.set("app.workspace", workspace_);
+  settings_.set("export.folder", export_folder());
+  std::string recent;
+  for (const std::string& f : FileBrowser::recent_folders()) recent += (recent.empty() ? "" : "|") + f;
+  settings_.set("files.recent_folders", recent);
   for (const auto& slot : panels_) {
     settings_.set_bool(std::string(slot.panel->key()) + ".visible", slot.visible);
     slot.panel->save(settings_);
@@ -219,8 +233,11 @@ void App::save_settings() {
 void App::draw_menu_bar() {
   if (!ImGui::BeginMainMenuBar()) return;
   if (ImGui::BeginMenu("File")) {
-    if (ImGui::MenuItem("Open model…", "Ctrl+O")) workspace_ = "var", generation_->focus_open();
-    if (ImGui::MenuItem("Open image…")) show_own_image(), own_image_->focus_path();
+    if (ImGui::MenuItem("Open model…", "Ctrl+O")) workspace_ = "var", generation_->browse_model();
+    if (ImGui::MenuItem("Open image…")) show_own_image(), own_image_->browse();
+    if (ImGui::MenuItem("Export folder…"))
+      export_browser_.open("Export folder", FileBrowser::Mode::kFolder, export_folder());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("exports go to %s", export_folder().c_str());
     if (ImGui::MenuItem("Generate", "Ctrl+G")) generation_->generate();
     ImGui::Separator();
     if (ImGui::MenuItem("Save window as PNG", "Ctrl+S")) save_window_png_ = true;
@@ -272,9 +289,19 @@ void App::draw_status_bar() {
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {8, 2});
   ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0);
   if (ImGui::Begin("##status", nullptr, flags)) {
-    ImGui::TextDisabled("%s", status_.empty() ? (any_busy() ? "working…" : "idle") : status_.c_str());
     const std::string right = "VARScope · " + std::string(fonts().dejavu ? "DejaVu" : "default font") +
                               " · " + std::to_string(int(ImGui::GetIO().Framerate + 0.5f)) + " fps";
+    // A long message is cut to the room left of the right-hand text, the whole of it on hover.
+    const std::string text = status_.empty() ? (any_busy() ? "working…" : "idle") : status_;
+    const float room = ImGui::GetWindowWidth() - ImGui::CalcTextSize(right.c_str()).x - 40;
+    std::string shown = text;
+    while (shown.size() > 1 && ImGui::CalcTextSize((shown + "…").c_str()).x > room) shown.pop_back();
+    if (shown.size() < text.size()) {
+      while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) shown.pop_back();  // whole UTF-8 characters
+      shown += "…";
+    }
+    ImGui::TextDisabled("%s", shown.c_str());
+    if (shown.size() != text.size() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
     ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(right.c_str()).x - 12);
     ImGui::TextDisabled("%s", right.c_str());
   }
@@ -337,7 +364,7 @@ void App::draw_frame() {
       case Shortcut::kQuit: glfwSetWindowShouldClose(window_, GLFW_TRUE); break;
       case Shortcut::kSaveWindow: save_window_png_ = true; break;
       case Shortcut::kGenerate: generation_->generate(); break;
-      case Shortcut::kOpenModel: workspace_ = "var", generation_->focus_open(); break;
+      case Shortcut::kOpenModel: workspace_ = "var", generation_->browse_model(); break;
       case Shortcut::kPlayPause: toggle_strip_play(); break;
       case Shortcut::kPreviousScale: step_strip(-1); break;
       case Shortcut::kNextScale: step_strip(1); break;
@@ -406,6 +433,11 @@ void App::draw_frame() {
     ImGui::TextDisabled("Settings: %s", settings_path_.empty() ? "(not saved in this mode)" : settings_path_.c_str());
     if (ImGui::Button("Close")) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
+  }
+  std::string folder;
+  if (export_browser_.draw(&folder)) {
+    set_export_folder(folder);
+    status_ = "exports go to " + export_folder();
   }
   draw_status_bar();
 }
@@ -528,6 +560,13 @@ int App::run() {
     if (headless()) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     const bool keys_pending = headless() && press_due_keys(frame);
     ImGui::NewFrame();
+    // --browse: once every window has appeared (ImGui 1.86 asserts when a window first
+    // appears behind an open modal).
+    if (frame == 2 && !options_.browse.empty()) {
+      if (options_.browse == "model") generation_->browse_model();
+      if (options_.browse == "image") show_own_image(), own_image_->browse();
+      if (options_.browse == "export") export_browser_.open("Export folder", FileBrowser::Mode::kFolder, export_folder());
+    }
     draw_frame();
     ImGui::Render();
     int fb_w = 0, fb_h = 0;
@@ -543,10 +582,7 @@ int App::run() {
       std::string what = "window";
       if (!whole) rect = panels_[save_panel_png_].last_rect, what = panels_[save_panel_png_].panel->key();
       save_window_png_ = false, save_panel_png_ = -1;
-      char stamp[32];
-      const std::time_t now = std::time(nullptr);
-      std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-      const std::string name = "varscope-" + what + "-" + stamp + ".png";
+      const std::string name = export_path(what, "png");
       try {
         write_framebuffer_png(name, rect, fb_w, fb_h);
         status_ = "saved " + name;

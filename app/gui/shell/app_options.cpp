@@ -86,6 +86,7 @@ std::string app_usage() {
          "  --class C, --seed S    the class and seed of that generation\n"
          "  --select S,L,H[,Q]     select scale S, layer L, head H (and pin query token Q), 1-based\n"
          "  --compare SPEC         once generated, regenerate the same seed with this attention variant\n"
+         "  --browse WHAT          open the file browser at start: model, image or export (folder)\n"
          "                         (e.g. poly:degree=2) and show exact vs approximate\n"
          "  --report-json PATH     at exit, write the model / error / generation state as JSON\n"
          "  --image PATH           encode this PNG/JPEG with the model's VQ-VAE (the Your image panel)\n"
@@ -163,6 +164,10 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
       options.select_query = v.size() == 4 ? v[3] - 1 : -1;
     } else if (flag == "--compare") {
       options.compare_spec = value();
+    } else if (flag == "--browse") {
+      options.browse = value();
+      if (options.browse != "model" && options.browse != "image" && options.browse != "export")
+        throw Error("--browse: expected model, image or export, got '" + options.browse + "'");
     } else if (flag == "--report-json") {
       options.report_json = value();
     } else if (flag == "--image") {
