@@ -16,7 +16,7 @@ attention::Result observed_attention(const attention::Variant& variant, Observer
     }
   }
   attention::Result result = variant.run(q, k, v, structure, options);
-  if (observer) observer->on_attention({site, q, k, softmax_scale, structure}, result);
+  if (observer) observer->on_attention({site, q, k, softmax_scale, structure, &v}, result);
   return result;
 }
 

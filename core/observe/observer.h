@@ -56,6 +56,7 @@ struct AttentionCall {
   const Tensor& k;  // (H, Lk, hd)
   float softmax_scale;  // logit = softmax_scale · q·k
   const attention::Structure& structure;
+  const Tensor* v = nullptr;  // (H, Lk, dv): lets an observer rerun the call (e.g. exactly, to measure an approximation)
 };
 
 // Which query rows' probabilities to capture (every head is captured; pick afterwards).

@@ -51,3 +51,9 @@ inline ProcessResult run_gui(const std::string& arguments) {
   return run_process(std::string(XVFB_RUN) + " -a -s \"-screen 0 1600x1000x24\" " + VARSCOPE_GUI + " " + arguments +
                      " 2>&1");
 }
+
+// The same, killed after `seconds` (exit code 137 then): a hang fails a test, not the run.
+inline ProcessResult run_gui_with_timeout(int seconds, const std::string& arguments) {
+  return run_process("timeout -s KILL " + std::to_string(seconds) + " " + XVFB_RUN + " -a -s \"-screen 0 1600x1000x24\" " +
+                     VARSCOPE_GUI + " " + arguments + " 2>&1");
+}

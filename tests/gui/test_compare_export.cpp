@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "app/gui/export/compare_export.h"
+#include "app/gui/export/export_folder.h"
 #include "app/gui/workers/background_job.h"
 #include "app/gui/session/image_compare.h"
 #include "core/io/json.h"
@@ -66,10 +67,10 @@ TEST(CompareExport, VarRowsAreThePanelsNumbers) {
 TEST(CompareExport, VarCsvCarriesTheRunsParametersOnEveryRow) {
   const std::vector<std::string> csv = lines(compare_errors_csv(var_run(), compare_rows(var_frames())));
   ASSERT_EQ(csv.size(), 3u);
-  EXPECT_EQ(csv[0], "scale,side,image_error,same_tokens,model,class,seed,cfg,top_k,top_p,reference_variant,approx_variant");
-  EXPECT_EQ(csv[1], "1,1,0,1,\"/models/a,b/fmnist-var.safetensors\",4,17,2.5,600,0.9,exact,poly:degree=2");
+  EXPECT_EQ(csv[0], "scale,side,image_error,same_tokens,attention_error,model,class,seed,cfg,top_k,top_p,reference_variant,approx_variant");
+  EXPECT_EQ(csv[1], "1,1,0,1,,\"/models/a,b/fmnist-var.safetensors\",4,17,2.5,600,0.9,exact,poly:degree=2");
   EXPECT_EQ(csv[2].rfind("2,2,", 0), 0u) << csv[2];
-  EXPECT_NE(csv[2].find(",0.75,\"/models/a,b/"), std::string::npos) << csv[2];
+  EXPECT_NE(csv[2].find(",0.75,,\"/models/a,b/"), std::string::npos) << csv[2];
 }
 
 TEST(CompareExport, FlowArRowsAndJsonHoldTheLatentTokenError) {
@@ -86,8 +87,8 @@ TEST(CompareExport, FlowArRowsAndJsonHoldTheLatentTokenError) {
 
   const std::vector<std::string> csv = lines(compare_errors_csv(run, rows));
   ASSERT_EQ(csv.size(), 3u);
-  EXPECT_EQ(csv[0], "scale,side,image_error,token_error,model,class,seed,cfg,steps,guidance,reference_variant,approx_variant");
-  EXPECT_EQ(csv[1], "1,1,0,0.125,fmnist-flowar.safetensors,3,7,4.3,25,0.9,exact,performer:features=64");
+  EXPECT_EQ(csv[0], "scale,side,image_error,token_error,attention_error,model,class,seed,cfg,steps,guidance,reference_variant,approx_variant");
+  EXPECT_EQ(csv[1], "1,1,0,0.125,,fmnist-flowar.safetensors,3,7,4.3,25,0.9,exact,performer:features=64");
 
   const vs::io::json::Value j = vs::io::json::parse(compare_errors_json(run, rows));
   ASSERT_TRUE(j.is_object());
@@ -110,15 +111,13 @@ TEST(CompareExport, FlowArRowsAndJsonHoldTheLatentTokenError) {
   EXPECT_EQ(scales->array[1].find("token_error")->text, "0.5");
 }
 
-TEST(CompareExport, WritesCsvAndJsonInTheWorkingDirectory) {
+TEST(CompareExport, WritesCsvAndJsonInTheExportFolder) {
   EXPECT_EQ(export_compare_errors(var_run(), {}).rfind("nothing to export", 0), 0u);
   const std::filesystem::path dir = std::filesystem::path(GUI_OUTPUT_DIR) / "compare_export_test";
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  const std::filesystem::path cwd = std::filesystem::current_path();
-  std::filesystem::current_path(dir);
+  set_export_folder(dir.string());
   const std::string message = export_compare_errors(var_run(), compare_rows(var_frames()));
-  std::filesystem::current_path(cwd);
   ASSERT_EQ(message.rfind("saved ", 0), 0u) << message;
   int csv = 0, json = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {

@@ -4,6 +4,8 @@
 // an error shown in the UI (and in --report-json), never a crash.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <fstream>
 #include <set>
@@ -87,4 +89,22 @@ TEST(GuiGeneration, MissingVaeIsAnErrorNotACrash) {
   const std::string json = read_text(report);
   EXPECT_NE(json.find("/nonexistent/vae.pth"), std::string::npos) << json;
   EXPECT_NE(json.find("\"model_open\": false"), std::string::npos) << json;
+}
+
+TEST(GuiGeneration, NamedPipesAsModelVaeOrImageEndInErrorsNotHangs) {
+  const std::string fifo = std::string(GUI_OUTPUT_DIR) + "/gui_test.fifo";
+  std::remove(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string model = std::string(VARSCOPE_SOURCE_DIR) + "/assets/models/fmnist-var.safetensors";
+  for (const std::string& flags : {"--model " + fifo, "--model " + model + " --vae " + fifo, "--model " + model + " --image " + fifo}) {
+    SCOPED_TRACE(flags);
+    const std::string report = std::string(GUI_OUTPUT_DIR) + "/gui_test_fifo.json";
+    std::remove(report.c_str());
+    // `timeout`: a hang fails the test instead of the whole run.
+    const ProcessResult r = run_gui_with_timeout(60, "--frames 10 --wait-workers 30 " + flags + " --report-json " + report);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const std::string json = read_text(report);
+    EXPECT_NE(json.find("named pipe"), std::string::npos) << json << r.output;
+  }
+  std::remove(fifo.c_str());
 }

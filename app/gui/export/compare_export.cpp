@@ -44,12 +44,13 @@ CompareRun compare_run(const std::string& model, const gen::SamplingRequest& ref
 std::vector<CompareErrorRow> compare_rows(const std::vector<CompareFrame>& frames) {
   std::vector<CompareErrorRow> rows;
   for (const CompareFrame& f : frames)
-    rows.push_back({f.scale + 1, f.side, f.image_error, std::isnan(f.same_tokens) ? f.token_error : f.same_tokens});
+    rows.push_back({f.scale + 1, f.side, f.image_error, std::isnan(f.same_tokens) ? f.token_error : f.same_tokens,
+                    f.worst_head_error()});
   return rows;
 }
 
 std::string compare_errors_csv(const CompareRun& run, const std::vector<CompareErrorRow>& rows) {
-  std::string csv = "scale,side,image_error," + run.token_column + ",model,class,seed,cfg,";
+  std::string csv = "scale,side,image_error," + run.token_column + ",attention_error,model,class,seed,cfg,";
   std::string tail = csv_field(run.model) + "," + std::to_string(run.class_id) + "," + std::to_string(run.seed) + "," +
                      csv_number(run.cfg) + ",";
   for (const auto& [name, value] : run.sampler) csv += name + ",", tail += csv_number(value) + ",";
@@ -57,7 +58,8 @@ std::string compare_errors_csv(const CompareRun& run, const std::vector<CompareE
   tail += csv_field(run.reference_variant) + "," + csv_field(run.approx_variant);
   for (const CompareErrorRow& r : rows)
     csv += std::to_string(r.scale) + "," + std::to_string(r.side) + "," + csv_number(r.image_error) + "," +
-           csv_number(r.token_value) + "," + tail + "\n";
+           csv_number(r.token_value) + "," + (std::isnan(r.attention_error) ? "" : csv_number(r.attention_error)) + "," +
+           tail + "\n";
   return csv;
 }
 
@@ -76,7 +78,8 @@ std::string compare_errors_json(const CompareRun& run, const std::vector<Compare
   for (size_t i = 0; i < rows.size(); ++i)
     j += std::string(i ? ",\n    " : "\n    ") + "{\"scale\": " + std::to_string(rows[i].scale) +
          ", \"side\": " + std::to_string(rows[i].side) + ", \"image_error\": " + json_number(rows[i].image_error) +
-         ", " + quote(run.token_column) + ": " + json_number(rows[i].token_value) + "}";
+         ", " + quote(run.token_column) + ": " + json_number(rows[i].token_value) +
+         ", \"attention_error\": " + json_number(rows[i].attention_error) + "}";
   j += rows.empty() ? "]\n" : "\n  ]\n";
   j += "}\n";
   return j;

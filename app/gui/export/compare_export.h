@@ -33,6 +33,7 @@ struct CompareErrorRow {
   int side = 0;   // token side of the scale
   double image_error = 0;  // ‖rgb_approx − rgb_ref‖₂ / ‖rgb_ref‖₂ of the decoded image
   double token_value = 0;  // the run's token_column
+  double attention_error = 0;  // the worst head's ‖O_approx − O_exact‖/‖O_exact‖ of the scale (NaN: none)
 };
 
 // The reference request's class, seed, cfg, attention and the family's sampler settings.

@@ -3,8 +3,10 @@
 #include <imgui.h>
 
 #include <cmath>
+#include <cstdio>
 
 #include "app/gui/export/compare_export.h"
+#include "app/gui/widgets/module_title.h"
 
 namespace vs::gui {
 
@@ -98,21 +100,66 @@ void ComparePanel::draw() {
   if (!export_message_.empty()) ImGui::SameLine(), ImGui::TextDisabled("%s", export_message_.c_str());
   // Token ids (VAR) compare by equality, latent tokens (FlowAR) by relative error.
   const bool ids = !std::isnan(f.same_tokens);
-  if (ImGui::BeginTable("errors", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY)) {
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  const float table_h = std::min(std::max(ImGui::GetContentRegionAvail().y * 0.45f, line * 6), line * float(frames_.size() + 2));
+  if (ImGui::BeginTable("errors", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY,
+                        {0, table_h})) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("scale");
     ImGui::TableSetupColumn("image ‖Δ‖/‖ref‖");
     ImGui::TableSetupColumn(ids ? "same tokens" : "latent tokens ‖Δ‖/‖ref‖");
+    ImGui::TableSetupColumn("worst head ‖ΔO‖/‖O‖");
     ImGui::TableHeadersRow();
-    for (const CompareFrame& s : frames_) {
+    for (size_t i = 0; i < frames_.size(); ++i) {
+      const CompareFrame& s = frames_[i];
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::Text("%d (%d×%d)", s.scale + 1, s.side, s.side);
+      char label[32];
+      std::snprintf(label, sizeof label, "%d (%d×%d)", s.scale + 1, s.side, s.side);
+      if (ImGui::Selectable(label, int(i) == head_scale_, ImGuiSelectableFlags_SpanAllColumns)) head_scale_ = int(i);
       ImGui::TableNextColumn();
       ImGui::Text("%.4f", s.image_error);
       ImGui::TableNextColumn();
       if (ids) ImGui::Text("%.1f %%", 100.0 * s.same_tokens);
       else ImGui::Text("%.4f", s.token_error);
+      ImGui::TableNextColumn();
+      ImGui::Text("%.4f", s.worst_head_error());
+    }
+    ImGui::EndTable();
+  }
+  draw_head_errors();
+}
+
+void ComparePanel::draw_head_errors() {
+  if (head_scale_ < 0 || head_scale_ >= int(frames_.size())) head_scale_ = int(frames_.size()) - 1;
+  const CompareFrame& f = frames_[size_t(head_scale_)];
+  ImGui::TextDisabled("Per head at scale %d: ‖O_approx − O_exact‖ / ‖O_exact‖ on the model's own q, k, v "
+                      "(worst over Euler steps); click a scale above", head_scale_ + 1);
+  std::shared_ptr<const gen::Generator> generator = source_->generator();
+  if (!generator) return;
+  for (const gen::ModuleInfo& m : generator->info().modules) {
+    const std::vector<HeadError> errors = worst_head_errors(f, m.module);
+    if (errors.empty()) continue;
+    ImGui::Text("%s", module_title(m.module));
+    const std::string id = std::string("heads ") + observe::module_name(m.module);
+    if (!ImGui::BeginTable(id.c_str(), m.heads + 1, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit)) continue;
+    ImGui::TableSetupColumn("block");
+    for (int h = 0; h < m.heads; ++h) ImGui::TableSetupColumn(("h" + std::to_string(h + 1)).c_str());
+    ImGui::TableHeadersRow();
+    int row_block = -1;
+    observe::AttentionKind row_kind = observe::AttentionKind::kSelf;
+    for (const HeadError& e : errors) {
+      if (e.site.block != row_block || e.site.kind != row_kind) {
+        row_block = e.site.block, row_kind = e.site.kind;
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::Text("%d%s", e.site.block + 1, e.site.kind == observe::AttentionKind::kCross ? " cross" : "");
+      }
+      ImGui::TableNextColumn();
+      // Green below 1 %, amber below 10 %, red above: how far the approximation is off.
+      const ImVec4 colour = e.error < 0.01 ? ImVec4(0.45f, 0.85f, 0.5f, 1) : e.error < 0.1 ? ImVec4(0.95f, 0.75f, 0.3f, 1)
+                                                                                        : ImVec4(1, 0.45f, 0.4f, 1);
+      ImGui::TextColored(colour, "%.3g", e.error);
     }
     ImGui::EndTable();
   }

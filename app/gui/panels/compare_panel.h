@@ -35,6 +35,7 @@ class ComparePanel : public Panel {
   std::string report_field() const;
 
  private:
+  void draw_head_errors();  // the selected scale's per-head attention error, per module
   void start(const std::string& spec);
   void export_errors();
 
@@ -49,6 +50,7 @@ class ComparePanel : public Panel {
   std::string spec_, error_;
   std::string export_message_;  // the last export's result
   std::vector<CompareFrame> frames_;
+  int head_scale_ = -1;  // the scale whose per-head errors are shown (-1: the latest)
   int shown_ = -1;  // scale whose textures are built
   ImageDiffView images_;
 };

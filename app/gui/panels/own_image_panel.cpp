@@ -8,6 +8,7 @@
 
 #include "app/gui/panels/generation_panel.h"
 #include "core/generator/describe.h"
+#include "core/io/json.h"
 
 namespace vs::gui {
 
@@ -147,6 +148,12 @@ void OwnImagePanel::rebuild_textures() {
     const auto& frames = own_.regenerated();
     if (!frames.empty() && !frames.back().rgb.empty()) regenerated_ = texture_of(frames.back().rgb, frames.back().image_side);
   }
+}
+
+std::string OwnImagePanel::report_fields() const {
+  return "\"image\": " + io::json::quote(own_.image_path()) + ", \"encoded\": " + (own_.encoded() ? "true" : "false") +
+         ", \"scales\": " + std::to_string(own_.encoded() ? num_scales() : 0) + ", \"error\": " +
+         io::json::quote(own_.error()) + ", \"summary\": " + io::json::quote(summary());
 }
 
 std::string OwnImagePanel::summary() const {

@@ -41,6 +41,7 @@ class OwnImagePanel : public Panel {
 
   // Opens an image file (menu, drop); encoding starts once a model is open.
   void open_image(const std::string& path);
+  std::string report_fields() const override;
   void focus_path() { focus_path_ = true; }
   // File ▸ Open image…: the file browser on PNG and JPEG files.
   void browse() {

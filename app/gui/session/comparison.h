@@ -13,6 +13,14 @@
 
 namespace vs::gui {
 
+// How far one attention call of the approximate run is from exact attention on the same
+// inputs, per head: ‖O_approx − O_exact‖₂ / ‖O_exact‖₂ (row 0, the model's real q, k, v).
+struct HeadError {
+  observe::Site site;
+  int head = 0;
+  double error = 0;
+};
+
 // One scale of both runs (batch row 0).
 struct CompareFrame {
   int scale = 0, side = 0, num_scales = 0;
@@ -21,7 +29,13 @@ struct CompareFrame {
   double image_error = 0;  // ‖rgb_approx − rgb_ref‖₂ / ‖rgb_ref‖₂
   double same_tokens = 0;  // fraction of equal ids; NaN for latent codes
   double token_error = 0;  // ‖code_approx − code_ref‖₂ / ‖code_ref‖₂ of latents; NaN for ids
+  std::vector<HeadError> head_errors;  // every attention call of the scale × head
+  double worst_head_error() const;     // NaN when none was measured
 };
+
+// The per-head errors of a module at a scale as (kind, block, head) -> the worst over its
+// calls (the flownet's Euler steps), ordered by kind, block, head.
+std::vector<HeadError> worst_head_errors(const CompareFrame& frame, observe::Module module);
 
 // How far scale codes a and b (row 0) are apart: {same_tokens, token_error} as above.
 std::pair<double, double> code_difference(const gen::ScaleCode& reference, const gen::ScaleCode& other, int64_t side);

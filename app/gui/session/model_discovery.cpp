@@ -1,6 +1,7 @@
 #include "app/gui/session/model_discovery.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
@@ -18,9 +19,10 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// A regular file, decided by stat(): opening a named pipe to probe it would block for ever.
 bool file_exists(const std::string& path) {
-  if (FILE* f = std::fopen(path.c_str(), "rb")) return std::fclose(f), true;
-  return false;
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 std::vector<std::string> split(const std::string& text, char sep) {

@@ -15,6 +15,9 @@ std::string config_directory() {
 }
 
 void Settings::load(const std::string& path) {
+  // Only a regular file: a pipe put where the settings live would block the start for ever.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
   std::ifstream in(path);
   if (!in) return;
   std::stringstream text;
