@@ -205,6 +205,18 @@ TEST(Poly, OddDegreeFailuresAreCountedAndFallBackToTheMean) {
   for (const std::string& w : r.warnings) reported |= w.find("D̃ ≤ 0") != std::string::npos;
   EXPECT_TRUE(reported);
   EXPECT_NE(r.summary.find("rows failed"), std::string::npos) << r.summary;
+  // Logits 9 and 3 only: 1 + x stays positive, no row fails, yet the polynomial is not
+  // provably positive on [−9, 9] and the run says so.
+  Tensor q1({1, 1, 1}, 3.0f), k2({1, 2, 1}), v2({1, 2, 1});
+  k2.data = {3, 1};
+  v2.data = {1, 2};
+  const Result quiet = make_variant("poly:degree=1")->run(q1, k2, v2, Structure::plain(), options);
+  EXPECT_EQ(quiet.stats.at("failed_rows"), 0);
+  EXPECT_EQ(quiet.stats.at("uncertified_heads"), 1);
+  bool warned = false;
+  for (const std::string& w : quiet.warnings) warned |= w.find("not provably positive") != std::string::npos;
+  EXPECT_TRUE(warned);
+  EXPECT_NE(quiet.summary.find("not provably positive"), std::string::npos) << quiet.summary;
 }
 
 TEST(Poly, ConstructedNegativeChebyshevRowsAreCountedExactly) {
