@@ -18,6 +18,7 @@ TEST(OwnImageLiveParams, ReadTheGenerationPanelsWidgetsNotItsLastRun) {
   s.set_double("generation.top_p", 0.5);
   s.set_bool("generation.more_smooth", true);
   s.set_int("generation.variant.family", 1);
+  s.set_bool("generation.variant.poly_auto", false);  // poly:auto is the picker's default
   s.set_int("generation.variant.poly_degree", 3);
   s.set_int("flowar.steps", 7);
   s.set_double("flowar.cfg", 2.25);
