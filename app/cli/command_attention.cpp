@@ -58,6 +58,7 @@ int command_attention(Args& args) {
   std::printf("%s %s attention over q %s, k %s: %.3f ms -> %s\n", variant->spec().c_str(),
               structure.describe().c_str(), q.shape_str().c_str(), k.shape_str().c_str(), elapsed_ms,
               out_path.c_str());
+  if (!result.summary.empty()) std::printf("  %s\n", result.summary.c_str());
   for (const auto& [key, value] : result.stats) std::printf("  %s = %.6g\n", key.c_str(), value);
   return 0;
 }

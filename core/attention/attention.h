@@ -34,6 +34,9 @@ struct Result {
   std::vector<std::string> warnings;
   // Diagnostics of the run, e.g. {"degree", 2}, {"rank", 45}, {"beta_bound", 0.7}.
   std::map<std::string, double> stats;
+  // The same diagnostics as one line for people (poly: degree, form, rank, fitted interval
+  // vs β̂, failed rows); empty where a variant has none.
+  std::string summary;
 };
 
 class Variant {

@@ -1,10 +1,13 @@
-// `poly:degree=G[:basis=taylor|chebyshev]` — the Alman–Song polynomial method (theory §2.3,
-// §2.4, §2.7). The default basis is taylor (the issue's first example, `poly:degree=3`);
-// chebyshev reaches a given error with less degree (Table A) and is what §7.2 recommends.
+// `poly:degree=G[:basis=taylor|chebyshev][:form=auto|plain|squared]` and
+// `poly:auto[:eps=E][:basis=…][:max_rank=R]` — the Alman–Song polynomial method (theory
+// §2.3, §2.4, §2.7). The default basis of a fixed degree is taylor (the issue's first
+// example, `poly:degree=3`); chebyshev reaches a given error with less degree (Table A) and
+// is what §7.2 recommends, and what poly:auto uses by default.
 //
 // Per head:
 //  1. β̂ = τ·max_i‖q_i‖·max_j‖k_j‖ bounds every |logit| (Cauchy–Schwarz, O(L·d)), so the
-//     degree-g polynomial P ≈ exp is fitted on [−β̂, β̂] (core/theory/exp_polynomial.h).
+//     degree-g polynomial P ≈ exp is fitted on [−β̂, β̂] (poly_fit.h: plain, or squared
+//     where only that is provably positive).
 //  2. Features U (queries) and W (keys) with exactly r = C(d+g, g) columns, U_i·W_j =
 //     P(τ q_i·k_j) (poly_features.h), accumulated in double.
 //  3. out_i = (U_i·S)[:dv] / (U_i·S)[dv] with S = Σ_{visible j} W_jᵀ[v_j, 1] (r × (dv+1)),
@@ -18,10 +21,17 @@
 //  captured). The heads run one after another, each parallel inside, so a single head (the
 //  benchmark, a KV-cache step) still uses every core.
 //
-// Positivity (§2.2): when the polynomial's relative error is ≥ 1 (low degree, wide range),
-// the approximate denominator D̃_i can be ≤ 0. Such D̃_i are raised to the provable lower
-// bound visible_i·e^{−β̂} of the exact denominator (every exact weight is ≥ e^{−β̂}), the
-// least wrong positive value, and a warning counts them.
+// poly:auto picks the degree per call from the largest β̂ over the heads (choose_degree in
+// poly_fit.h), within max_rank and the scratch limit; eps defaults to 1e−2 (Table A: degree
+// 4 at β = 1 with Chebyshev), max_rank to 4096 (C(8+6, 6) = 3003 fits, C(64+2, 2) = 2145 at
+// the shipped models' d = 64; one call then costs at most ~4·L·4096·(dv+1) flops).
+//
+// Failed rows (theory §2.2): a row fails when its output is not a bounded mean of its
+// values — D̃_i ≤ 0; or, for a P not certified positive (whose weights may be negative),
+// D̃_i below visible_i·e^{−β̂}, the provable lower bound of the exact denominator (every
+// exact weight is ≥ e^{−β̂}); or a non-finite output. Its output is then the mean of its
+// visible values (the degree-0 polynomial, always positive) and its probabilities uniform;
+// the run counts these rows in its stats, summary and warnings. The output is never NaN.
 #include <omp.h>
 
 #include <algorithm>
@@ -30,6 +40,7 @@
 #include <sstream>
 
 #include "core/attention/poly_features.h"
+#include "core/attention/poly_fit.h"
 #include "core/attention/query_blocks.h"
 #include "core/attention/variants.h"
 #include "core/error.h"
@@ -136,10 +147,44 @@ std::string format_number(double value) {
   return text.str();
 }
 
-// Per-head results that feed the run's warnings and stats.
+// Scratch of one head at rank r (the layout and key pieces depend on r).
+double head_scratch_bytes(const Dims& dims, int64_t r, const std::vector<QueryBlock>& blocks,
+                          const Options& options) {
+  const Layout layout(dims, r);
+  const PrefixPlan plan(blocks, layout.piece_keys);
+  return scratch_bytes(dims, r, layout, plan, omp_get_max_threads(), options.capture_probs);
+}
+
+// Mean of the visible values of a failed row (the degree-0 polynomial's output).
+void mean_of_values(const float* values, int64_t visible, int64_t dv, float* out) {
+  for (int64_t c = 0; c < dv; ++c) {
+    double sum = 0;
+    for (int64_t j = 0; j < visible; ++j) sum += values[j * dv + c];
+    out[c] = visible > 0 ? static_cast<float>(sum / double(visible)) : 0.0f;
+  }
+}
+
+// What a `poly` spec asks for: a fixed degree, or poly:auto's target.
+struct PolyRule {
+  bool automatic = false;
+  int degree = 0;  // fixed degree
+  theory::ExpBasis basis = theory::ExpBasis::kTaylor;
+  PolyForm form = PolyForm::kAuto;
+  double target_error = 1e-2;  // auto
+  int64_t max_rank = 4096;     // auto
+};
+
+// Rows of one head whose output fell back to the mean of its values (file comment).
+struct RowFailures {
+  int64_t failed = 0;
+  int64_t nonpositive = 0;  // of them, rows with D̃ ≤ 0
+};
+
+// Per-head results that feed the run's warnings, stats and summary.
 struct HeadReport {
   double beta_bound = 0;
-  int64_t clamped_rows = 0;
+  PolyFit fit;
+  RowFailures failures;
 };
 
 // One head's inputs and its polynomial.
@@ -150,14 +195,21 @@ struct HeadInputs {
   double scale;
   std::vector<double> query_weights;  // (r)
   double floor_per_key;               // e^{−β̂}
+  bool certified_positive;            // P > 0 on [−β̂, β̂] (poly_fit.h)
 };
 
 class PolyAttention : public Variant {
  public:
-  PolyAttention(int degree, theory::ExpBasis basis) : degree_(degree), basis_(basis) {}
+  explicit PolyAttention(const PolyRule& rule) : rule_(rule) {}
 
   std::string spec() const override {
-    return "poly:degree=" + std::to_string(degree_) + ":basis=" + theory::basis_name(basis_);
+    if (rule_.automatic)
+      return "poly:auto:eps=" + format_number(rule_.target_error) +
+             ":basis=" + theory::basis_name(rule_.basis) +
+             ":max_rank=" + std::to_string(rule_.max_rank);
+    return "poly:degree=" + std::to_string(rule_.degree) +
+           ":basis=" + theory::basis_name(rule_.basis) +
+           (rule_.form == PolyForm::kAuto ? "" : ":form=" + form_name(rule_.form));
   }
 
   Result run(const Tensor& q, const Tensor& k, const Tensor& v, const Structure& structure,
@@ -165,12 +217,28 @@ class PolyAttention : public Variant {
     const Dims dims = validate_inputs(spec(), q, k, v, structure, options);
     const int64_t H = dims.heads, Lq = dims.num_queries, Lk = dims.num_keys, d = dims.head_dim,
                   dv = dims.value_dim;
-    const int64_t r = theory::monomial_rank_saturating(d, degree_);
-    const Layout layout(dims, r);
+    const double scale = resolved_scale(options, d);
+    std::vector<double> beta_bounds(H, 0.0);
+    double beta_max = 0;
+    for (int64_t h = 0; h < H && Lq > 0; ++h) {
+      beta_bounds[h] = scale * max_row_norm(q.ptr() + h * Lq * d, Lq, d) *
+                       max_row_norm(k.ptr() + h * Lk * d, Lk, d);
+      beta_max = std::max(beta_max, beta_bounds[h]);
+    }
     const std::vector<QueryBlock> blocks = query_blocks(structure, Lq, Lk, kBlockRows);
+    DegreeChoice choice{rule_.degree, rule_.basis, true, rule_.degree};
+    if (rule_.automatic)
+      choice = choose_degree(rule_.basis, beta_max, rule_.target_error, kMaxDegree, [&](int g) {
+        const int64_t r = theory::monomial_rank_saturating(d, g);
+        return r <= rule_.max_rank &&
+               head_scratch_bytes(dims, r, blocks, options) <= double(options.max_scratch_bytes);
+      });
+    const int degree = choice.degree;
+    const int64_t r = theory::monomial_rank_saturating(d, degree);
+    const Layout layout(dims, r);
     const PrefixPlan plan(blocks, layout.piece_keys);
-    check_scratch(dims, r, scratch_bytes(dims, r, layout, plan, omp_get_max_threads(),
-                                         options.capture_probs), options);
+    check_scratch(dims, degree, r, scratch_bytes(dims, r, layout, plan, omp_get_max_threads(),
+                                                 options.capture_probs), options);
 
     Result result;
     result.out = Tensor({H, Lq, dv});
@@ -178,30 +246,34 @@ class PolyAttention : public Variant {
       result.probs = Tensor({H, options.prob_row_end - options.prob_row_begin, Lk});
     std::vector<HeadReport> reports;
     if (Lq > 0) {
-      const PolynomialFeatures features(d, degree_);
-      const double scale = resolved_scale(options, d);
+      const PolynomialFeatures features(d, degree);
       for (int64_t h = 0; h < H; ++h) {
-        HeadInputs in{q.ptr() + h * Lq * d, k.ptr() + h * Lk * d, v.ptr() + h * Lk * dv, scale,
-                      {}, 0};
         HeadReport report;
-        report.beta_bound = scale * max_row_norm(in.queries, Lq, d) * max_row_norm(in.keys, Lk, d);
-        const double beta = std::min(report.beta_bound, theory::kMaxExpBeta);
-        in.query_weights =
-            features.query_weights(theory::exp_polynomial_coefficients(basis_, degree_, beta));
-        in.floor_per_key = std::exp(-report.beta_bound);
-        report.clamped_rows = run_head(h, in, features, structure, dims, blocks, plan, layout,
-                                       options, result);
+        report.beta_bound = beta_bounds[h];
+        report.fit = fit_exp_polynomial(degree, choice.basis,
+                                        rule_.automatic ? PolyForm::kAuto : rule_.form,
+                                        report.beta_bound);
+        const HeadInputs in{q.ptr() + h * Lq * d,
+                            k.ptr() + h * Lk * d,
+                            v.ptr() + h * Lk * dv,
+                            scale,
+                            features.query_weights(report.fit.coefficients),
+                            std::exp(-report.beta_bound),
+                            report.fit.certified_positive};
+        report.failures = run_head(h, in, features, structure, dims, blocks, plan, layout,
+                                   options, result);
         reports.push_back(report);
       }
     }
-    return finish(result, reports, r, Lk, options);
+    return finish(result, reports, choice, r, dims, options);
   }
 
  private:
-  void check_scratch(const Dims& dims, int64_t r, double bytes, const Options& options) const {
+  void check_scratch(const Dims& dims, int degree, int64_t r, double bytes,
+                     const Options& options) const {
     if (bytes > double(options.max_scratch_bytes) || r > std::numeric_limits<int>::max())
-      throw Error(spec() + ": rank r = C(d+g, g) = C(" + std::to_string(dims.head_dim + degree_) +
-                  ", " + std::to_string(degree_) + ") = " + format_number(double(r)) +
+      throw Error(spec() + ": rank r = C(d+g, g) = C(" + std::to_string(dims.head_dim + degree) +
+                  ", " + std::to_string(degree) + ") = " + format_number(double(r)) +
                   " needs prefix states and feature blocks (r x (dv+1) doubles, dv = " +
                   std::to_string(dims.value_dim) + ") of " + format_number(bytes / 1e9) +
                   " GB for " + std::to_string(dims.num_queries) + " queries over " +
@@ -210,21 +282,22 @@ class PolyAttention : public Variant {
                   " GB; lower the degree");
   }
 
-  // Computes one head's output rows; returns how many denominators were raised.
-  static int64_t run_head(int64_t h, const HeadInputs& in, const PolynomialFeatures& features,
-                          const Structure& structure, const Dims& dims,
-                          const std::vector<QueryBlock>& blocks, const PrefixPlan& plan,
-                          const Layout& layout, const Options& options, Result& result) {
+  // Computes one head's output rows; returns the rows that fell back to the mean.
+  static RowFailures run_head(int64_t h, const HeadInputs& in, const PolynomialFeatures& features,
+                              const Structure& structure, const Dims& dims,
+                              const std::vector<QueryBlock>& blocks, const PrefixPlan& plan,
+                              const Layout& layout, const Options& options, Result& result) {
     const int64_t Lq = dims.num_queries, Lk = dims.num_keys, dv = dims.value_dim,
                   r = features.rank();
     std::vector<RowMatrixD> piece_sums(plan.pieces.size());  // each (r, dv+1)
     std::vector<RowMatrixD> states(plan.cuts.size());        // S(cut) (r, dv+1)
+    // D̃ per row; NaN marks a failed row (uniform probabilities).
     std::vector<double> denominators(Lq);
     float* out = result.out.ptr() + h * Lq * dv;  // (Lq, dv)
-    int64_t clamped = 0;
+    int64_t failed = 0, nonpositive = 0;
     const double flops = 2.0 * double(Lq + Lk) * double(r) * double(dv + 1);
     ParallelErrors errors("poly attention");
-#pragma omp parallel reduction(+ : clamped) if (flops >= kParallelFlops)
+#pragma omp parallel reduction(+ : failed, nonpositive) if (flops >= kParallelFlops)
     {
       // Our loops are the unit of parallelism; Eigen must not fork inside them (this sets
       // the ICV of this region's implicit tasks only).
@@ -283,28 +356,36 @@ class PolyAttention : public Variant {
         }
         for (int64_t i = 0; i < rows; ++i) {
           const int64_t row = block.row_begin + i;
-          const double floor =
-              std::max(std::numeric_limits<double>::min(),
-                       double(structure.visible_keys(row, Lq, Lk)) * in.floor_per_key);
-          double denominator = numerators(i, dv);
-          if (!(denominator >= floor)) {
-            denominator = floor;
-            ++clamped;
+          const int64_t visible = structure.visible_keys(row, Lq, Lk);
+          const double denominator = numerators(i, dv);
+          const double floor = in.certified_positive
+                                   ? 0.0
+                                   : std::max(std::numeric_limits<double>::min(),
+                                              double(visible) * in.floor_per_key);
+          bool fine = denominator > 0 && denominator >= floor;
+          for (int64_t c = 0; c < dv && fine; ++c) {
+            out[row * dv + c] = static_cast<float>(numerators(i, c) / denominator);
+            fine = std::isfinite(out[row * dv + c]);
           }
           denominators[row] = denominator;
-          for (int64_t c = 0; c < dv; ++c)
-            out[row * dv + c] = static_cast<float>(numerators(i, c) / denominator);
+          if (!fine) {
+            ++failed;
+            if (!(denominator > 0)) ++nonpositive;
+            mean_of_values(in.values, visible, dv, out + row * dv);
+            denominators[row] = std::numeric_limits<double>::quiet_NaN();
+          }
         }
       });
     }
     errors.rethrow_if_failed();
     if (options.capture_probs)
       capture_probs(h, in, features, structure, dims, denominators, options, result);
-    return clamped;
+    return {failed, nonpositive};
   }
 
-  // Probabilities U_i·W_jᵀ/D̃_i over the visible j of the requested rows (0 elsewhere),
-  // 64 rows at a time: U·Wᵀ for all requested rows at once could be L x L.
+  // Probabilities U_i·W_jᵀ/D̃_i over the visible j of the requested rows (0 elsewhere;
+  // uniform on a failed row), 64 rows at a time: U·Wᵀ for all requested rows at once could
+  // be L x L.
   static void capture_probs(int64_t h, const HeadInputs& in, const PolynomialFeatures& features,
                             const Structure& structure, const Dims& dims,
                             const std::vector<double>& denominators, const Options& options,
@@ -329,74 +410,158 @@ class PolyAttention : public Variant {
         weights.noalias() = query_block.topRows(count) * key_features.transpose();
         for (int64_t i = 0; i < count; ++i) {
           const int64_t visible = structure.visible_keys(row0 + i, Lq, Lk);
+          const double denominator = denominators[row0 + i];
           for (int64_t j = 0; j < visible; ++j)
-            probs[(first + i) * Lk + j] = static_cast<float>(weights(i, j) / denominators[row0 + i]);
+            probs[(first + i) * Lk + j] = static_cast<float>(
+                std::isnan(denominator) ? 1.0 / double(visible) : weights(i, j) / denominator);
         }
       });
     }
     errors.rethrow_if_failed();
   }
 
-  Result& finish(Result& result, const std::vector<HeadReport>& reports, int64_t r, int64_t Lk,
+  Result& finish(Result& result, const std::vector<HeadReport>& reports,
+                 const DegreeChoice& choice, int64_t r, const Dims& dims,
                  const Options& options) const {
-    double beta = 0;
-    int64_t clamped = 0;
+    double beta = 0, fit_beta = 0, error = 0;
+    int64_t failed = 0, nonpositive = 0, squared = 0, uncertified = 0;
     for (const HeadReport& report : reports) {
       beta = std::max(beta, report.beta_bound);
-      clamped += report.clamped_rows;
+      fit_beta = std::max(fit_beta, report.fit.fit_beta);
+      error = std::max(error, report.fit.rel_error);
+      failed += report.failures.failed;
+      nonpositive += report.failures.nonpositive;
+      squared += report.fit.form == PolyForm::kSquared;
+      uncertified += !report.fit.certified_positive;
     }
-    // The polynomial's error grows with the range it must cover, so the worst head is the
-    // one with the largest β̂: one evaluation (a 2001-point grid) serves every head.
-    const double error = theory::exp_relative_error(basis_, degree_, std::min(beta, theory::kMaxExpBeta));
-    result.stats["degree"] = degree_;
+    const int degree = choice.degree;
+    result.stats["degree"] = degree;
     result.stats["rank"] = double(r);
+    result.stats["chebyshev"] = choice.basis == theory::ExpBasis::kChebyshev;
     result.stats["beta_bound"] = beta;
+    result.stats["fit_beta"] = fit_beta;
     result.stats["poly_rel_error"] = error;
-    result.stats["clamped_rows"] = double(clamped);
-    if (r >= Lk)
+    result.stats["squared_heads"] = double(squared);
+    result.stats["uncertified_heads"] = double(uncertified);
+    result.stats["failed_rows"] = double(failed);
+    result.stats["nonpositive_rows"] = double(nonpositive);
+    if (rule_.automatic) {
+      result.stats["target_error"] = rule_.target_error;
+      result.stats["target_met"] = choice.target_met;
+      result.stats["needed_degree"] = choice.needed_degree;
+    }
+    result.summary = summary(choice, r, beta, fit_beta, error, squared, uncertified, failed,
+                             nonpositive, int64_t(reports.size()), dims.heads * dims.num_queries);
+
+    if (r >= dims.num_keys)
       result.warnings.push_back(spec() + ": no speed-up possible: rank r = C(d+g, g) = " +
-                                std::to_string(r) + " ≥ L = " + std::to_string(Lk) + " keys");
-    const double wall = theory::kUnitRoundoffFloat64 * std::exp(2.0 * beta);
+                                std::to_string(r) + " ≥ L = " + std::to_string(dims.num_keys) +
+                                " keys");
+    const double wall = theory::kUnitRoundoffFloat64 * std::exp(2.0 * fit_beta);
     if (wall > options.target_error)
       result.warnings.push_back(spec() + ": precision wall: u·e^{2β̂} = " + format_number(wall) +
                                 " exceeds the target error " + format_number(options.target_error) +
                                 " (β̂ = " + format_number(beta) +
                                 "; monomial features cancel in double, theory §2.8)");
-    if (error > options.target_error && options.target_error > 0 && options.target_error < 1) {
-      const int needed = theory::least_exp_degree(basis_, std::min(beta, theory::kMaxExpBeta),
-                                                  options.target_error);
+    if (fit_beta < beta)
+      result.warnings.push_back(spec() + ": β̂ = " + format_number(beta) +
+                                " is beyond the widest fitting interval [−" +
+                                format_number(fit_beta) + ", " + format_number(fit_beta) +
+                                "]; logits outside it are not approximated");
+    if (rule_.automatic && !choice.target_met)
       result.warnings.push_back(
-          spec() + ": relative error of the degree-" + std::to_string(degree_) + " " +
-          theory::basis_name(basis_) + " polynomial on [−β̂, β̂] (β̂ = " + format_number(beta) +
+          spec() + ": target " + format_number(rule_.target_error) + " not reached: " +
+          (choice.needed_degree >= 0
+               ? "degree " + std::to_string(choice.needed_degree) + " (rank " +
+                     format_number(theory::monomial_rank(dims.head_dim, choice.needed_degree)) +
+                     ") would be needed for β̂ = " + format_number(beta) +
+                     ", beyond max_rank or the scratch limit"
+               : "no degree up to " + std::to_string(kMaxDegree) + " reaches it for β̂ = " +
+                     format_number(beta)) +
+          "; used degree " + std::to_string(degree) + " (" + theory::basis_name(choice.basis) +
+          "), relative error " + format_number(error));
+    if (!rule_.automatic && error > options.target_error && options.target_error > 0 &&
+        options.target_error < 1) {
+      const int needed = theory::least_exp_degree(rule_.basis, fit_beta, options.target_error);
+      result.warnings.push_back(
+          spec() + ": relative error of the degree-" + std::to_string(degree) + " " +
+          theory::basis_name(rule_.basis) + " polynomial on [−β̂, β̂] (β̂ = " + format_number(beta) +
           ") is " + format_number(error) + ", above the target " +
           format_number(options.target_error) + "; " +
           (needed >= 0 ? "degree " + std::to_string(needed) + " would be needed"
                        : std::string("no degree up to 1000 reaches it")));
     }
-    if (clamped > 0)
+    if (failed > 0)
       result.warnings.push_back(
-          spec() + ": " + std::to_string(clamped) +
-          " query rows had an approximate denominator D̃ below visible keys·e^{−β̂} (the "
-          "polynomial is not positive enough on [−β̂, β̂], theory §2.2); raised to that lower "
-          "bound of the exact denominator");
+          spec() + ": " + std::to_string(failed) + " of " +
+          std::to_string(dims.heads * dims.num_queries) + " query rows failed (" +
+          std::to_string(nonpositive) +
+          " with an approximate denominator D̃ ≤ 0; the rest below the exact denominator's lower "
+          "bound visible·e^{−β̂} or not finite): the polynomial is not positive on [−β̂, β̂] "
+          "(theory §2.2); those rows output the mean of their values" +
+          (degree % 2 ? "; an even degree has a positive form" : ""));
+    else if (uncertified > 0)
+      result.warnings.push_back(
+          spec() + ": the polynomial of " + std::to_string(uncertified) +
+          " head(s) is not provably positive on [−β̂, β̂] (relative error " + format_number(error) +
+          " ≥ 1, theory §2.2): no row failed, but outputs may be far off" +
+          (degree % 2 ? "; an even degree has a positive form" : ""));
     return result;
   }
 
-  int degree_;
-  theory::ExpBasis basis_;
+  // One line for hosts to show, e.g. "degree 4 (chebyshev, plain), rank 495, fitted on
+  // [−0.84, 0.84] for β̂ = 0.84, relative error on exp 3.1e-03; 0 of 128 rows failed".
+  std::string summary(const DegreeChoice& choice, int64_t r, double beta, double fit_beta,
+                      double error, int64_t squared, int64_t uncertified, int64_t failed,
+                      int64_t nonpositive, int64_t heads, int64_t rows) const {
+    const std::string form = squared == 0       ? "plain"
+                             : squared == heads ? "squared"
+                                                : "plain/squared";
+    std::string text = "degree " + std::to_string(choice.degree) + " (" +
+                       theory::basis_name(choice.basis) + ", " + form +
+                       (uncertified ? ", not provably positive" : "") + "), rank " +
+                       std::to_string(r) + ", fitted on [−" + format_number(fit_beta) + ", " +
+                       format_number(fit_beta) + "] for β̂ = " + format_number(beta) +
+                       ", relative error on exp " + format_number(error);
+    if (rule_.automatic)
+      text += choice.target_met ? " (target " + format_number(rule_.target_error) + " met)"
+                                : " (target " + format_number(rule_.target_error) + " NOT met)";
+    text += "; " + std::to_string(failed) + " of " + std::to_string(rows) + " rows failed";
+    if (failed) text += " (" + std::to_string(nonpositive) + " with D̃ ≤ 0)";
+    return text;
+  }
+
+  PolyRule rule_;
 };
 
 }  // namespace
 
 std::unique_ptr<Variant> make_poly(SpecParams& params) {
-  const int degree = params.get_int("degree", -1, 0, kMaxDegree);
-  if (degree < 0)
-    throw Error("attention variant '" + params.text() + "': poly needs degree=G (0.." +
-                std::to_string(kMaxDegree) + "); valid variants: " + valid_variant_specs());
-  const std::string basis = params.get_choice("basis", "taylor", {"taylor", "chebyshev"});
+  PolyRule rule;
+  rule.automatic = params.get_flag("auto");
+  const std::string basis =
+      params.get_choice("basis", rule.automatic ? "chebyshev" : "taylor", {"taylor", "chebyshev"});
+  rule.basis = basis == "taylor" ? theory::ExpBasis::kTaylor : theory::ExpBasis::kChebyshev;
+  if (rule.automatic) {
+    rule.target_error = params.get_double("eps", rule.target_error, 1e-12, 0.5);
+    rule.max_rank = params.get_int("max_rank", static_cast<int>(rule.max_rank), 1, 1 << 24);
+  } else {
+    rule.degree = params.get_int("degree", -1, 0, kMaxDegree);
+    if (rule.degree < 0)
+      throw Error("attention variant '" + params.text() + "': poly needs degree=G (0.." +
+                  std::to_string(kMaxDegree) + ") or auto; valid variants: " +
+                  valid_variant_specs());
+    const std::string form = params.get_choice("form", "auto", {"auto", "plain", "squared"});
+    rule.form = form == "plain" ? PolyForm::kPlain
+                : form == "squared" ? PolyForm::kSquared
+                                    : PolyForm::kAuto;
+    if (rule.form == PolyForm::kSquared && rule.degree % 2)
+      throw Error("attention variant '" + params.text() +
+                  "': form=squared needs an even degree (P = p(x/2)² with p of degree g/2); "
+                  "valid variants: " + valid_variant_specs());
+  }
   params.expect_all_used();
-  return std::make_unique<PolyAttention>(
-      degree, basis == "taylor" ? theory::ExpBasis::kTaylor : theory::ExpBasis::kChebyshev);
+  return std::make_unique<PolyAttention>(rule);
 }
 
 }  // namespace vs::attention

@@ -12,7 +12,8 @@
 namespace vs::attention {
 
 std::string valid_variant_specs() {
-  return "exact, poly:degree=G[:basis=taylor|chebyshev], performer:features=M[:seed=S], "
+  return "exact, poly:degree=G[:basis=taylor|chebyshev][:form=auto|plain|squared], "
+         "poly:auto[:eps=E][:basis=taylor|chebyshev][:max_rank=R], performer:features=M[:seed=S], "
          "nystrom:landmarks=M, svd:rank=R";
 }
 

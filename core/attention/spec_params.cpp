@@ -25,6 +25,11 @@ SpecParams::SpecParams(const std::string& spec) : text_(spec) {
       continue;
     }
     const size_t eq = part.find('=');
+    if (eq == std::string::npos && !part.empty()) {
+      if (flags_.count(part)) fail(spec, "parameter '" + part + "' is given twice");
+      flags_[part] = false;
+      continue;
+    }
     if (eq == std::string::npos || eq == 0 || eq + 1 == part.size())
       fail(spec, "parameter '" + part + "' is not key=value");
     const std::string key = part.substr(0, eq);
@@ -83,7 +88,16 @@ std::string SpecParams::get_choice(const std::string& key, const std::string& fa
   fail(text_, key + "=" + it->second + " is not one of " + list);
 }
 
+bool SpecParams::get_flag(const std::string& word) {
+  auto it = flags_.find(word);
+  if (it == flags_.end()) return false;
+  it->second = true;
+  return true;
+}
+
 void SpecParams::expect_all_used() const {
+  for (const auto& [word, used] : flags_)
+    if (!used) fail(text_, "parameter '" + word + "' is not key=value");
   for (const auto& [key, used] : used_)
     if (!used) fail(text_, "unknown parameter '" + key + "' for " + name_);
 }

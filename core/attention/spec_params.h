@@ -1,4 +1,5 @@
-// Parsing of variant spec strings "name:key=value:key=value".
+// Parsing of variant spec strings "name:key=value:key=value", where a bare word may name a
+// mode of the variant ("poly:auto:eps=0.01").
 #pragma once
 #include <map>
 #include <string>
@@ -18,7 +19,9 @@ class SpecParams {
   double get_double(const std::string& key, double fallback, double min_value, double max_value);
   std::string get_choice(const std::string& key, const std::string& fallback,
                          const std::vector<std::string>& choices);
-  // Throws if any key was never consumed (an unknown parameter for this variant).
+  // Whether the bare word is present; consumes it.
+  bool get_flag(const std::string& word);
+  // Throws if any key or bare word was never consumed (an unknown parameter for this variant).
   void expect_all_used() const;
 
  private:
@@ -26,6 +29,7 @@ class SpecParams {
   std::string name_;
   std::map<std::string, std::string> values_;
   std::map<std::string, bool> used_;
+  std::map<std::string, bool> flags_;  // bare word -> consumed
 };
 
 }  // namespace vs::attention

@@ -9,7 +9,8 @@
 namespace vs::attention {
 
 std::unique_ptr<Variant> make_exact(SpecParams& params);      // exact
-std::unique_ptr<Variant> make_poly(SpecParams& params);       // poly:degree=G[:basis=taylor|chebyshev]
+// poly:degree=G[:basis=taylor|chebyshev][:form=auto|plain|squared], poly:auto[:eps=E][:basis=…][:max_rank=R]
+std::unique_ptr<Variant> make_poly(SpecParams& params);
 std::unique_ptr<Variant> make_performer(SpecParams& params);  // performer:features=M[:seed=S]
 std::unique_ptr<Variant> make_nystrom(SpecParams& params);    // nystrom:landmarks=M
 std::unique_ptr<Variant> make_svd(SpecParams& params);        // svd:rank=R

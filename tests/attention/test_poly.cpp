@@ -5,12 +5,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <random>
 
 #include "core/attention/attention.h"
 #include "core/attention/naive_reference.h"
 #include "core/attention/poly_features.h"
 #include "core/attention/pyramid.h"
+#include "core/attention/random_inputs.h"
 #include "core/error.h"
 #include "core/theory/exp_polynomial.h"
 #include "core/theory/rank.h"
@@ -182,9 +184,10 @@ TEST(Poly, WarnsAboutThePrecisionWallAndTheDegreeNeeded) {
   EXPECT_TRUE(degree);
 }
 
-TEST(Poly, NonPositiveDenominatorsAreRaisedAndReported) {
+TEST(Poly, OddDegreeFailuresAreCountedAndFallBackToTheMean) {
   // Degree 1 Taylor, 1 + x, is negative below x = −1: with a wide logit range, some rows'
-  // approximate denominators drop to ≤ 0 (theory §2.2, positivity).
+  // approximate denominators drop to ≤ 0 (theory §2.2, positivity), and an odd degree has
+  // no positive form.
   Tensor q({1, 4, 1}), k({1, 4, 1}), v({1, 4, 1});
   q.data = {3, -3, 2, 1};
   k.data = {3, 3, 3, -3};
@@ -192,11 +195,145 @@ TEST(Poly, NonPositiveDenominatorsAreRaisedAndReported) {
   Options options;
   options.scale = 1;
   const Result r = make_variant("poly:degree=1")->run(q, k, v, Structure::plain(), options);
-  EXPECT_GT(r.stats.at("clamped_rows"), 0);
+  EXPECT_EQ(r.stats.at("uncertified_heads"), 1);
+  // Row 1 (q = −3): D̃ = 3·(1 − 9) + (1 + 9) < 0.
+  EXPECT_GE(r.stats.at("nonpositive_rows"), 1);
+  EXPECT_GE(r.stats.at("failed_rows"), r.stats.at("nonpositive_rows"));
+  EXPECT_FLOAT_EQ(r.out.data[1], 2.5f);  // the mean of the values
   for (float o : r.out.data) EXPECT_TRUE(std::isfinite(o));
   bool reported = false;
-  for (const std::string& w : r.warnings) reported |= w.find("denominator") != std::string::npos;
+  for (const std::string& w : r.warnings) reported |= w.find("D̃ ≤ 0") != std::string::npos;
   EXPECT_TRUE(reported);
+  EXPECT_NE(r.summary.find("rows failed"), std::string::npos) << r.summary;
+  // Logits 9 and 3 only: 1 + x stays positive, no row fails, yet the polynomial is not
+  // provably positive on [−9, 9] and the run says so.
+  Tensor q1({1, 1, 1}, 3.0f), k2({1, 2, 1}), v2({1, 2, 1});
+  k2.data = {3, 1};
+  v2.data = {1, 2};
+  const Result quiet = make_variant("poly:degree=1")->run(q1, k2, v2, Structure::plain(), options);
+  EXPECT_EQ(quiet.stats.at("failed_rows"), 0);
+  EXPECT_EQ(quiet.stats.at("uncertified_heads"), 1);
+  bool warned = false;
+  for (const std::string& w : quiet.warnings) warned |= w.find("not provably positive") != std::string::npos;
+  EXPECT_TRUE(warned);
+  EXPECT_NE(quiet.summary.find("not provably positive"), std::string::npos) << quiet.summary;
+}
+
+TEST(Poly, ConstructedNegativeChebyshevRowsAreCountedExactly) {
+  // The degree-2 Chebyshev interpolant of exp on [−7, 7] dips below 0 near x = −3: causal
+  // rows 0..2 see only keys with logit −3, row 3 also sees logit +7 (which sets β̂ = 7).
+  const std::vector<double> c = theory::exp_polynomial_coefficients(theory::ExpBasis::kChebyshev, 2, 7.0);
+  ASSERT_LT(c[0] - 3 * c[1] + 9 * c[2], 0);
+  Tensor q({1, 4, 1}, 1.0f), k({1, 4, 1}), v({1, 4, 1});
+  k.data = {-3, -3, -3, 7};
+  v.data = {1, 2, 3, 4};
+  Options options;
+  options.scale = 1;
+  const Result plain =
+      make_variant("poly:degree=2:basis=chebyshev:form=plain")->run(q, k, v, Structure::causal(), options);
+  EXPECT_EQ(plain.stats.at("beta_bound"), 7);
+  EXPECT_EQ(plain.stats.at("fit_beta"), 7);
+  EXPECT_EQ(plain.stats.at("failed_rows"), 3);
+  EXPECT_EQ(plain.stats.at("nonpositive_rows"), 3);
+  EXPECT_EQ(plain.stats.at("uncertified_heads"), 1);
+  EXPECT_FLOAT_EQ(plain.out.data[0], 1.0f);
+  EXPECT_FLOAT_EQ(plain.out.data[1], 1.5f);
+  EXPECT_FLOAT_EQ(plain.out.data[2], 2.0f);
+  EXPECT_NE(plain.summary.find("3 of 4 rows failed (3 with D̃ ≤ 0)"), std::string::npos) << plain.summary;
+  // Captured probabilities of failed rows are uniform over the visible keys.
+  options.capture_probs = true;
+  options.prob_row_end = 4;
+  const Result captured =
+      make_variant("poly:degree=2:basis=chebyshev:form=plain")->run(q, k, v, Structure::causal(), options);
+  EXPECT_FLOAT_EQ(captured.probs.data[1 * 4 + 0], 0.5f);
+  EXPECT_FLOAT_EQ(captured.probs.data[1 * 4 + 1], 0.5f);
+  // The default form squares the degree-1 interpolant of e^{x/2}: positive, no failures.
+  options.capture_probs = false;
+  const Result positive =
+      make_variant("poly:degree=2:basis=chebyshev")->run(q, k, v, Structure::causal(), options);
+  EXPECT_EQ(positive.stats.at("failed_rows"), 0);
+  EXPECT_EQ(positive.stats.at("squared_heads"), 1);
+  EXPECT_EQ(positive.stats.at("uncertified_heads"), 0);
+  // Rows 0..2 weigh equal logits equally, so any positive kernel gives their exact output.
+  const NaiveResult exact = naive_attention(q, k, v, Structure::causal(), 1.0);
+  for (size_t i = 0; i < 3; ++i) EXPECT_NEAR(positive.out.data[i], exact.out[i], 1e-6);
+  EXPECT_NEAR(positive.out.data[3], exact.out[3], 0.2);
+}
+
+TEST(Poly, PositiveFormKeepsUniformInputsInTwoBounded) {
+  // The case: q, k uniform in [−2, 2], d = 8, L = 64 (β̂ ≈ 6.8): plain Chebyshev
+  // degree 2 and 4 had relative errors 3.8 and 3.6e3. The squared form is positive
+  // whatever β̂, so no row fails and the error stays that of a crude approximation.
+  std::mt19937_64 rng(14);
+  const Tensor q = uniform_tensor({1, 64, 8}, 2.0, rng), k = uniform_tensor({1, 64, 8}, 2.0, rng),
+               v = uniform_tensor({1, 64, 8}, 1.0, rng);
+  const double scale = 1.0f / std::sqrt(8.0f);
+  const NaiveResult exact = naive_attention(q, k, v, Structure::plain(), scale);
+  Tensor reference({1, 64, 8});
+  for (size_t i = 0; i < reference.data.size(); ++i) reference.data[i] = float(exact.out[i]);
+  const std::pair<int, double> bounds[] = {{2, 0.8}, {4, 0.4}};
+  for (const auto& [degree, bound] : bounds) {
+    SCOPED_TRACE("degree " + std::to_string(degree));
+    const std::string spec = "poly:degree=" + std::to_string(degree) + ":basis=chebyshev";
+    const Result r = make_variant(spec)->run(q, k, v, Structure::plain(), {});
+    EXPECT_GT(r.stats.at("beta_bound"), 5);
+    EXPECT_EQ(r.stats.at("squared_heads"), 1);
+    EXPECT_EQ(r.stats.at("failed_rows"), 0);
+    EXPECT_LT(relative_frobenius_error(r.out, reference), bound);
+    const Result plain = make_variant(spec + ":form=plain")->run(q, k, v, Structure::plain(), {});
+    EXPECT_GT(plain.stats.at("failed_rows"), 0);
+    EXPECT_GT(relative_frobenius_error(plain.out, reference), bound);
+    for (float o : plain.out.data) ASSERT_TRUE(std::isfinite(o));
+  }
+}
+
+TEST(Poly, AutoPicksAHigherDegreeForLargerBetaAndMeetsItsTarget) {
+  int previous_degree = -1;
+  for (float bound : {0.2f, 0.5f, 0.8f}) {
+    for (double eps : {1e-2, 1e-4}) {
+      SCOPED_TRACE("bound " + std::to_string(bound) + " eps " + std::to_string(eps));
+      const Qkv x = random_qkv(2, 120, 120, 6, bound, 31 + int(bound * 10));
+      const double scale = 1.0f / std::sqrt(6.0f);
+      const NaiveResult exact = naive_attention(x.q, x.k, x.v, Structure::causal(), scale);
+      char spec[64];
+      std::snprintf(spec, sizeof spec, "poly:auto:eps=%g", eps);
+      const Result r = run_spec(spec, x, Structure::causal());
+      const double beta = beta_bound(x.q, x.k, scale);
+      const int expected = theory::least_exp_degree(theory::ExpBasis::kChebyshev, beta, eps);
+      EXPECT_EQ(r.stats.at("degree"), expected);
+      EXPECT_EQ(r.stats.at("rank"), theory::monomial_rank(6, expected));
+      EXPECT_EQ(r.stats.at("target_met"), 1);
+      EXPECT_LE(r.stats.at("poly_rel_error"), eps);
+      EXPECT_EQ(r.stats.at("failed_rows"), 0);
+      EXPECT_LE(max_abs_diff(r.out, exact.out), 2 * eps / (1 - eps) * max_abs(x.v) + 2e-7);
+      EXPECT_NE(r.summary.find("degree " + std::to_string(expected)), std::string::npos) << r.summary;
+      if (eps == 1e-2) {
+        EXPECT_GT(expected, previous_degree);
+        previous_degree = expected;
+      }
+    }
+  }
+}
+
+TEST(Poly, AutoBeyondItsRankLimitSaysSoAndStaysPositive) {
+  std::mt19937_64 rng(15);
+  const Tensor q = uniform_tensor({1, 64, 8}, 2.0, rng), k = uniform_tensor({1, 64, 8}, 2.0, rng),
+               v = uniform_tensor({1, 64, 8}, 1.0, rng);
+  const Result r = make_variant("poly:auto")->run(q, k, v, Structure::plain(), {});
+  // β̂ ≈ 6.8 needs Chebyshev degree ~17 for 1e−2; rank C(8+g, g) ≤ 4096 allows degree 6.
+  EXPECT_EQ(r.stats.at("target_met"), 0);
+  EXPECT_GT(r.stats.at("needed_degree"), 6);
+  EXPECT_EQ(r.stats.at("degree"), 6);
+  EXPECT_LE(r.stats.at("rank"), 4096);
+  EXPECT_EQ(r.stats.at("uncertified_heads"), 0);
+  EXPECT_EQ(r.stats.at("failed_rows"), 0);
+  bool reported = false;
+  for (const std::string& w : r.warnings) reported |= w.find("not reached") != std::string::npos;
+  EXPECT_TRUE(reported);
+  EXPECT_NE(r.summary.find("NOT met"), std::string::npos) << r.summary;
+  // A lower rank limit lowers the degree.
+  const Result small = make_variant("poly:auto:max_rank=200")->run(q, k, v, Structure::plain(), {});
+  EXPECT_EQ(small.stats.at("degree"), 2);  // C(11, 3) = 165 ≤ 200 < C(12, 4): largest even 2
 }
 
 TEST(Poly, RefusesHugeRanksWithAnErrorNotBadAlloc) {
@@ -214,9 +351,18 @@ TEST(Poly, RefusesHugeRanksWithAnErrorNotBadAlloc) {
 
 TEST(Poly, BadSpecsThrow) {
   for (const char* spec : {"poly", "poly:degree=-1", "poly:degree=17", "poly:degree=two",
-                           "poly:degree=2:basis=legendre", "poly:degree=2:features=4"})
+                           "poly:degree=2:basis=legendre", "poly:degree=2:features=4",
+                           "poly:degree=3:form=squared", "poly:degree=2:form=cubed",
+                           "poly:auto:degree=3", "poly:auto:eps=0", "poly:auto:eps=0.9",
+                           "poly:auto:form=plain", "poly:auto:max_rank=0", "poly:automatic",
+                           "poly:auto:auto", "poly:degree=2:auto=1"})
     EXPECT_THROW(make_variant(spec), Error) << spec;
   EXPECT_EQ(make_variant("poly:degree=3:basis=chebyshev")->spec(), "poly:degree=3:basis=chebyshev");
+  EXPECT_EQ(make_variant("poly:degree=4:basis=chebyshev:form=plain")->spec(),
+            "poly:degree=4:basis=chebyshev:form=plain");
+  EXPECT_EQ(make_variant("poly:auto")->spec(), "poly:auto:eps=0.01:basis=chebyshev:max_rank=4096");
+  const std::string canonical = "poly:auto:eps=0.0001:basis=taylor:max_rank=500";
+  EXPECT_EQ(make_variant(canonical)->spec(), canonical);
 }
 
 TEST(Poly, ZeroInputsGiveTheMeanOfTheValues) {

@@ -210,6 +210,12 @@ std::vector<VariantCase> variant_cases() {
   cases.push_back({"poly:degree=7", 0.5, 155, every_structure, never, {}, {1e-5, 1e-6},
                    "Taylor remainder e^β̂·β̂^8/8! < 1e-6 (theory §2.5)", true, false, true,
                    Isolation::kKeysAndValues, poly_section_25_bound, nullptr});
+  // poly:auto at ε = 1e−2 picks the least Chebyshev degree for the run's β̂ < 0.71 (degree 2
+  // or 3 at d ≤ 8), so the run's own ε ≤ 1e−2 gives 2ε/(1−ε) ≤ 2.1e−2 (§2.5); ε < 1 makes
+  // every kernel value positive. The degree and the fit depend on all keys (kValues).
+  cases.push_back({"poly:auto", 0.5, 680, every_structure, never, {}, {2.1e-2, -1},
+                   "poly:auto reaches ε ≤ 1e-2 per call, §2.5 (2ε/(1−ε))", true, true, false,
+                   Isolation::kValues, poly_section_25_bound, nullptr});
   // Monte-Carlo: relative std of one kernel estimate √((e^{‖x+y‖²}−1)/m) ≤ 0.25 at m = 256
   // (theory §6), averaged over the visible keys of a row (worst seen: 0.032, on early causal
   // rows with few keys). Positive features: p ≥ 0. Causal capture costs O(L²·m): small

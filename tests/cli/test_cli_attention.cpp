@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/attention/naive_reference.h"
+#include "core/attention/random_inputs.h"
 #include "core/io/safetensors.h"
 
 #include "tests/cli/cli_runner.h"
@@ -75,6 +76,30 @@ TEST(CliAttention, MissingFileAndBadVariantAreErrors) {
   run = run_cli("attention --qkv a --out b --frobnicate 3");
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.output.find("--frobnicate"), std::string::npos) << run.output;
+}
+
+TEST(CliAttention, PolyPrintsItsFitAndFailedRows) {
+  // Issue 14's case: q, k uniform in [−2, 2], d = 8, L = 64 (β̂ ≈ 6.8).
+  std::mt19937_64 rng(14);
+  vs::io::SafetensorsWriter writer;
+  writer.add("q", vs::attention::uniform_tensor({1, 64, 8}, 2.0, rng));
+  writer.add("k", vs::attention::uniform_tensor({1, 64, 8}, 2.0, rng));
+  writer.add("v", vs::attention::uniform_tensor({1, 64, 8}, 1.0, rng));
+  const std::string in = temp_path("qkv_poly.safetensors"), out = temp_path("o_poly.safetensors");
+  writer.write(in);
+  CliRun run = run_cli("attention --qkv " + in + " --variant poly:degree=4:basis=chebyshev:form=plain --out " + out);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("not provably positive"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("with D̃ ≤ 0)"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("failed_rows = "), std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("failed_rows = 0\n"), std::string::npos) << run.output;
+  run = run_cli("attention --qkv " + in + " --variant poly:auto --out " + out);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("degree 6 (taylor, plain), rank 3003, fitted on [−"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("NOT met); 0 of 64 rows failed"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("warning: poly:auto:eps=0.01:basis=chebyshev:max_rank=4096: target 0.01 not reached"),
+            std::string::npos)
+      << run.output;
 }
 
 TEST(CliBench, AttentionWritesJsonWithSlopes) {

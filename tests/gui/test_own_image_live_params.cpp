@@ -36,6 +36,7 @@ TEST(OwnImageLiveParams, ReadTheGenerationPanelsWidgetsPerFamily) {
   s.set_double("generation.var.top_p", 0.5);
   s.set_bool("generation.var.more_smooth", true);
   s.set_int("generation.variant.family", 1);
+  s.set_bool("generation.variant.poly_auto", false);  // poly:auto is the picker's default
   s.set_int("generation.variant.poly_degree", 3);
   s.set_double("generation.flowar.cfg", 2.25);
   s.set_int("generation.flowar.steps", 7);

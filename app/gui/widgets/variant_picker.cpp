@@ -3,13 +3,20 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 
 namespace vs::gui {
 
 std::string VariantPicker::spec() const {
   switch (family) {
-    case 1:
-      return "poly:degree=" + std::to_string(poly_degree) + ":basis=" + (poly_chebyshev ? "chebyshev" : "taylor");
+    case 1: {
+      const std::string basis = std::string(":basis=") + (poly_chebyshev ? "chebyshev" : "taylor");
+      if (!poly_auto) return "poly:degree=" + std::to_string(poly_degree) + basis;
+      char eps[32];
+      std::snprintf(eps, sizeof eps, "%g", double(poly_eps));
+      return std::string("poly:auto:eps=") + eps + basis;
+    }
     case 2: return "performer:features=" + std::to_string(performer_features);
     case 3: return "nystrom:landmarks=" + std::to_string(nystrom_landmarks);
     case 4: return "svd:rank=" + std::to_string(svd_rank);
@@ -24,7 +31,14 @@ bool VariantPicker::draw(const char* label) {
   ImGui::Indent();
   switch (family) {
     case 1:
-      changed |= ImGui::SliderInt("degree", &poly_degree, 1, 8);
+      changed |= ImGui::Checkbox("auto degree", &poly_auto);
+      if (poly_auto) {
+        changed |= ImGui::SliderFloat("target ε", &poly_eps, 1e-4f, 0.3f, "%.0e", ImGuiSliderFlags_Logarithmic);
+        ImGui::TextDisabled("least degree g with error ≤ ε on [−β̂, β̂], per call; rank C(d+g, g) ≤ 4096");
+      } else {
+        changed |= ImGui::SliderInt("degree", &poly_degree, 1, 8);
+        ImGui::TextDisabled("odd degrees may go negative: failed rows are reported");
+      }
       changed |= ImGui::Checkbox("Chebyshev basis", &poly_chebyshev);
       break;
     case 2: changed |= ImGui::SliderInt("features", &performer_features, 4, 512); break;
@@ -39,6 +53,9 @@ bool VariantPicker::draw(const char* label) {
 
 void VariantPicker::load(const Settings& s, const std::string& p) {
   family = std::clamp(s.get_int(p + ".family", family), 0, 4);
+  poly_auto = s.get_bool(p + ".poly_auto", poly_auto);
+  const double eps = s.get_double(p + ".poly_eps", poly_eps);
+  if (std::isfinite(eps)) poly_eps = std::clamp(float(eps), 1e-4f, 0.3f);
   poly_degree = std::clamp(s.get_int(p + ".poly_degree", poly_degree), 1, 8);
   poly_chebyshev = s.get_bool(p + ".poly_chebyshev", poly_chebyshev);
   performer_features = std::clamp(s.get_int(p + ".performer_features", performer_features), 4, 512);
@@ -48,6 +65,8 @@ void VariantPicker::load(const Settings& s, const std::string& p) {
 
 void VariantPicker::save(Settings& s, const std::string& p) const {
   s.set_int(p + ".family", family);
+  s.set_bool(p + ".poly_auto", poly_auto);
+  s.set_double(p + ".poly_eps", poly_eps);
   s.set_int(p + ".poly_degree", poly_degree);
   s.set_bool(p + ".poly_chebyshev", poly_chebyshev);
   s.set_int(p + ".performer_features", performer_features);

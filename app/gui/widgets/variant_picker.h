@@ -1,6 +1,8 @@
 // One attention variant and its parameters as widgets, producing the spec string core's
 // make_variant parses ("exact", "poly:degree=2:basis=chebyshev", …). The same families and
-// parameter ranges as the runtime scaling panel's checkboxes, for a single choice.
+// parameter ranges as the runtime scaling panel's checkboxes, for a single choice. Poly
+// defaults to "poly:auto" (issue 14): the degree is chosen per call for the measured β̂
+// and the target error, so choosing poly never ruins the image by default.
 #pragma once
 #include <string>
 
@@ -10,6 +12,8 @@ namespace vs::gui {
 
 struct VariantPicker {
   int family = 0;  // 0 exact, 1 poly, 2 performer, 3 nystrom, 4 svd
+  bool poly_auto = true;
+  float poly_eps = 1e-2f;  // poly:auto's target relative error on exp
   int poly_degree = 2;
   bool poly_chebyshev = true;
   int performer_features = 64, nystrom_landmarks = 32, svd_rank = 16;
