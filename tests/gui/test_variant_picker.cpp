@@ -5,7 +5,7 @@
 
 #include <limits>
 
-#include "app/gui/panels/variant_picker.h"
+#include "app/gui/widgets/variant_picker.h"
 #include "core/attention/attention.h"
 
 namespace vs::gui {
