@@ -117,10 +117,11 @@ void write_png(const std::string& path, const Tensor& image01, int64_t index) {
 
 namespace {
 
-// Bytes per declared pixel that decoding may hold at once, beyond the float tensor (which
-// checks itself): stb's 3-byte output, a 4-byte-per-pixel intermediate before channel
-// conversion, and 2-byte coefficients for each of 3 progressive JPEG components.
-constexpr double kDecodeBytesPerPixel = 3 + 4 + 6;
+// Bytes per declared pixel that stb may hold at once, beyond the float tensor (which checks
+// itself): at worst a 16-bit RGBA PNG's inflated rows and de-filtered image (8 bytes each)
+// while the 3-byte output is made; a progressive JPEG's coefficients (2 bytes for each of
+// 3 components) and its output fit within that.
+constexpr double kDecodeBytesPerPixel = 8 + 8 + 3;
 
 }  // namespace
 
