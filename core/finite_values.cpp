@@ -34,6 +34,7 @@ void check(const Tensor& t, const std::string& what, const char* kind, IsBad is_
 }
 
 bool is_nan(uint32_t b) { return (b & kMagnitude) > kExponent; }
+bool is_nan_or_plus_inf(uint32_t b) { return (b & kMagnitude) > kExponent || b == kExponent; }
 bool is_non_finite(uint32_t b) { return (b & kExponent) == kExponent; }
 
 }  // namespace
@@ -41,7 +42,9 @@ bool is_non_finite(uint32_t b) { return (b & kExponent) == kExponent; }
 int64_t count_nan(const float* x, int64_t n) { return count_if_bad(x, n, is_nan); }
 int64_t count_non_finite(const float* x, int64_t n) { return count_if_bad(x, n, is_non_finite); }
 
-void check_no_nan(const Tensor& t, const std::string& what) { check(t, what, "NaN", is_nan); }
+void check_weight_values(const Tensor& t, const std::string& what) {
+  check(t, what, "NaN or +inf", is_nan_or_plus_inf);
+}
 void check_all_finite(const Tensor& t, const std::string& what) {
   check(t, what, "NaN or infinite", is_non_finite);
 }

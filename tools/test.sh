@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds VARScope and runs every test: the Release build (all
-# tests), then the loader and attention tests again under AddressSanitizer + UBSan.
+# tests), then the loader and attention tests again under AddressSanitizer + UBSan, and,
+# where clang is installed, each libFuzzer target for 10 s (ASan + UBSan too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh --with-training
@@ -18,3 +19,7 @@ echo "== sanitizer run (io, theory, attention) =="
 ctest --test-dir build-asan --output-on-failure -j"$jobs"
 echo "== release run (all tests) =="
 ctest --test-dir build --output-on-failure -j"$jobs"
+if command -v clang++ >/dev/null; then
+  echo "== fuzz targets (10 s each) =="
+  tools/fuzz.sh 10
+fi

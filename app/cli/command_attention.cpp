@@ -43,7 +43,12 @@ int command_attention(Args& args) {
   if (scale >= 0) options.scale = static_cast<float>(scale);
 
   const auto start = std::chrono::steady_clock::now();
-  attention::Result result = variant->run(q, k, v, structure, options);
+  attention::Result result;
+  try {
+    result = variant->run(q, k, v, structure, options);
+  } catch (const Error& e) {  // shapes, logit range, memory: all about this file's q, k, v
+    throw Error(in_path + ": " + e.what());
+  }
   const double elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   for (const auto& warning : result.warnings) std::fprintf(stderr, "warning: %s\n", warning.c_str());

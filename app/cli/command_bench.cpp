@@ -6,6 +6,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/json_writer.h"
 #include "app/cli/machine_info.h"
+#include "app/cli/progress_line.h"
 #include "core/attention/attention_rate.h"
 #include "core/attention/gemm_rate.h"
 #include "core/attention/pyramid.h"
@@ -124,14 +125,17 @@ int bench_gemm(Args& args) {
   args.finish();
   const MachineInfo machine = machine_info();
   std::printf("%s\n", machine_info_line(machine).c_str());
+  progress_line("bench gemm", "timing Eigen's %dx%dx%d product, 5 repeats", size, size, size);
   const double gemm = attention::measure_gemm_gflops(size, 5);
   std::printf("float32 GEMM %dx%dx%d (Eigen): %.1f GFLOP/s\n", size, size, size, gemm);
   // The models' own product: activations times a weight packed at load.
+  progress_line("bench gemm", "timing the model GEMM (%s kernel), 5 repeats at two shapes", nn::gemm_kernel_name());
   const double model_square = nn::measure_packed_gemm_gflops(size, size, size, 5);
   const double model_flowar = nn::measure_packed_gemm_gflops(512, 6144, 1024, 5);
   std::printf("model GEMM, %s kernel, packed weight %dx%dx%d: %.1f GFLOP/s; 512x6144x1024 (FlowAR-S ada_lin): %.1f GFLOP/s\n",
               nn::gemm_kernel_name(), size, size, size, model_square, model_flowar);
   const int heads = 2;
+  progress_line("bench gemm", "timing exact attention L=%d d=%d H=%d, 3 repeats", tokens, head_dim, heads);
   const double attn = attention::measure_exact_attention_gflops(tokens, head_dim, 3, heads);
   std::printf("exact attention L=%d d=%d H=%d (plain, 4·L²·d flops per head): %.1f GFLOP/s = %.0f%% of GEMM\n",
               tokens, head_dim, heads, attn, 100.0 * attn / gemm);

@@ -8,13 +8,13 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "app/cli/commands.h"
 #include "app/cli/json_writer.h"
 #include "app/cli/machine_info.h"
+#include "app/cli/progress_line.h"
 #include "app/cli/process_memory.h"
 #include "app/cli/sampling_flags.h"
 #include "app/cli/stopwatch.h"
@@ -22,6 +22,7 @@
 #include "core/generator/describe.h"
 #include "core/generator/generator.h"
 #include "core/generator/random_generator.h"
+#include "core/io/output_file.h"
 
 namespace vs::cli {
 namespace {
@@ -41,6 +42,7 @@ class BenchObserver : public gen::GenerationObserver {
   }
   bool on_scale(const gen::ScaleEvent& e) override {
     scale_ms.push_back(e.ms);
+    progress_line("bench generate", "scale %d/%d (side %d) done in %.0f ms", e.scale + 1, e.num_scales, e.side, e.ms);
     return true;
   }
   void on_step(const gen::StepEvent& e) override { euler_steps = e.steps; }
@@ -123,6 +125,7 @@ int bench_generate(Args& args) {
   }
   const MachineInfo machine = machine_info();
   std::printf("%s\n", machine_info_line(machine).c_str());
+  progress_line("bench generate", "%s", spec.empty() ? "loading the model" : ("building random " + spec + " weights").c_str());
   const auto t0 = std::chrono::steady_clock::now();
   const std::unique_ptr<gen::Generator> generator =
       spec.empty() ? gen::open_generator(ref, scales) : gen::open_random_generator(spec, scales);
@@ -143,6 +146,7 @@ int bench_generate(Args& args) {
   const auto t1 = std::chrono::steady_clock::now();
   const gen::SampleResult result = generator->sample(request, &observer);
   const double sampling_ms = elapsed_ms_since(t1);
+  progress_line("bench generate", "decoding the image");
   const auto t2 = std::chrono::steady_clock::now();
   const Tensor image = generator->decode_scale(result.pyramid, info.num_scales() - 1);
   const double decode_ms = elapsed_ms_since(t2);
@@ -209,9 +213,7 @@ int bench_generate(Args& args) {
       json += ",\"sampling_gflop\":" + json_number(info.sample_flops / 1e9) + ",\"decode_gflop\":" +
               json_number(info.decode_flops / 1e9) + ",\"gflops_per_s\":" + json_number(flops / total_ms / 1e6);
     json += ",\"peak_rss_mib\":" + json_number(peak_mib) + ",\"image_finite\":" + (finite ? "true" : "false") + "}\n";
-    std::ofstream out(json_path);
-    out << json;
-    if (!out.flush()) throw Error(json_path + ": cannot write");
+    io::write_file_atomically(json_path, json);
     std::printf("wrote %s\n", json_path.c_str());
   }
   return 0;

@@ -21,6 +21,7 @@
 
 #include "core/attention/attention.h"
 #include "core/attention/variants.h"
+#include "core/memory_budget.h"
 #include "core/parallel.h"
 
 namespace vs::attention {
@@ -293,6 +294,10 @@ class ExactAttention : public Variant {
     double work = 0;
     for (const auto& t : tiles)
       work += double(t.row_end - t.row_begin) * t.keys_last * (p.d + p.dv);
+    // Each thread's tile scratch (TileScratch), checked before any thread allocates it.
+    const double threads = work >= kParallelWork ? omp_get_max_threads() : 1;
+    check_memory(threads * sizeof(float) * (double(kQueryTile) * (p.d + p.dv) + kQueryTile * kKeyTile + kPacket),
+                 "exact attention");
 
     float max_abs_logit = 0.0f;
     ParallelErrors errors("exact attention");

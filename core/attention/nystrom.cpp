@@ -24,6 +24,7 @@
 
 #include "core/attention/variants.h"
 #include "core/error.h"
+#include "core/memory_budget.h"
 #include "core/parallel.h"
 
 namespace vs::attention {
@@ -104,6 +105,7 @@ void Nystrom::check_scratch(const Dims& dims, const std::vector<Structure::Query
                 " MB of scratch for " + std::to_string(dims.heads) + " heads x " +
                 std::to_string(dims.num_keys) + " keys, above the limit of " +
                 std::to_string(options.max_scratch_bytes / 1e6) + " MB");
+  check_memory(static_cast<double>(bytes), spec() + " scratch");  // the option may exceed the machine
 }
 
 void Nystrom::run_block(int64_t h, const Structure::QueryRun& run, const Dims& dims,

@@ -26,6 +26,7 @@
 #include "core/attention/performer.h"
 #include "core/attention/variants.h"
 #include "core/error.h"
+#include "core/memory_budget.h"
 #include "core/parallel.h"
 #include "core/random/rng.h"
 
@@ -72,6 +73,7 @@ void Performer::check_scratch(const Dims& dims, const Options& options) const {
                 " MB of scratch for " + std::to_string(dims.heads) + " heads x " +
                 std::to_string(dims.num_keys) + " keys, above the limit of " +
                 std::to_string(options.max_scratch_bytes / 1e6) + " MB");
+  check_memory(static_cast<double>(bytes), spec() + " scratch");  // the option may exceed the machine
 }
 
 void Performer::run_head(int64_t h, const Dims& dims, const RowMatrixD& projection,

@@ -44,6 +44,7 @@
 #include "core/attention/query_blocks.h"
 #include "core/attention/variants.h"
 #include "core/error.h"
+#include "core/memory_budget.h"
 #include "core/parallel.h"
 #include "core/theory/exp_polynomial.h"
 #include "core/theory/rank.h"
@@ -280,6 +281,7 @@ class PolyAttention : public Variant {
                   std::to_string(dims.num_keys) + " keys, above the scratch limit of " +
                   format_number(double(options.max_scratch_bytes) / 1e9) +
                   " GB; lower the degree");
+    check_memory(bytes, spec() + " scratch");  // the option may exceed the machine
   }
 
   // Computes one head's output rows; returns the rows that fell back to the mean.

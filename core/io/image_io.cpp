@@ -11,8 +11,10 @@
 #include "core/error.h"
 #include "core/finite_values.h"
 #include "core/io/file_magic.h"
+#include "core/io/image_structure.h"
 #include "core/io/input_file.h"
 #include "core/io/output_file.h"
+#include "core/memory_budget.h"
 
 namespace vs::io {
 namespace {
@@ -115,18 +117,11 @@ void write_png(const std::string& path, const Tensor& image01, int64_t index) {
 
 namespace {
 
-// A PNG ends with its IEND chunk; a JPEG with the EOI marker (some writers pad after it).
-// stb decodes a cut-off file into a partly blank image without complaint.
-bool ends_complete(FileKind kind, const std::vector<uint8_t>& bytes) {
-  if (kind == FileKind::kPng) {
-    static const uint8_t kIend[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82};
-    return bytes.size() >= 12 && std::equal(kIend, kIend + 12, bytes.end() - 12);
-  }
-  const size_t tail = std::min<size_t>(bytes.size(), 64);
-  for (size_t i = bytes.size() - tail; i + 1 < bytes.size(); ++i)
-    if (bytes[i] == 0xff && bytes[i + 1] == 0xd9) return true;
-  return false;
-}
+// Bytes per declared pixel that stb may hold at once, beyond the float tensor (which checks
+// itself): at worst a 16-bit RGBA PNG's inflated rows and de-filtered image (8 bytes each)
+// while the 3-byte output is made; a progressive JPEG's coefficients (2 bytes for each of
+// 3 components) and its output fit within that.
+constexpr double kDecodeBytesPerPixel = 8 + 8 + 3;
 
 }  // namespace
 
@@ -142,18 +137,27 @@ Tensor read_image(const std::string& path) {
   in.seekg(0);
   if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size())))
     throw Error(path + ": cannot read the image");
+  return decode_image(path, bytes.data(), bytes.size());
+}
 
+Tensor decode_image(const std::string& path, const uint8_t* data, size_t size) {
   // Everything is decided from the header before anything is decoded: only PNG and JPEG
   // (the formats whose completeness we can check), whole files, within the pixel budget.
-  const FileKind kind = file_kind(bytes.data(), bytes.size());
+  const FileKind kind = file_kind(data, size);
   if (kind != FileKind::kPng && kind != FileKind::kJpeg) {
     const std::string what = describe_file_kind(kind);
     throw Error(path + ": " + (what.empty() ? "not a PNG or JPEG image" : "this is " + what) +
                 "; images are read as PNG or JPEG only");
   }
+  if (size > static_cast<size_t>(kMaxImageFileBytes))
+    throw Error(path + ": the image is " + std::to_string(size) + " bytes, above the " +
+                std::to_string(kMaxImageFileBytes >> 20) + " MiB limit");
+  // Whole files whose declared lengths and counts hold, before stb reads even the header
+  // (it decodes a cut-off file into a partly blank image, and trusts lengths and counts).
+  if (kind == FileKind::kPng) check_png_structure(path, data, size);
+  else check_jpeg_structure(path, data, size);
   int w = 0, h = 0, channels = 0;
-  if (bytes.size() > size_t(1) << 30 ||
-      !stbi_info_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &channels)) {
+  if (!stbi_info_from_memory(data, static_cast<int>(size), &w, &h, &channels)) {
     const char* reason = stbi_failure_reason();
     throw Error(path + ": not a readable PNG/JPEG image (" + (reason ? reason : "unknown reason") + ")");
   }
@@ -161,11 +165,13 @@ Tensor read_image(const std::string& path) {
     throw Error(path + ": the image is " + std::to_string(w) + "x" + std::to_string(h) + " pixels, above the " +
                 std::to_string(kMaxImagePixels) + "-pixel budget (" + std::to_string(kMaxImageSide) + "x" +
                 std::to_string(kMaxImageSide) + ")");
-  if (!ends_complete(kind, bytes))
-    throw Error(path + ": the " + (kind == FileKind::kPng ? "PNG" : "JPEG") + " image is truncated (no " +
-                (kind == FileKind::kPng ? "IEND chunk" : "end-of-image marker") + " at its end)");
+  if (kind == FileKind::kPng) check_png_data_size(path, data, size);
+  // stb's buffers live outside Tensor's own check: the decoded pixels, the inflated PNG rows
+  // or the progressive JPEG's coefficients, and one more copy while converting channels.
+  check_memory(double(w) * h * kDecodeBytesPerPixel, path + ": decoding a " + std::to_string(w) + "x" +
+                                                         std::to_string(h) + " image");
 
-  unsigned char* pixels = stbi_load_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &channels, 3);
+  unsigned char* pixels = stbi_load_from_memory(data, static_cast<int>(size), &w, &h, &channels, 3);
   if (!pixels) {
     const char* reason = stbi_failure_reason();
     throw Error(path + ": not a readable PNG/JPEG image (" + (reason ? reason : "unknown reason") + ")");

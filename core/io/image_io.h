@@ -33,6 +33,10 @@ constexpr int64_t kMaxImageFileBytes = int64_t(256) << 20;
 // short (no PNG IEND chunk / JPEG end-of-image marker), images above kMaxImagePixels and
 // files above kMaxImageFileBytes; then stb's reason for anything it cannot decode.
 Tensor read_image(const std::string& path);
+// The same checks and decoding on bytes already in memory; `label` (the path) starts
+// every error. Before decoding, the decoder's worst-case memory for the declared size is
+// checked against the memory budget (core/memory_budget.h).
+Tensor decode_image(const std::string& label, const uint8_t* bytes, size_t size);
 
 // How a user's picture is fitted to the model's square input: centre-crop to the largest
 // centred square, then resample to side × side per axis — area averaging (exact

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "core/error.h"
+#include "core/io/input_file.h"
 
 namespace vs::io {
 
@@ -89,7 +90,7 @@ ModelRef resolve_model(const std::string& name_or_path, const std::string& vae_o
   ModelRef ref;
   const bool looks_like_path = name_or_path.find('/') != std::string::npos || name_or_path.find('.') != std::string::npos;
   if (looks_like_path || is_file(name_or_path)) {
-    if (!is_file(name_or_path)) throw Error(name_or_path + ": no such checkpoint file");
+    check_regular_file(name_or_path, "checkpoint");  // missing, or a pipe / folder / device: said as such
     ref.name = stem_of(name_or_path);
     ref.model_path = name_or_path;
     const std::string beside = directory_of(name_or_path) + "/" + ref.name + "-vae.safetensors";

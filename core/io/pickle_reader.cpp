@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "core/memory_budget.h"
 #include "core/printable.h"
 
 namespace vs::io::pickle {
@@ -464,7 +465,23 @@ const Value* Document::dict_get(const Value& dict, const std::string& key) const
   return found;
 }
 
+namespace {
+
+double worst_case_bytes(size_t size) {
+  // Every object costs at least one opcode byte, so a pickle builds at most min(size,
+  // kMaxValues) of them; the arena may hold three times that while it grows (capacity
+  // doubling, old and new blocks at once). Per byte besides: text, 4-byte stack slots and
+  // container items, and a memo node for each 2-byte BINPUT.
+  constexpr double kBytesPerObject = 3.0 * sizeof(Value), kBytesPerByte = 40;
+  return double(std::min(size, kMaxValues)) * kBytesPerObject + double(size) * kBytesPerByte;
+}
+
+}  // namespace
+
 Document parse(const std::string& label, const uint8_t* bytes, size_t size) {
+  // Bounded by the pickle's size before the first opcode runs: a short file of one-byte
+  // opcodes becomes tens of bytes of values per byte.
+  check_memory(worst_case_bytes(size), label + ": reading a pickle of " + std::to_string(size) + " bytes");
   return Machine(label, bytes, size).run();
 }
 

@@ -5,7 +5,8 @@
 // tensor/parameter rebuild functions, the torch.*Storage types), each interpreted by us.
 // Any other global (os.system, builtins.eval, ...) is refused with a vs::Error, as is any
 // opcode outside the subset. Lengths are checked against the remaining bytes before
-// anything is allocated; stack, memo and object counts are bounded.
+// anything is allocated; stack, memo and object counts are bounded, and the worst-case
+// memory for the pickle's size is checked against the memory budget before it runs.
 //
 // Tensors come out as references (storage key, dtype, offset, shape, stride); the caller
 // resolves storage keys against the zip's "<stem>/data/<key>" records.

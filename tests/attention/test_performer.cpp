@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
+#include <string>
 #include <random>
 #include <vector>
 
@@ -11,6 +13,8 @@
 #include "core/attention/naive_reference.h"
 #include "core/attention/performer.h"
 #include "core/error.h"
+#include "core/memory_budget.h"
+#include "tests/support/error_message.h"
 
 namespace vs::attention {
 namespace {
@@ -155,6 +159,20 @@ TEST(Performer, RefusesWorkAboveScratchBudget) {
   options.max_scratch_bytes = 4096;
   EXPECT_THROW(make_variant("performer:features=64")->run(q, k, v, Structure::plain(), options),
                Error);
+}
+
+// The scratch limit in Options can be above the machine (8 GB by default): the scratch is
+// also checked against the memory budget, with the one out-of-memory message. Here a few
+// MB of input ask for twice the budget (per head about 2·L·2m doubles for m = 65536).
+TEST(Performer, ScratchAboveTheMemoryBudgetIsOutOfMemory) {
+  const int64_t L = memory_budget_bytes() / (2 * 2 * 65536 * 8) * 2 + 1;
+  const Tensor q({1, L, 1}, 0.1f), k = q, v = q;
+  Options options;
+  options.max_scratch_bytes = std::numeric_limits<int64_t>::max();
+  const std::string message = vs::test::message_of(
+      [&] { make_variant("performer:features=65536")->run(q, k, v, Structure::plain(), options); });
+  EXPECT_EQ(message.rfind("performer:features=65536:seed=", 0), 0u) << message;
+  EXPECT_NE(message.find(" scratch: out of memory: needs "), std::string::npos) << message;
 }
 
 }  // namespace

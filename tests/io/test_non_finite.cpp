@@ -35,7 +35,24 @@ TEST(NonFinite, NanWeightsAreRefusedAtLoadNamingTheTensor) {
   writer.add("decoder.\x1b[31mweight", broken);
   writer.write(path);
   EXPECT_EQ(message_of([&] { load_checkpoint(path); }),
-            path + ": tensor 'decoder.\\x1b[31mweight': 1 of 4 values are NaN (the first at index 2)");
+            path + ": tensor 'decoder.\\x1b[31mweight': 1 of 4 values are NaN or +inf (the first at index 2)");
+}
+
+// +inf planted in VAR's head_nm.ada_lin weight gave a plausible image and exit 0.
+TEST(NonFinite, PlusInfinityWeightsAreRefusedMinusInfinityMasksPass) {
+  const std::string path = temp_dir() + "/inf_weights.safetensors";
+  SafetensorsWriter writer;
+  writer.add("attn_bias_for_masking", Tensor({3}, -std::numeric_limits<float>::infinity()));
+  Tensor broken({4}, 1.0f);
+  broken.data[1] = std::numeric_limits<float>::infinity();
+  writer.add("head.weight", broken);
+  writer.write(path);
+  EXPECT_EQ(message_of([&] { load_checkpoint(path); }),
+            path + ": tensor 'head.weight': 1 of 4 values are NaN or +inf (the first at index 1)");
+  SafetensorsWriter masks_only;
+  masks_only.add("attn_bias_for_masking", Tensor({3}, -std::numeric_limits<float>::infinity()));
+  masks_only.write(path);
+  EXPECT_EQ(load_checkpoint(path).tensors.size(), 1u);
 }
 
 TEST(NonFinite, AnImageWithNanIsNeverWritten) {
