@@ -1,0 +1,88 @@
+// --accel on the real varscope-cli with the shipped models: generate and bench generate
+// take it, show it in the run description, and its null setting writes the exact image;
+// a bad spec is one line and exit 2, before any model work.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/cli/cli_runner.h"
+
+namespace {
+
+using vs::test::Capture;
+using vs::test::read_bytes;
+using vs::test::run_cli;
+
+std::string temp_path(const std::string& name) { return vs::test::test_file("cli_accel", name); }
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+int lines(const std::string& text) {
+  int count = 0;
+  for (char c : text) count += c == '\n';
+  return count;
+}
+
+TEST(CliAccel, GenerateSkipsScalesAndSaysSo) {
+  const std::string out = temp_path("var_skip.png");
+  const auto run = run_cli("generate --model fmnist-var --class 3 --seed 1 --accel skip:after=4 --out " + out,
+                           Capture::kStderr);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_TRUE(contains(run.output, "attention exact, accel skip:after=4")) << run.output;
+  EXPECT_TRUE(contains(run.output, "scale 5/7")) << run.output;
+  EXPECT_FALSE(contains(run.output, "scale 6/7")) << run.output;
+  EXPECT_FALSE(read_bytes(out).empty());
+}
+
+TEST(CliAccel, NullSettingWritesTheExactImage) {
+  const std::string exact = temp_path("var_exact.png"), null = temp_path("var_null.png");
+  ASSERT_EQ(run_cli("generate --model fmnist-var --class 5 --seed 2 --out " + exact).exit_code, 0);
+  ASSERT_EQ(run_cli("generate --model fmnist-var --class 5 --seed 2 --accel skip:after=-1+cfg-drop:from=7 --out " +
+                    null)
+                .exit_code,
+            0);
+  EXPECT_EQ(read_bytes(exact), read_bytes(null));
+}
+
+TEST(CliAccel, FlowArTakesStepsAndCfgDrop) {
+  const std::string out = temp_path("flowar_steps.png");
+  const auto run = run_cli("generate --model fmnist-flowar --class 1 --seed 1 --steps 6 --accel steps:per=6,4,2+cfg-drop:from=2 --out " + out,
+                           Capture::kStderr);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_TRUE(contains(run.output, "accel steps:per=6,4,2+cfg-drop:from=2")) << run.output;
+  EXPECT_TRUE(contains(run.output, "scale 3/3  step 2/2")) << run.output;
+  EXPECT_FALSE(contains(run.output, "scale 3/3  step 3/")) << run.output;
+}
+
+TEST(CliAccel, BadSpecsAreOneLineAndExit2) {
+  for (const std::string& bad : {std::string("warp"), std::string("skip:after=x"), std::string("skip:after=9")}) {
+    const auto run = run_cli("generate --model fmnist-var --class 3 --seed 1 --accel " + bad + " --out " +
+                                 temp_path("bad.png"),
+                             Capture::kStderr);
+    EXPECT_EQ(run.exit_code, 2) << bad;
+    EXPECT_EQ(lines(run.output), 1) << run.output;
+    EXPECT_TRUE(contains(run.output, "acceleration '" + bad + "'")) << run.output;
+  }
+  const auto steps_on_var =
+      run_cli("generate --model fmnist-var --class 3 --accel steps:n=4 --out " + temp_path("bad.png"), Capture::kStderr);
+  EXPECT_EQ(steps_on_var.exit_code, 2);
+  EXPECT_TRUE(contains(steps_on_var.output, "VAR has no Euler steps")) << steps_on_var.output;
+}
+
+TEST(CliAccel, BenchGenerateTimesTheAcceleratedRun) {
+  const auto run = run_cli("bench generate --model fmnist-var --class 3 --accel skip:after=5+cfg-drop:from=3");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_TRUE(contains(run.output, "sampling: cfg 4, top-k 900, top-p 0.95, attention exact, accel "
+                                   "skip:after=5+cfg-drop:from=3"))
+      << run.output;
+  EXPECT_TRUE(contains(run.output, "image finite: yes")) << run.output;
+}
+
+TEST(CliAccel, ReplayRefusesAnAcceleration) {
+  const auto run = run_cli("replay --model fmnist-var --tokens x.safetensors --out " + temp_path("r.safetensors") +
+                           " --accel skip", Capture::kStderr);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(contains(run.output, "--accel skip does not apply")) << run.output;
+}
+
+}  // namespace
