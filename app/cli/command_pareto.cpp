@@ -191,17 +191,19 @@ int command_pareto(Args& args) {
 
   // The table.
   const char* closeness_name = flowar ? "lat err" : "agree %";
-  std::printf("\n%-34s %-14s %9s %9s %8s %8s %9s %9s %7s %8s %6s\n", "method", "attention", "ms/image", "sample",
+  std::printf("\n%-40s %-14s %9s %9s %8s %8s %10s %9s %7s %8s %6s\n", "method", "attention", "ms/image", "sample",
               "decode", "speed-up", "attn calls", "pairs M", closeness_name, "PSNR dB", "acc");
   for (const Row& row : rows) {
     double closeness = 0;
     for (double c : row.closeness) closeness += c;
     closeness /= double(std::max<size_t>(1, row.closeness.size()));
     if (!flowar) closeness *= 100;
-    std::printf("%-34s %-14s %9.1f %9.1f %8.1f %7.2fx %10.0f %9.3f %7.3f %8.2f %6s\n", row.accel.c_str(),
+    char accuracy[16] = "-";
+    if (row.accuracy) std::snprintf(accuracy, sizeof accuracy, "%.2f", double(row.correct) / row.images);
+    std::printf("%-40s %-14s %9.1f %9.1f %8.1f %7.2fx %10.0f %9.3f %7.3f %8.2f %6s\n", row.accel.c_str(),
                 row.attention.c_str(), row.ms(), row.sample_ms / row.images, row.decode_ms / row.images,
                 exact_row.ms() / row.ms(), double(row.calls) / row.images, row.pairs / row.images / 1e6, closeness,
-                row.psnr, row.accuracy ? json_number(double(row.correct) / row.images).c_str() : "-");
+                row.psnr, accuracy);
   }
   std::printf("%s: mean over the scales the method ran (scale by scale in the JSON)\n", closeness_name);
 

@@ -86,3 +86,38 @@ TEST(CliAccel, ReplayRefusesAnAcceleration) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliPareto, TablesEveryMethodAgainstTheExactRun) {
+  const std::string json = temp_path("pareto.json"), csv = temp_path("pareto.csv");
+  const auto run = run_cli("pareto --model fmnist-var --images 2 --methods \"none;skip:after=-2;fastvar\" --json " +
+                               json + " --csv " + csv,
+                           Capture::kStdout);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_TRUE(contains(run.output, "skip:after=-2")) << run.output;
+  EXPECT_TRUE(contains(run.output, "agree %")) << run.output;
+  const std::string text = read_bytes(json);
+  // The exact row is identical to itself (PSNR null in JSON), the skip row runs 6 of 7 scales.
+  EXPECT_TRUE(contains(text, "{\"accel\":\"none\",\"attention\":\"exact\"")) << text;
+  EXPECT_TRUE(contains(text, "\"psnr_db\":null")) << text;
+  EXPECT_TRUE(contains(text, "\"accel\":\"skip:after=-2\"")) << text;
+  EXPECT_TRUE(contains(text, "\"scales_run\":6")) << text;
+  EXPECT_TRUE(contains(text, "\"token_agreement_per_scale\":[1,1,1,1,1,1]")) << text;
+  EXPECT_EQ(lines(read_bytes(csv)), 4);  // header + 3 rows
+}
+
+TEST(CliPareto, BadListsAreRefusedBeforeAnyTiming) {
+  const auto bad_method = run_cli("pareto --model fmnist-flowar --methods \"none;fastvar\"", Capture::kStderr);
+  EXPECT_EQ(bad_method.exit_code, 2);
+  EXPECT_TRUE(contains(bad_method.output, "FlowAR has no port of it yet")) << bad_method.output;
+  const auto bad_variant = run_cli("pareto --model fmnist-var --attentions \"exact;warp\"", Capture::kStderr);
+  EXPECT_EQ(bad_variant.exit_code, 2);
+  EXPECT_TRUE(contains(bad_variant.output, "attention variant 'warp'")) << bad_variant.output;
+  const auto accel_flag = run_cli("pareto --model fmnist-var --accel skip", Capture::kStderr);
+  EXPECT_EQ(accel_flag.exit_code, 2);
+  EXPECT_TRUE(contains(accel_flag.output, "list methods in --methods")) << accel_flag.output;
+  EXPECT_EQ(run_cli("pareto --model fmnist-var --methods \";\"", Capture::kStderr).exit_code, 2);
+}
+
+}  // namespace
