@@ -73,7 +73,8 @@ void read_method(const std::string& method, AccelSpec& spec) {
   if (name == "skip") {
     spec.skip_after = params.get_int("after", -2, -kMaxIndex, kMaxIndex);
   } else if (name == "cfg-drop") {
-    spec.uncond_from = params.get_int("from", -1, -kMaxIndex, kMaxIndex);
+    // guidance= alone only narrows FlowAR's interval; from= (default -1) is the switch.
+    if (params.has("from") || !params.has("guidance")) spec.uncond_from = params.get_int("from", -1, -kMaxIndex, kMaxIndex);
     if (params.has("guidance")) spec.guidance = params.get_double("guidance", 1.0, 0.0, 1.0);
   } else if (name == "steps") {
     if (params.has("n") == params.has("per")) params.fail("give exactly one of n=N and per=N0,N1,...");
@@ -92,7 +93,7 @@ void read_method(const std::string& method, AccelSpec& spec) {
 }  // namespace
 
 std::string valid_accel_specs() {
-  return "none, skip:after=K, cfg-drop:from=K[:guidance=G], steps:n=N | steps:per=N0,N1,..., "
+  return "none, skip:after=K, cfg-drop[:from=K][:guidance=G], steps:n=N | steps:per=N0,N1,..., "
          "fastvar[:cache=SIDE][:prune=SIDE@SHARE,...] (joined by '+'; K a scale index, negative from the end)";
 }
 

@@ -3,8 +3,9 @@
 // Methods are joined by '+', each at most once:
 //   none                          no acceleration (the exact run)
 //   skip:after=K                  stop after scale K, decode what exists (SkipVAR/FastVAR §1, §5)
-//   cfg-drop:from=K[:guidance=G]  from scale K on, only the conditional rows run (SkipVAR §5);
-//                                 FlowAR: G narrows the guidance interval to t ≤ G (§7)
+//   cfg-drop[:from=K][:guidance=G] from scale K on, only the conditional rows run (SkipVAR §5);
+//                                 FlowAR: G narrows the guidance interval to t ≤ G (§7);
+//                                 G alone leaves every scale's unconditional rows on
 //   steps:n=N | steps:per=N0,N1,… FlowAR's Euler steps overall or per scale (§7)
 //   fastvar[:cache=S][:prune=S@R,…] VAR: FastVAR's cached token pruning (§1), keyed on
 //                                 scale sides; default cache = the third-to-last side,
@@ -12,6 +13,7 @@
 //                                 the spec's VAR-256 analogue (10; 13@0.4, 16@0.5), [D]
 // Scale indices are 0-based; a negative one counts from the end (-1 = the last scale).
 // Defaults: skip after=-2 (the last scale skipped), cfg-drop from=-1 (the last scale).
+// Rules and their provenance: provenance.h.
 #pragma once
 #include <optional>
 #include <string>

@@ -37,6 +37,7 @@ TEST(AccelSpec, MethodsReadTheirParametersAndDefaults) {
   EXPECT_EQ(*drop.uncond_from, 4);
   EXPECT_DOUBLE_EQ(*drop.guidance, 0.5);
   EXPECT_FALSE(parse_accel("cfg-drop").guidance.has_value());
+  EXPECT_FALSE(parse_accel("cfg-drop:guidance=0.5").uncond_from.has_value());  // the interval alone
   EXPECT_EQ(parse_accel("steps:n=8").steps, 8);
   EXPECT_EQ(parse_accel("steps:per=25,25,12,8,4").steps_per_scale, (std::vector<int>{25, 25, 12, 8, 4}));
 }
@@ -109,6 +110,7 @@ TEST(AccelPlan, FlowArStepsOverallOrPerScale) {
 TEST(AccelPlan, GuidanceOnlyNarrowsTheInterval) {
   EXPECT_DOUBLE_EQ(plan_accel(parse_accel("cfg-drop:from=5:guidance=0.5"), kFlowAr).guidance, 0.5);
   EXPECT_DOUBLE_EQ(plan_accel(parse_accel("cfg-drop:from=5:guidance=1"), kFlowAr).guidance, 0.9);
+  EXPECT_EQ(plan_accel(parse_accel("cfg-drop:guidance=0.5"), kFlowAr).uncond_from, 5);  // no scale switched off
 }
 
 }  // namespace
