@@ -9,6 +9,8 @@
 
 namespace vs::gen {
 
+inline bool is_flowar(const Generator& generator) { return generator.info().family == Family::kFlowAr; }
+
 inline accel::AccelPlan accel_plan(const ModelInfo& info, const SamplingRequest& request) {
   accel::PlanTarget target;
   target.model = info.name;
