@@ -16,9 +16,12 @@
 #include "app/cli/json_writer.h"
 #include "app/cli/machine_info.h"
 #include "app/cli/process_memory.h"
+#include "app/cli/random_model_flags.h"
 #include "app/cli/sampling_flags.h"
 #include "app/cli/stopwatch.h"
+#include "core/accel/provenance.h"
 #include "core/error.h"
+#include "core/generator/accel_target.h"
 #include "core/generator/describe.h"
 #include "core/generator/generator.h"
 #include "core/generator/random_generator.h"
@@ -80,29 +83,6 @@ std::string module_label(observe::Module module, int euler_steps) {
   return observe::module_name(module);
 }
 
-// The random-weight spec the flags name ("var-d16", "flowar-S"), or "" for a model flag;
-// `flag` becomes the flag that names it, for errors.
-std::string random_spec(Args& args, std::string& flag) {
-  const bool random = args.flag("random-weights");  // the default without a model; accepted for clarity
-  const bool named = args.has("model") || args.has("var") || args.has("flowar");
-  if (random && named) throw Error("--random-weights and --model / --var / --flowar exclude each other");
-  if (named) {
-    if (args.has("depth")) throw Error("--depth is for random weights; the model given has its own");
-    if (args.has("flowar-size")) throw Error("--flowar-size builds random weights; it excludes --model / --var / --flowar");
-    return "";
-  }
-  if (args.has("vae")) throw Error("--vae goes with --model, --var or --flowar");
-  if (args.has("flowar-size")) {
-    if (args.has("depth")) throw Error("--depth is a VAR option, but --flowar-size builds a random FlowAR model");
-    const std::string size = args.get("flowar-size", "");
-    flag = "--flowar-size " + size;
-    return "flowar-" + size;
-  }
-  const std::string depth = std::to_string(args.get_int("depth", 16, 1, 36));
-  flag = "--depth " + depth;
-  return "var-d" + depth;
-}
-
 }  // namespace
 
 int bench_generate(Args& args) {
@@ -114,13 +94,7 @@ int bench_generate(Args& args) {
   const uint64_t seed = static_cast<uint64_t>(args.get_int("seed", 0, 0, 1L << 62));
   const long label = args.get_int("class", 207, 0, 1L << 30);
 
-  if (!spec.empty()) {
-    const double need = gen::random_generator_bytes(spec);
-    const double available = mem_available_bytes();
-    if (available > 0 && need > available)
-      throw Error("bench generate " + spec_flag + " needs about " + std::to_string(static_cast<int>(need / 1e6)) +
-                  " MB but MemAvailable is " + std::to_string(static_cast<int>(available / 1e6)) + " MB");
-  }
+  if (!spec.empty()) check_random_model_memory(spec, "bench generate " + spec_flag);
   const MachineInfo machine = machine_info();
   std::printf("%s\n", machine_info_line(machine).c_str());
   const auto t0 = std::chrono::steady_clock::now();
@@ -138,6 +112,8 @@ int bench_generate(Args& args) {
   std::printf("model: %s; %s in %.0f ms\n", info.description.c_str(),
               spec.empty() ? "loaded" : ("random " + spec + " weights built").c_str(), load_ms);
   std::printf("sampling: %s\n", gen::describe_request(request).c_str());
+  for (const std::string& line : accel::extrapolations(accel::parse_accel(request.accel), is_flowar(*generator)))
+    std::printf("note: %s\n", line.c_str());
 
   BenchObserver observer(info);
   const auto t1 = std::chrono::steady_clock::now();

@@ -4,7 +4,8 @@
 // wall time per image (sampling and decode apart), attention calls and query-key pairs,
 // closeness to the exact run (VAR: token agreement per scale; FlowAR: relative latent
 // error per scale; both: image PSNR) and, for 32 px Fashion-MNIST models, the
-// classifier's class accuracy. Methods whose rules acceleration.md tags [D] (applied to
+// classifier's class accuracy. With random official-shape weights (--depth D,
+// --flowar-size S) it reports speed and closeness only. Methods whose rules acceleration.md tags [D] (applied to
 // models nobody reported them on) are measurements of a hypothesis, not reproductions.
 #include <algorithm>
 #include <chrono>
@@ -21,15 +22,18 @@
 #include "app/cli/commands.h"
 #include "app/cli/json_writer.h"
 #include "app/cli/machine_info.h"
+#include "app/cli/random_model_flags.h"
 #include "app/cli/sampling_flags.h"
 #include "app/cli/stopwatch.h"
 #include "core/accel/fidelity.h"
+#include "core/accel/provenance.h"
 #include "core/attention/attention.h"
 #include "core/error.h"
 #include "core/generator/accel_target.h"
 #include "core/eval/classifier.h"
 #include "core/generator/describe.h"
 #include "core/generator/generator.h"
+#include "core/generator/random_generator.h"
 #include "core/io/model_ref.h"
 #include "core/nn/denormals.h"
 
@@ -95,7 +99,9 @@ std::string json_array(const std::vector<double>& values) {
 }  // namespace
 
 int command_pareto(Args& args) {
-  const io::ModelRef ref = model_ref_flag(args);
+  std::string spec_flag;
+  const std::string random = random_spec(args, spec_flag);
+  const io::ModelRef ref = random.empty() ? model_ref_flag(args) : io::ModelRef{};
   const std::vector<int> scales = patch_nums_flag(args);
   const std::vector<std::string> methods = split_list(args.get("methods", "none"), "methods");
   const std::vector<std::string> attentions = split_list(args.get("attentions", "exact"), "attentions");
@@ -106,7 +112,9 @@ int command_pareto(Args& args) {
 
   nn::flush_denormals_on_all_threads();
   const MachineInfo machine = machine_info();
-  const std::unique_ptr<gen::Generator> generator = gen::open_generator(ref, scales);
+  if (!random.empty()) check_random_model_memory(random, "pareto " + spec_flag);
+  const std::unique_ptr<gen::Generator> generator =
+      random.empty() ? gen::open_generator(ref, scales) : gen::open_random_generator(random, scales);
   const gen::ModelInfo& info = generator->info();
   gen::SamplingRequest base = generator->default_request();
   read_sampling_options(args, info, base);
@@ -124,7 +132,7 @@ int command_pareto(Args& args) {
   for (const std::string& a : attentions) attention::make_variant(a);
   // The judge of 32 px Fashion-MNIST generators, where it fits.
   std::optional<eval::Classifier> classifier;
-  if (info.image_side == 32) {
+  if (random.empty() && info.image_side == 32) {
     const io::ModelRef judge = io::resolve_model(classifier_name);
     if (judge.kind == io::ModelKind::kClassifier) classifier = eval::Classifier::load(judge.model_path);
     if (classifier && classifier->num_classes() != info.num_classes) classifier.reset();
@@ -134,6 +142,9 @@ int command_pareto(Args& args) {
   std::printf("model: %s (%s); %s\n", info.name.c_str(), info.description.c_str(), gen::describe_request(base).c_str());
   std::printf("%ld images, batch 1, seeds %ld.., classes cycled; quality against the exact run of the same seed\n",
               images, seed);
+  if (!random.empty())
+    std::printf("random %s weights: speed, and closeness to the exact run of the same weights; no image quality\n",
+                random.c_str());
 
   auto run_one = [&](const std::string& accel_spec, const std::string& attention_spec, long i, Row& row) {
     gen::SamplingRequest request = base;
@@ -206,10 +217,14 @@ int command_pareto(Args& args) {
                 row.psnr, accuracy);
   }
   std::printf("%s: mean over the scales the method ran (scale by scale in the JSON)\n", closeness_name);
+  for (const std::string& m : methods)
+    for (const std::string& line : accel::extrapolations(accel::parse_accel(m), flowar))
+      std::printf("note (%s): %s\n", m.c_str(), line.c_str());
 
   if (!json_path.empty()) {
     std::string json = "{\"machine\":" + machine_info_json(machine) + ",\"model\":" + json_string(info.name) +
-                       ",\"family\":" + json_string(gen::family_name(info.family)) + ",\"request\":" +
+                       ",\"family\":" + json_string(gen::family_name(info.family)) +
+                       ",\"random_weights\":" + (random.empty() ? "false" : "true") + ",\"request\":" +
                        request_json(base) + ",\"images\":" + std::to_string(images) + ",\"batch\":1,\"rows\":[";
     for (size_t r = 0; r < rows.size(); ++r) {
       const Row& row = rows[r];
@@ -223,7 +238,11 @@ int command_pareto(Args& args) {
               ",\"scales_run\":" + std::to_string(row.scales_run) + ",\"" +
               (flowar ? "latent_relative_error_per_scale" : "token_agreement_per_scale") +
               "\":" + json_array(row.closeness) + ",\"psnr_db\":" + json_number(row.psnr) +
-              ",\"class_accuracy\":" + (row.accuracy ? json_number(double(row.correct) / row.images) : "null") + "}";
+              ",\"class_accuracy\":" + (row.accuracy ? json_number(double(row.correct) / row.images) : "null") +
+              ",\"extrapolations\":[";
+      const std::vector<std::string> notes = accel::extrapolations(accel::parse_accel(row.accel), flowar);
+      for (size_t n = 0; n < notes.size(); ++n) json += (n ? "," : "") + json_string(notes[n]);
+      json += "]}";
     }
     json += "]}\n";
     std::ofstream out(json_path);

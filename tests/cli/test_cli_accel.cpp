@@ -29,6 +29,7 @@ TEST(CliAccel, GenerateSkipsScalesAndSaysSo) {
                            Capture::kStderr);
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_TRUE(contains(run.output, "attention exact, accel skip:after=4")) << run.output;
+  EXPECT_TRUE(contains(run.output, "note: skip on VAR [D]")) << run.output;
   EXPECT_TRUE(contains(run.output, "scale 5/7")) << run.output;
   EXPECT_FALSE(contains(run.output, "scale 6/7")) << run.output;
   EXPECT_FALSE(read_bytes(out).empty());
@@ -104,6 +105,8 @@ TEST(CliPareto, TablesEveryMethodAgainstTheExactRun) {
   EXPECT_TRUE(contains(text, "\"accel\":\"skip:after=-2\"")) << text;
   EXPECT_TRUE(contains(text, "\"scales_run\":6")) << text;
   EXPECT_TRUE(contains(text, "\"token_agreement_per_scale\":[1,1,1,1,1,1]")) << text;
+  EXPECT_TRUE(contains(text, "\"extrapolations\":[\"fastvar [D]")) << text;
+  EXPECT_TRUE(contains(run.output, "note (fastvar): fastvar [D]")) << run.output;
   EXPECT_EQ(lines(read_bytes(csv)), 4);  // header + 3 rows
 }
 
@@ -118,6 +121,9 @@ TEST(CliPareto, BadListsAreRefusedBeforeAnyTiming) {
   EXPECT_EQ(accel_flag.exit_code, 2);
   EXPECT_TRUE(contains(accel_flag.output, "list methods in --methods")) << accel_flag.output;
   EXPECT_EQ(run_cli("pareto --model fmnist-var --methods \";\"", Capture::kStderr).exit_code, 2);
+  const auto both = run_cli("pareto --model fmnist-var --random-weights", Capture::kStderr);
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_TRUE(contains(both.output, "exclude each other")) << both.output;
 }
 
 }  // namespace
