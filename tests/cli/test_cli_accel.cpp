@@ -79,6 +79,17 @@ TEST(CliAccel, BenchGenerateTimesTheAcceleratedRun) {
   EXPECT_TRUE(contains(run.output, "image finite: yes")) << run.output;
 }
 
+TEST(CliAccel, InspectWatchesTheLastScaleSampled) {
+  const std::string dir = temp_path("inspect_skip");
+  const auto run = run_cli("inspect --model fmnist-var --class 3 --seed 1 --accel skip:after=3 --out-dir " + dir);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_TRUE(contains(run.output, "var_attn_s3_l0")) << run.output;
+  const auto late = run_cli("inspect --model fmnist-var --class 3 --seed 1 --accel skip:after=3 --step 5 --out-dir " + dir,
+                            Capture::kStderr);
+  EXPECT_EQ(late.exit_code, 2);
+  EXPECT_TRUE(contains(late.output, "--step 5 is after scale 3, the last one --accel skip:after=3 samples")) << late.output;
+}
+
 TEST(CliAccel, ReplayRefusesAnAcceleration) {
   const auto run = run_cli("replay --model fmnist-var --tokens x.safetensors --out " + temp_path("r.safetensors") +
                            " --accel skip", Capture::kStderr);
