@@ -2,20 +2,23 @@
 // table (issue 15). Every combination generates the same images (class i mod classes,
 // seed + i, batch 1) as the exact run measured first in the same process, and reports
 // wall time per image (sampling and decode apart), attention calls and query-key pairs,
-// closeness to the exact run (VAR: token agreement per scale; FlowAR: relative latent
-// error per scale; both: image PSNR) and, for 32 px Fashion-MNIST models, the
-// classifier's class accuracy. With random official-shape weights (--depth D,
-// --flowar-size S) it reports speed and closeness only. Methods whose rules acceleration.md tags [D] (applied to
-// models nobody reported them on) are measurements of a hypothesis, not reproductions.
+// the KV cache's final size, closeness to the exact run (VAR: token agreement per scale;
+// FlowAR: relative latent error per scale; both: image PSNR) and, for 32 px Fashion-MNIST
+// models, the classifier's class accuracy. With random official-shape weights (--depth D,
+// --flowar-size S) it reports speed and closeness only. Methods whose rules
+// acceleration.md tags [D] (applied to models nobody reported them on) are measurements
+// of a hypothesis, not reproductions; the output says which.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -51,22 +54,35 @@ std::vector<std::string> split_list(const std::string& text, const char* flag) {
   return items;
 }
 
-// Attention calls and the query-key pairs they computed.
+// Attention calls, the query-key pairs they computed, and the KV cache's final size: the
+// cached transformers' (VAR, FlowAR's AR) keys per block and row are their last call's,
+// the values as many (the flownet attends within a scale and caches nothing).
 class WorkMeter : public gen::GenerationObserver {
  public:
   void on_attention(const observe::AttentionCall& call, const attention::Result&) override {
     ++calls;
     pairs += double(call.q.dim(0)) * double(call.q.dim(1)) * double(call.k.dim(1));
+    const observe::Site& site = call.site;
+    if (site.module != observe::Module::kFlownet) {
+      double& keys = cached_keys[{int(site.module), site.block, site.row}];
+      keys = std::max(keys, double(call.k.numel()));
+    }
+  }
+  double kv_bytes() const {
+    double floats = 0;
+    for (const auto& [where, keys] : cached_keys) floats += 2 * keys;  // keys and values
+    return floats * sizeof(float);
   }
   int64_t calls = 0;
   double pairs = 0;
+  std::map<std::tuple<int, int, int64_t>, double> cached_keys;
 };
 
 struct Row {
   Row(std::string accel_spec, std::string attention_spec)
       : accel(std::move(accel_spec)), attention(std::move(attention_spec)) {}
   std::string accel, attention;
-  double sample_ms = 0, decode_ms = 0, pairs = 0;  // sums over images
+  double sample_ms = 0, decode_ms = 0, pairs = 0, kv_bytes = 0;  // sums over images
   int64_t calls = 0, correct = 0;
   int images = 0, scales_run = 0;
   std::vector<double> closeness;  // per scale, summed over images (agreement or latent error)
@@ -162,6 +178,7 @@ int command_pareto(Args& args) {
     row.decode_ms += elapsed_ms_since(t1);
     row.calls += meter.calls;
     row.pairs += meter.pairs;
+    row.kv_bytes += meter.kv_bytes();
     row.images += 1;
     row.scales_run = out.result.scales_done;
     append_image(row.stack, out.image01);
@@ -202,8 +219,8 @@ int command_pareto(Args& args) {
 
   // The table.
   const char* closeness_name = flowar ? "lat err" : "agree %";
-  std::printf("\n%-40s %-14s %9s %9s %8s %8s %10s %9s %7s %8s %6s\n", "method", "attention", "ms/image", "sample",
-              "decode", "speed-up", "attn calls", "pairs M", closeness_name, "PSNR dB", "acc");
+  std::printf("\n%-40s %-14s %9s %9s %8s %8s %10s %9s %8s %7s %8s %6s\n", "method", "attention", "ms/image", "sample",
+              "decode", "speed-up", "attn calls", "pairs M", "KV MiB", closeness_name, "PSNR dB", "acc");
   for (const Row& row : rows) {
     double closeness = 0;
     for (double c : row.closeness) closeness += c;
@@ -211,10 +228,10 @@ int command_pareto(Args& args) {
     if (!flowar) closeness *= 100;
     char accuracy[16] = "-";
     if (row.accuracy) std::snprintf(accuracy, sizeof accuracy, "%.2f", double(row.correct) / row.images);
-    std::printf("%-40s %-14s %9.1f %9.1f %8.1f %7.2fx %10.0f %9.3f %7.3f %8.2f %6s\n", row.accel.c_str(),
+    std::printf("%-40s %-14s %9.1f %9.1f %8.1f %7.2fx %10.0f %9.3f %8.3f %7.3f %8.2f %6s\n", row.accel.c_str(),
                 row.attention.c_str(), row.ms(), row.sample_ms / row.images, row.decode_ms / row.images,
-                exact_row.ms() / row.ms(), double(row.calls) / row.images, row.pairs / row.images / 1e6, closeness,
-                row.psnr, accuracy);
+                exact_row.ms() / row.ms(), double(row.calls) / row.images, row.pairs / row.images / 1e6,
+                row.kv_bytes / row.images / (1 << 20), closeness, row.psnr, accuracy);
   }
   std::printf("%s: mean over the scales the method ran (scale by scale in the JSON)\n", closeness_name);
   for (const std::string& m : methods)
@@ -235,6 +252,7 @@ int command_pareto(Args& args) {
               ",\"speedup\":" + json_number(exact_row.ms() / row.ms()) +
               ",\"attention_calls_per_image\":" + json_number(double(row.calls) / row.images) +
               ",\"attention_pairs_per_image\":" + json_number(row.pairs / row.images) +
+              ",\"kv_cache_bytes_per_image\":" + json_number(row.kv_bytes / row.images) +
               ",\"scales_run\":" + std::to_string(row.scales_run) + ",\"" +
               (flowar ? "latent_relative_error_per_scale" : "token_agreement_per_scale") +
               "\":" + json_array(row.closeness) + ",\"psnr_db\":" + json_number(row.psnr) +
@@ -253,12 +271,13 @@ int command_pareto(Args& args) {
   if (!csv_path.empty()) {
     std::ofstream out(csv_path);
     out << "accel,attention,ms_per_image,sample_ms_per_image,decode_ms_per_image,speedup,attention_calls_per_image,"
-           "attention_pairs_per_image,scales_run,psnr_db,class_accuracy\n";
+           "attention_pairs_per_image,kv_cache_bytes_per_image,scales_run,psnr_db,class_accuracy\n";
     for (const Row& row : rows)
       out << '"' << row.accel << "\",\"" << row.attention << "\"," << json_number(row.ms()) << ','
           << json_number(row.sample_ms / row.images) << ',' << json_number(row.decode_ms / row.images) << ','
           << json_number(exact_row.ms() / row.ms()) << ',' << json_number(double(row.calls) / row.images) << ','
-          << json_number(row.pairs / row.images) << ',' << row.scales_run << ',' << json_number(row.psnr) << ','
+          << json_number(row.pairs / row.images) << ',' << json_number(row.kv_bytes / row.images) << ','
+          << row.scales_run << ',' << json_number(row.psnr) << ','
           << (row.accuracy ? json_number(double(row.correct) / row.images) : "") << '\n';
     if (!out.flush()) throw Error(csv_path + ": cannot write");
     std::printf("wrote %s\n", csv_path.c_str());

@@ -113,6 +113,8 @@ TEST(CliPareto, TablesEveryMethodAgainstTheExactRun) {
   // The exact row is identical to itself (PSNR null in JSON), the skip row runs 6 of 7 scales.
   EXPECT_TRUE(contains(text, "{\"accel\":\"none\",\"attention\":\"exact\"")) << text;
   EXPECT_TRUE(contains(text, "\"psnr_db\":null")) << text;
+  // Depth 4, width 128, 155 tokens, 2 rows (CFG): keys and values of 2 · 4 · 2 · 155 · 128 floats.
+  EXPECT_TRUE(contains(text, "\"kv_cache_bytes_per_image\":" + std::to_string(2 * 4 * 2 * 155 * 128 * 4) + ",")) << text;
   EXPECT_TRUE(contains(text, "\"accel\":\"skip:after=-2\"")) << text;
   EXPECT_TRUE(contains(text, "\"scales_run\":6")) << text;
   EXPECT_TRUE(contains(text, "\"token_agreement_per_scale\":[1,1,1,1,1,1]")) << text;
