@@ -16,9 +16,12 @@
 #include "app/cli/machine_info.h"
 #include "app/cli/progress_line.h"
 #include "app/cli/process_memory.h"
+#include "app/cli/random_model_flags.h"
 #include "app/cli/sampling_flags.h"
 #include "app/cli/stopwatch.h"
+#include "core/accel/provenance.h"
 #include "core/error.h"
+#include "core/generator/accel_target.h"
 #include "core/generator/describe.h"
 #include "core/generator/generator.h"
 #include "core/generator/random_generator.h"
@@ -82,29 +85,6 @@ std::string module_label(observe::Module module, int euler_steps) {
   return observe::module_name(module);
 }
 
-// The random-weight spec the flags name ("var-d16", "flowar-S"), or "" for a model flag;
-// `flag` becomes the flag that names it, for errors.
-std::string random_spec(Args& args, std::string& flag) {
-  const bool random = args.flag("random-weights");  // the default without a model; accepted for clarity
-  const bool named = args.has("model") || args.has("var") || args.has("flowar");
-  if (random && named) throw Error("--random-weights and --model / --var / --flowar exclude each other");
-  if (named) {
-    if (args.has("depth")) throw Error("--depth is for random weights; the model given has its own");
-    if (args.has("flowar-size")) throw Error("--flowar-size builds random weights; it excludes --model / --var / --flowar");
-    return "";
-  }
-  if (args.has("vae")) throw Error("--vae goes with --model, --var or --flowar");
-  if (args.has("flowar-size")) {
-    if (args.has("depth")) throw Error("--depth is a VAR option, but --flowar-size builds a random FlowAR model");
-    const std::string size = args.get("flowar-size", "");
-    flag = "--flowar-size " + size;
-    return "flowar-" + size;
-  }
-  const std::string depth = std::to_string(args.get_int("depth", 16, 1, 36));
-  flag = "--depth " + depth;
-  return "var-d" + depth;
-}
-
 }  // namespace
 
 int bench_generate(Args& args) {
@@ -116,13 +96,7 @@ int bench_generate(Args& args) {
   const uint64_t seed = static_cast<uint64_t>(args.get_int("seed", 0, 0, 1L << 62));
   const long label = args.get_int("class", 207, 0, 1L << 30);
 
-  if (!spec.empty()) {
-    const double need = gen::random_generator_bytes(spec);
-    const double available = mem_available_bytes();
-    if (available > 0 && need > available)
-      throw Error("bench generate " + spec_flag + " needs about " + std::to_string(static_cast<int>(need / 1e6)) +
-                  " MB but MemAvailable is " + std::to_string(static_cast<int>(available / 1e6)) + " MB");
-  }
+  if (!spec.empty()) check_random_model_memory(spec, "bench generate " + spec_flag);
   const MachineInfo machine = machine_info();
   std::printf("%s\n", machine_info_line(machine).c_str());
   progress_line("bench generate", "%s", spec.empty() ? "loading the model" : ("building random " + spec + " weights").c_str());
@@ -141,6 +115,8 @@ int bench_generate(Args& args) {
   std::printf("model: %s; %s in %.0f ms\n", info.description.c_str(),
               spec.empty() ? "loaded" : ("random " + spec + " weights built").c_str(), load_ms);
   std::printf("sampling: %s\n", gen::describe_request(request).c_str());
+  for (const std::string& line : accel::extrapolations(accel::parse_accel(request.accel), is_flowar(*generator)))
+    std::printf("note: %s\n", line.c_str());
 
   BenchObserver observer(info);
   const auto t1 = std::chrono::steady_clock::now();
@@ -148,7 +124,8 @@ int bench_generate(Args& args) {
   const double sampling_ms = elapsed_ms_since(t1);
   progress_line("bench generate", "decoding the image");
   const auto t2 = std::chrono::steady_clock::now();
-  const Tensor image = generator->decode_scale(result.pyramid, info.num_scales() - 1);
+  // The last scale sampled: an acceleration's skip:after=K decodes scale K's code.
+  const Tensor image = generator->decode_scale(result.pyramid, int(result.pyramid.size()) - 1);
   const double decode_ms = elapsed_ms_since(t2);
   const double total_ms = sampling_ms + decode_ms;
   bool finite = true;
@@ -178,9 +155,11 @@ int bench_generate(Args& args) {
   }
   std::printf("sampler other          %10.1f ms  (token sampling, Euler updates, noise, resampling)\n",
               sampling_ms - modules_ms);
-  // GFLOP and GFLOP/s where the model's work is estimated.
-  auto rate = [](double flops, double ms) {
-    if (flops <= 0) return std::string();
+  // GFLOP and GFLOP/s where the model's work is estimated: for the full run only, an
+  // acceleration does less work than the estimate counts.
+  const bool full_work = request.accel == "none";
+  auto rate = [full_work](double flops, double ms) {
+    if (flops <= 0 || !full_work) return std::string();
     char text[64];
     std::snprintf(text, sizeof text, "  %7.1f GFLOP  %7.1f GFLOP/s", flops / 1e9, flops / ms / 1e6);
     return std::string(text);
@@ -188,7 +167,8 @@ int bench_generate(Args& args) {
   std::printf("sampling               %10.1f ms%s\n", sampling_ms, rate(info.sample_flops, sampling_ms).c_str());
   std::printf("VAE decode (%d px)    %10.1f ms%s\n", info.image_side, decode_ms,
               rate(info.decode_flops, decode_ms).c_str());
-  const double flops = info.sample_flops > 0 && info.decode_flops > 0 ? info.sample_flops + info.decode_flops : 0;
+  const double flops =
+      full_work && info.sample_flops > 0 && info.decode_flops > 0 ? info.sample_flops + info.decode_flops : 0;
   std::printf("total                  %10.1f ms%s\n", total_ms, rate(flops, total_ms).c_str());
   const double peak_mib = peak_rss_mib();
   std::printf("peak RSS %.0f MiB; image finite: %s\n", peak_mib, finite ? "yes" : "NO");

@@ -13,7 +13,9 @@
 #include "app/cli/commands.h"
 #include "app/cli/sampling_flags.h"
 #include "app/cli/stopwatch.h"
+#include "core/accel/provenance.h"
 #include "core/error.h"
+#include "core/generator/accel_target.h"
 #include "core/generator/describe.h"
 #include "core/generator/generator.h"
 #include "core/io/image_io.h"
@@ -83,6 +85,8 @@ int command_generate(Args& args) {
   std::fprintf(stderr, "%s (%s): %s, seed %llu\n", generator->info().name.c_str(),
                gen::family_name(generator->info().family), gen::describe_request(request).c_str(),
                (unsigned long long)request.seed);
+  for (const std::string& line : accel::extrapolations(accel::parse_accel(request.accel), is_flowar(*generator)))
+    std::fprintf(stderr, "note: %s\n", line.c_str());
   ProgressPrinter progress(scale_png, count);
   const auto start = std::chrono::steady_clock::now();
   const gen::SampleResult result = generator->sample(request, &progress);

@@ -15,6 +15,7 @@
 #include "app/cli/norms_csv.h"
 #include "app/cli/sampling_flags.h"
 #include "core/error.h"
+#include "core/generator/accel_target.h"
 #include "core/generator/generator.h"
 #include "core/io/image_io.h"
 #include "core/observe/observer.h"
@@ -110,8 +111,13 @@ int command_inspect(Args& args) {
   }
   args.finish();
 
-  const int step = step_flag < 0 ? info.num_scales() - 1 : static_cast<int>(step_flag);
+  // The last scale sampled: an acceleration may stop early (skip:after=K).
+  const int last_scale = gen::accel_plan(info, request).last_scale;
+  const int step = step_flag < 0 ? last_scale : static_cast<int>(step_flag);
   check_range("step", step, info.num_scales());
+  if (step > last_scale)
+    throw Error("--step " + std::to_string(step) + " is after scale " + std::to_string(last_scale) + ", the last one --accel " +
+                request.accel + " samples");
   const gen::ModuleInfo& first = info.modules.front();
   check_range("layer", layer, first.blocks);
   int min_heads = first.heads;

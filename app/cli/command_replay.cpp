@@ -9,6 +9,7 @@
 
 #include "app/cli/commands.h"
 #include "app/cli/sampling_flags.h"
+#include "core/error.h"
 #include "core/attention/attention.h"
 #include "core/generator/parity_replay.h"
 
@@ -25,6 +26,8 @@ int command_replay(Args& args) {
   gen::SamplingRequest request = generator.default_request();
   read_sampling_options(args, generator.info(), request);
   args.finish();
+  if (request.accel != "none")
+    throw Error("replay re-runs given tokens or noise exactly; --accel " + request.accel + " does not apply");
   const std::string attention_spec = attention::make_variant(request.attention)->spec();  // refused here if unknown
 
   gen::ReplayOutput out = replay->replay(tokens_path, request);

@@ -9,7 +9,8 @@ std::string usage() {
   return
       "varscope-cli — VARScope's command line\n"
       "\n"
-      "  generate MODEL --class C --seed S [--attention SPEC] [--count N] (--out O.png | --out-dir D)\n"
+      "  generate MODEL --class C --seed S [--attention SPEC] [--accel SPEC] [--count N]\n"
+      "            (--out O.png | --out-dir D)\n"
       "            [--scales-dir D]\n"
       "            [--prefix T --keep-scales k]  (T from encode: keep its first k scales)\n"
       "            VAR:    [--cfg 4 --top-k 900 --top-p 0.95 --more-smooth] [--patch-nums 1,2,3]\n"
@@ -41,8 +42,16 @@ std::string usage() {
       "                                       time a full generation per module and part, peak memory\n"
       "  eval --model fmnist-var [--samples-per-class 100] [--cfg X] [--seed S] [--json OUT]\n"
       "                                       class accuracy and Frechet distance of generated images\n"
+      "  pareto (MODEL | --depth 16 | --flowar-size S) [--images 8] [--seed S] [--json OUT] [--csv OUT]\n"
+      "            [--methods \"none;skip:after=-2;fastvar\"] [--attentions \"exact;svd:rank=8\"]\n"
+      "            [the model's sampling flags]\n"
+      "                                       speed and closeness to the exact run, per method\n"
       "  demo                                 a short tour: threshold numbers and a small benchmark\n"
       "\n"
+      "--accel SPEC (generate, inspect, eval, bench generate): acceleration methods joined by '+':\n"
+      "  skip:after=K, cfg-drop[:from=K][:guidance=G], FlowAR steps:n=N | steps:per=N0,N1,...,\n"
+      "  VAR fastvar[:cache=SIDE][:prune=SIDE@SHARE,...]; [D] = extrapolated (spec/acceleration.md)\n"
+      "  (K a scale index, negative from the end; none = the exact run)\n"
       "MODEL: --model NAME|PATH (a shipped name, or a checkpoint whose tokenizer sits beside it\n"
       "as <stem>-vae.safetensors or is given by --vae), or --var V --vae E, or --flowar F --vae E.\n"
       "Errors print one line and exit with code 2.\n";
@@ -53,7 +62,7 @@ namespace {
 // Every output flag of every command is checked before the command's work: a bad --out
 // used to fail only after the generation, leaving the other files behind.
 void check_output_flags(const Args& args) {
-  for (const char* flag : {"out", "json"})
+  for (const char* flag : {"out", "json", "csv"})
     if (const std::string* path = args.peek(flag)) io::check_output_file(*path, std::string("--") + flag + " file");
   for (const char* flag : {"out-dir", "scales-dir"})
     if (const std::string* dir = args.peek(flag)) io::check_output_directory(*dir, std::string("--") + flag + " folder");
@@ -72,8 +81,9 @@ int run_command(const std::string& command, Args& args) {
   if (command == "encode") return command_encode(args);
   if (command == "inspect") return command_inspect(args);
   if (command == "eval") return command_eval(args);
+  if (command == "pareto") return command_pareto(args);
   throw Error("unknown command '" + command +
-              "' (try: generate, replay, encode, inspect, eval, attention, threshold, bench, demo)");
+              "' (try: generate, replay, encode, inspect, eval, pareto, attention, threshold, bench, demo)");
 }
 
 }  // namespace vs::cli

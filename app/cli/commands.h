@@ -47,5 +47,6 @@ int command_encode(Args& args);
 int command_inspect(Args& args);
 int bench_generate(Args& args);  // `bench generate`
 int command_eval(Args& args);     // quality of a Fashion-MNIST generator
+int command_pareto(Args& args);   // acceleration methods × attention variants: speed and quality
 
 }  // namespace vs::cli

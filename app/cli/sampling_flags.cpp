@@ -7,6 +7,7 @@
 #include "app/cli/json_writer.h"
 #include "core/attention/pyramid.h"
 #include "core/error.h"
+#include "core/generator/accel_target.h"
 #include "core/generator/describe.h"
 #include "core/io/safetensors.h"
 
@@ -72,12 +73,15 @@ gen::SamplingRequest sampling_flags(Args& args, const gen::Generator& generator,
 void read_sampling_options(Args& args, const gen::ModelInfo& info, gen::SamplingRequest& request) {
   request.cfg = args.get_double("cfg", request.cfg, 0.0, 1e4);
   request.attention = args.get("attention", request.attention);
+  request.accel = args.get("accel", request.accel);
   std::visit(ExtraFlags{args, info}, request.extra);
+  gen::accel_plan(info, request);  // a spec that does not fit the model: refused before any work
 }
 
 
 std::string request_json(const gen::SamplingRequest& request) {
   return "{\"cfg\":" + json_number(request.cfg) + ",\"attention\":" + json_string(request.attention) +
+         ",\"accel\":" + json_string(request.accel) +
          std::visit(ExtraJson{}, request.extra) + "}";
 }
 
@@ -154,7 +158,7 @@ gen::Pyramid read_prefix(const std::string& path, const gen::ModelInfo& info, in
     Tensor rows({count, n, c});
     for (int64_t b = 0; b < count; ++b)
       std::copy_n(tokens.data.begin() + pick_row(tokens.dim(0), b) * n * c, n * c, rows.data.begin() + b * n * c);
-    prefix.push_back({{}, std::move(rows)});
+    prefix.push_back({{}, std::move(rows), {}});
   }
   return prefix;
 }

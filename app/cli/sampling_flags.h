@@ -13,7 +13,7 @@
 namespace vs::cli {
 
 // --class C (required: 0..classes−1, or −1 for unconditional) repeated `count` times,
-// --seed, --cfg, --attention and the family's extras (VAR: --top-k, --top-p, --more-smooth;
+// --seed, --cfg, --attention, --accel (core/accel/accel_spec.h) and the family's extras (VAR: --top-k, --top-p, --more-smooth;
 // FlowAR: --steps, --guidance). A flag of the other family is one vs::Error naming the
 // options that apply.
 gen::SamplingRequest sampling_flags(Args& args, const gen::Generator& generator, long count = 1);

@@ -1,20 +1,22 @@
 #include "core/attention/spec_params.h"
 
 #include <sstream>
+#include <utility>
 
 #include "core/attention/attention.h"
 #include "core/error.h"
 
 namespace vs::attention {
 
-namespace {
-[[noreturn]] void fail(const std::string& spec, const std::string& why) {
-  throw Error("attention variant '" + spec + "': " + why + "; valid variants: " +
-              valid_variant_specs());
-}
-}  // namespace
+SpecParams::SpecParams(const std::string& spec)
+    : SpecParams(spec, "attention variant", "valid variants: " + valid_variant_specs()) {}
 
-SpecParams::SpecParams(const std::string& spec) : text_(spec) {
+void SpecParams::fail(const std::string& why) const {
+  throw Error(kind_ + " '" + text_ + "': " + why + "; " + usage_);
+}
+
+SpecParams::SpecParams(const std::string& spec, std::string kind, std::string usage)
+    : text_(spec), kind_(std::move(kind)), usage_(std::move(usage)) {
   std::stringstream in(spec);
   std::string part;
   bool first = true;
@@ -26,19 +28,19 @@ SpecParams::SpecParams(const std::string& spec) : text_(spec) {
     }
     const size_t eq = part.find('=');
     if (eq == std::string::npos && !part.empty()) {
-      if (flags_.count(part)) fail(spec, "parameter '" + part + "' is given twice");
+      if (flags_.count(part)) fail("parameter '" + part + "' is given twice");
       flags_[part] = false;
       continue;
     }
     if (eq == std::string::npos || eq == 0 || eq + 1 == part.size())
-      fail(spec, "parameter '" + part + "' is not key=value");
+      fail("parameter '" + part + "' is not key=value");
     const std::string key = part.substr(0, eq);
-    if (values_.count(key)) fail(spec, "parameter '" + key + "' is given twice");
+    if (values_.count(key)) fail("parameter '" + key + "' is given twice");
     values_[key] = part.substr(eq + 1);
     used_[key] = false;
   }
-  if (name_.empty()) fail(spec, "no variant name");
-  if (spec.back() == ':') fail(spec, "trailing ':' without a parameter");
+  if (name_.empty()) fail("no name");
+  if (spec.back() == ':') fail("trailing ':' without a parameter");
 }
 
 int SpecParams::get_int(const std::string& key, int fallback, int min_value, int max_value) {
@@ -53,7 +55,7 @@ int SpecParams::get_int(const std::string& key, int fallback, int min_value, int
     used = 0;
   }
   if (used == 0 || used != it->second.size() || value < min_value || value > max_value)
-    fail(text_, key + "=" + it->second + " is not an integer in [" + std::to_string(min_value) +
+    fail(key + "=" + it->second + " is not an integer in [" + std::to_string(min_value) +
                     ", " + std::to_string(max_value) + "]");
   return static_cast<int>(value);
 }
@@ -71,7 +73,7 @@ double SpecParams::get_double(const std::string& key, double fallback, double mi
     used = 0;
   }
   if (used == 0 || used != it->second.size() || !(value >= min_value && value <= max_value))
-    fail(text_, key + "=" + it->second + " is not a number in [" + std::to_string(min_value) +
+    fail(key + "=" + it->second + " is not a number in [" + std::to_string(min_value) +
                     ", " + std::to_string(max_value) + "]");
   return value;
 }
@@ -85,7 +87,14 @@ std::string SpecParams::get_choice(const std::string& key, const std::string& fa
     if (c == it->second) return c;
   std::string list;
   for (const auto& c : choices) list += (list.empty() ? "" : "|") + c;
-  fail(text_, key + "=" + it->second + " is not one of " + list);
+  fail(key + "=" + it->second + " is not one of " + list);
+}
+
+std::string SpecParams::get_text(const std::string& key) {
+  auto it = values_.find(key);
+  if (it == values_.end()) return "";
+  used_[key] = true;
+  return it->second;
 }
 
 bool SpecParams::get_flag(const std::string& word) {
@@ -97,9 +106,9 @@ bool SpecParams::get_flag(const std::string& word) {
 
 void SpecParams::expect_all_used() const {
   for (const auto& [word, used] : flags_)
-    if (!used) fail(text_, "parameter '" + word + "' is not key=value");
+    if (!used) fail("parameter '" + word + "' is not key=value");
   for (const auto& [key, used] : used_)
-    if (!used) fail(text_, "unknown parameter '" + key + "' for " + name_);
+    if (!used) fail("unknown parameter '" + key + "' for " + name_);
 }
 
 }  // namespace vs::attention

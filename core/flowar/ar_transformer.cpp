@@ -95,6 +95,24 @@ ArCache ArTransformer::make_cache(int64_t rows) const {
   return cache;
 }
 
+ArConditioning ArConditioning::first_rows(int64_t count) const {
+  if (count < 1 || count > rows())
+    throw Error("FlowAR AR: " + std::to_string(count) + " conditioning rows asked of " + std::to_string(rows()));
+  auto head = [count](const Tensor& t) {
+    Tensor out;
+    out.shape = t.shape;
+    out.shape[0] = count;
+    out.data.assign(t.data.begin(), t.data.begin() + count * (t.numel() / t.dim(0)));
+    return out;
+  };
+  ArConditioning out;
+  out.labels.assign(labels.begin(), labels.begin() + count);
+  out.class_vectors = head(class_vectors);
+  for (const Tensor& ada : encoder_ada) out.encoder_ada.push_back(head(ada));
+  for (const Tensor& ada : decoder_ada) out.decoder_ada.push_back(head(ada));
+  return out;
+}
+
 Tensor ArTransformer::first_scale_input(const ArConditioning& cd) const {
   Tensor x = cd.class_vectors;
   x.shape = {cd.rows(), 1, config_.ar_width};

@@ -66,6 +66,8 @@ struct ArConditioning {
   std::vector<Tensor> encoder_ada;      // encoder_depth x (R, 6C)
   std::vector<Tensor> decoder_ada;      // decoder_depth x (R, 6C)
   int64_t rows() const { return class_vectors.dim(0); }
+  // The first `count` rows (CFG's conditional half, when the null rows stop).
+  ArConditioning first_rows(int64_t count) const;
 };
 
 // The KV caches of both stacks.
@@ -89,7 +91,8 @@ class ArTransformer {
   // along rows (CFG: both halves get the conditional sample).
   Tensor scale_input(const Tensor& tokens, int repeat) const;
   // Both stacks on one scale's chunk x (R, s², C), appending to `cache` (fresh for scale
-  // 0). Returns z (R, s², C) (decoder_norm output + diffusion positions).
+  // 0). Returns z (R, s², C) (decoder_norm output + diffusion positions). A cache of more
+  // rows is allowed: its first R rows are used, the others stay as they are.
   Tensor forward_scale(const Tensor& x, const ArConditioning& conditioning, ArCache& cache,
                        int scale, const ArContext& context = {}) const;
 

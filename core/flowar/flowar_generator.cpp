@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/flowar/flowar_sampler.h"
 #include "core/flowar/latent_pyramid.h"
+#include "core/generator/accel_target.h"
 #include "core/generator/scale_relay.h"
 
 namespace vs::flowar {
@@ -42,11 +43,15 @@ class FlowArGenerator final : public gen::Generator {
       throw Error(info_.name + ": a VAR sampling request was given to a FlowAR model");
     const gen::FlowArExtra& extra = std::get<gen::FlowArExtra>(request.extra);
     const std::unique_ptr<attention::Variant> variant = attention::make_variant(request.attention);
+    const int K = info_.num_scales();
+    const accel::AccelPlan plan = gen::accel_plan(info_, request);
 
     FlowArSamplingOptions options;
     options.num_steps = extra.steps;
     options.cfg = request.cfg;
-    options.guidance = extra.guidance;
+    options.guidance = plan.guidance;
+    options.steps_per_scale = plan.steps_per_scale;
+    options.uncond_from = plan.uncond_from;
     options.seed = request.seed;
     options.keep_scales = request.keep_scales;
     for (int k = 0; k < std::min<int>(request.keep_scales, int(request.prefix.size())); ++k)
@@ -61,10 +66,10 @@ class FlowArGenerator final : public gen::Generator {
     hooks.ar_context = {variant.get(), observer};
     hooks.flow_context = {variant.get(), observer};
     if (observer)
-      hooks.on_step = [observer, K = info_.num_scales()](int scale, int done, int steps) {
+      hooks.on_step = [observer, K](int scale, int done, int steps) {
         observer->on_step({scale, K, done - 1, steps});
       };
-    gen::ScaleRelay relay(request, observer);
+    gen::ScaleRelay relay(request, observer, plan.skips_scales(K) ? plan.last_scale : -1);
     hooks.on_scale = [&](const FlowArScaleReport& report) {
       gen::ScaleCode code;
       Tensor image01;
@@ -79,18 +84,19 @@ class FlowArGenerator final : public gen::Generator {
     const KlVae* vae_used = decode || hooks.decode_each_scale ? vae_.get() : nullptr;
     FlowArSampleResult sampled = sample_flowar(*model_, request.labels, options, hooks, vae_used);
     gen::SampleResult result;
-    for (Tensor& tokens : sampled.samples) result.pyramid.push_back({{}, std::move(tokens)});
+    for (Tensor& tokens : sampled.samples) result.pyramid.push_back({{}, std::move(tokens), {}});
     result.cancelled = sampled.cancelled && !relay.stopped_as_asked();
     result.scales_done = sampled.scales_done;
     if (!sampled.cancelled && decode) result.image01 = images_to_unit_range(sampled.image);
-    if (relay.stopped_as_asked() && !result.cancelled && decode && !result.pyramid.empty())
+    // Stopped early (stop_after, skip:after): the last latent resampled to the full side.
+    if (relay.stopped_as_asked() && !result.cancelled && decode && !result.pyramid.empty() && result.scales_done < K)
       result.image01 = decode_scale(result.pyramid, int(result.pyramid.size()) - 1);
     return result;
   }
 
   gen::Pyramid encode(const Tensor& image) const override {
     gen::Pyramid pyramid;
-    for (Tensor& tokens : encode_pyramid(vae(), image, model_->config.scales)) pyramid.push_back({{}, std::move(tokens)});
+    for (Tensor& tokens : encode_pyramid(vae(), image, model_->config.scales)) pyramid.push_back({{}, std::move(tokens), {}});
     return pyramid;
   }
 

@@ -122,8 +122,12 @@ FlowArSampleResult sample_flowar(const FlowArModel& model, const std::vector<int
   const FlushDenormals flush_denormals;
   const int K = config.num_scales();
   const int64_t T = config.latent_channels;
-  const std::vector<double> grid = time_grid(options.num_steps);
-  const int steps = static_cast<int>(grid.size()) - 1;
+  if (!options.steps_per_scale.empty() && int(options.steps_per_scale.size()) != K)
+    throw Error("FlowAR sampler: " + std::to_string(options.steps_per_scale.size()) + " step counts for " +
+                std::to_string(K) + " scales");
+  std::vector<std::vector<double>> grids;  // per scale
+  for (int k = 0; k < K; ++k)
+    grids.push_back(time_grid(options.steps_per_scale.empty() ? options.num_steps : options.steps_per_scale[k]));
 
   // With guidance the AR runs 2B rows: conditional, then the null class (§7 step 1).
   const bool use_cfg = options.cfg > 1.0;
@@ -131,6 +135,9 @@ FlowArSampleResult sample_flowar(const FlowArModel& model, const std::vector<int
   if (use_cfg) ar_labels.insert(ar_labels.end(), labels.size(), config.null_class());
   const int64_t R = static_cast<int64_t>(ar_labels.size());
   const ArConditioning conditioning = model.ar.condition(ar_labels);
+  // From uncond_from on, the conditional rows alone (cfg-drop).
+  const ArConditioning conditional = use_cfg && options.uncond_from < K ? conditioning.first_rows(B) : ArConditioning{};
+  auto null_rows_at = [&](int k) { return use_cfg && k < options.uncond_from; };
   ArCache cache = model.ar.make_cache(R);
 
   std::vector<random::GaussianNoise> noise_streams;
@@ -168,11 +175,12 @@ FlowArSampleResult sample_flowar(const FlowArModel& model, const std::vector<int
     }
     const int side = config.scales[k];
     const int64_t n = config.scale_tokens(k);
+    const ArConditioning& rows = null_rows_at(k) || !use_cfg ? conditioning : conditional;
     const Tensor ar_input =
-        k == 0 ? model.ar.first_scale_input(conditioning)
+        k == 0 ? model.ar.first_scale_input(rows)
                : model.ar.scale_input(next_scale_tokens(next_source, config.full_side(), side),
-                                      use_cfg ? 2 : 1);
-    const Tensor z = model.ar.forward_scale(ar_input, conditioning, cache, k, hooks.ar_context);
+                                      null_rows_at(k) ? 2 : 1);
+    const Tensor z = model.ar.forward_scale(ar_input, rows, cache, k, hooks.ar_context);
     if (k < options.keep_scales) {  // a kept scale: its given sample instead of the flow
       Tensor skipped_noise({B, n, T});  // drawn so later scales see the noise of a full run
       for (int64_t b = 0; b < B; ++b) noise_streams[b].fill(skipped_noise.ptr() + b * n * T, n * T);
@@ -181,7 +189,9 @@ FlowArSampleResult sample_flowar(const FlowArModel& model, const std::vector<int
     }
 
     const double w = cfg_weight(options.cfg, k, K);
-    const bool guided_scale = use_cfg && w > 1.0;
+    const bool guided_scale = null_rows_at(k) && w > 1.0;
+    const std::vector<double>& grid = grids[k];
+    const int steps = static_cast<int>(grid.size()) - 1;
     // Guided steps run the conditional and null rows as one batch of 2B (one pass over the
     // weights instead of two); unguided steps run the conditional rows alone.
     const FlownetCondition cond = model.flownet.prepare(row_slice(z, 0, B), k, 0, guided_scale ? 2 * B : B);

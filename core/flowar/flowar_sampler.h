@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <vector>
 
 #include "core/flowar/ar_transformer.h"
@@ -32,6 +33,11 @@ struct FlowArSamplingOptions {
   // noise is still drawn, so a prefix equal to a run's own samples reproduces that run.
   std::vector<Tensor> prefix;
   int keep_scales = 0;  // 0 ≤ keep_scales ≤ min(prefix.size(), num_scales)
+  // Acceleration (acceleration.md §7): Euler steps of each scale (empty: num_steps on
+  // every scale), and cfg-drop — from scale uncond_from on, neither the AR transformer
+  // nor the flownet runs the null rows (their KV cache half stops growing; unguided).
+  std::vector<int> steps_per_scale;
+  int uncond_from = std::numeric_limits<int>::max();
 };
 
 // What the per-scale callback receives once scale `scale` is sampled.

@@ -24,7 +24,9 @@ struct ExtraText {
 std::string describe_request(const SamplingRequest& request) {
   char cfg[32];
   std::snprintf(cfg, sizeof cfg, "cfg %g", request.cfg);
-  return cfg + std::visit(ExtraText{}, request.extra) + ", attention " + request.attention;
+  const bool accelerated = !request.accel.empty() && request.accel != "none";
+  return cfg + std::visit(ExtraText{}, request.extra) + ", attention " + request.attention +
+         (accelerated ? ", accel " + request.accel : "");
 }
 
 }  // namespace vs::gen

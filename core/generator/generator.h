@@ -64,6 +64,9 @@ struct FlowArExtra {
 struct ScaleCode {
   std::vector<int64_t> ids;  // VAR: B·side² ids, batch-major, row-major
   Tensor latent;             // FlowAR: (B, side², latent channels)
+  // FastVAR (accel fastvar): per token of image 0, the share of pruned sub-layers that ran
+  // it (1: never pruned); empty where the scale was not pruned.
+  std::vector<float> kept;
 };
 using Pyramid = std::vector<ScaleCode>;
 
@@ -72,6 +75,7 @@ struct SamplingRequest {
   uint64_t seed = 0;               // image b of a batch draws from stream b of the seed
   double cfg = 1.0;                // guidance at the last scale
   std::string attention = "exact";  // attention variant spec (core/attention/registry)
+  std::string accel = "none";       // acceleration methods (core/accel/accel_spec.h)
   // Prefix generation: scales k < keep_scales take prefix[k] (a run's own pyramid, or an
   // image's from encode) instead of sampling it.
   Pyramid prefix;

@@ -1,7 +1,9 @@
 // What both family adapters do with their sampler's per-scale callback: time the scale,
-// hand the observer its ScaleEvent, and stop after request.stop_after. One place, so the
+// hand the observer its ScaleEvent, and stop after request.stop_after or the scale an
+// acceleration plan stops at (skip:after=K), whichever comes first. One place, so the
 // families report scales the same way.
 #pragma once
+#include <algorithm>
 #include <chrono>
 
 #include "core/generator/generator.h"
@@ -10,8 +12,11 @@ namespace vs::gen {
 
 class ScaleRelay {
  public:
-  ScaleRelay(const SamplingRequest& request, GenerationObserver* observer)
-      : stop_after_(request.stop_after), observer_(observer), clock_(std::chrono::steady_clock::now()) {}
+  // planned_last: the last scale the acceleration plan samples; -1: every scale.
+  ScaleRelay(const SamplingRequest& request, GenerationObserver* observer, int planned_last = -1)
+      : stop_after_(earlier(request.stop_after, planned_last)),
+        observer_(observer),
+        clock_(std::chrono::steady_clock::now()) {}
 
   // Reports a finished scale; returns whether the sampler goes on.
   bool relay(int scale, int side, int num_scales, const ScaleCode& code, const Tensor* image01) {
@@ -30,6 +35,7 @@ class ScaleRelay {
   bool wants_events() const { return observer_ != nullptr; }
 
  private:
+  static int earlier(int a, int b) { return a < 0 ? b : b < 0 ? a : std::min(a, b); }
   int stop_after_;
   GenerationObserver* observer_;
   std::chrono::steady_clock::time_point clock_;

@@ -42,7 +42,7 @@ class VqvaeTokenizer final : public Tokenizer {
   const std::vector<int>& scales() const override { return scales_; }
   Pyramid encode(const Tensor& image) const override {
     Pyramid pyramid;
-    for (std::vector<int64_t>& ids : vae_->encode_ids(image)) pyramid.push_back({std::move(ids), {}});
+    for (std::vector<int64_t>& ids : vae_->encode_ids(image)) pyramid.push_back({std::move(ids), {}, {}});
     return pyramid;
   }
   Tensor decode_scale(const Pyramid& pyramid, int scale) const override {

@@ -59,13 +59,17 @@ SampleResult autoregressive_infer_cfg(const VarTransformer& model, const Vqvae& 
   std::vector<int64_t> cfg_labels = labels;
   cfg_labels.insert(cfg_labels.end(), B, -1);
   const Conditioning conditioning = model.condition(cfg_labels);
+  // From uncond_from on, the conditional rows alone (cfg-drop).
+  const Conditioning conditional = options.uncond_from < K ? conditioning.first_rows(B) : Conditioning{};
+  auto guided_at = [&](int si) { return si < options.uncond_from; };
+  auto conditioning_at = [&](int si) -> const Conditioning& { return guided_at(si) ? conditioning : conditional; };
   nn::KvCache cache = model.make_cache(2 * B);
   std::vector<random::Rng> rngs;
   for (int64_t b = 0; b < B; ++b) rngs.emplace_back(options.seed, uint64_t(b));
 
   SampleResult result;
   result.f_hat = quantizer.zero_fhat(static_cast<int>(B));
-  Tensor x = model.first_scale_input(conditioning);
+  Tensor x = model.first_scale_input(conditioning_at(0));
   for (int si = 0; si < K; ++si) {
     if (hooks.cancel && hooks.cancel->load()) {
       result.cancelled = true;
@@ -74,11 +78,14 @@ SampleResult autoregressive_infer_cfg(const VarTransformer& model, const Vqvae& 
     const int side = cfg.patch_nums[si];
     const int64_t n = cfg.scale_tokens(si);
     const double ratio = K > 1 ? double(si) / double(K - 1) : 0.0;
-    const Tensor hidden = model.forward_step(x, conditioning, cache, si, hooks.context);
-    const Tensor raw = model.logits(hidden, conditioning, hooks.context, si);  // (2B, n, V)
+    const Conditioning& rows = conditioning_at(si);
+    const Tensor hidden = model.forward_step(x, rows, cache, si, hooks.context);
+    const Tensor raw = model.logits(hidden, rows, hooks.context, si);  // (2B, n, V); B after cfg-drop
     Tensor guided({B, n, V});
-    cfg_mix(raw.ptr(), raw.ptr() + B * n * V, guided.ptr(), B * n * V,
-            cfg_ramp(options.cfg, si, K));
+    if (guided_at(si))
+      cfg_mix(raw.ptr(), raw.ptr() + B * n * V, guided.ptr(), B * n * V, cfg_ramp(options.cfg, si, K));
+    else
+      std::copy(raw.data.begin(), raw.data.begin() + B * n * V, guided.data.begin());
     if (hooks.on_logits) hooks.on_logits(si, raw, guided);
 
     // Top-k then top-p, in place (var.md §4.3; more_smooth reads the masked logits).
@@ -129,7 +136,7 @@ SampleResult autoregressive_infer_cfg(const VarTransformer& model, const Vqvae& 
     }
     if (si + 1 < K) {
       const Tensor next = quantizer.next_input_tokens(result.f_hat, si + 1);  // (B, pn², Cvae)
-      x = model.scale_input(next, si + 1, 2);
+      x = model.scale_input(next, si + 1, guided_at(si + 1) ? 2 : 1);
     }
   }
   if (!result.cancelled && options.decode_final) result.image01 = vae.decode_fhat_01(result.f_hat);

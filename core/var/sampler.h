@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <vector>
 
 #include "core/tensor.h"
@@ -21,6 +22,9 @@ struct SamplingOptions {
   bool more_smooth = false;  // Gumbel-softmax token embeddings (visual only, var.md §4.3)
   uint64_t seed = 0;         // image b of a batch draws from Rng(seed, b)
   bool decode_final = true;  // decode the final f_hat into SampleResult::image01
+  // cfg-drop (acceleration.md §5): from this scale on only the conditional rows run (their
+  // half of the KV cache grows, the other half stops) and the logits are unguided.
+  int uncond_from = std::numeric_limits<int>::max();
 };
 
 // What the per-scale callback receives after scale `scale` is sampled.
@@ -41,8 +45,8 @@ struct SamplerHooks {
   // replay injects the reference's ids here). Under more_smooth the drawn ids are not
   // what f_hat is built from (var.md §4.3), so injection then only changes the report.
   std::function<void(int scale, std::vector<int64_t>& ids)> inject_ids;
-  // Raw logits (2B, pn², V) (rows [:B] conditional) and the CFG mix (B, pn², V) before
-  // top-k/top-p, per scale.
+  // Raw logits (2B, pn², V) (rows [:B] conditional; B rows from options.uncond_from on)
+  // and the CFG mix (B, pn², V) before top-k/top-p, per scale.
   std::function<void(int scale, const Tensor& raw, const Tensor& guided)> on_logits;
   ForwardContext context;  // attention variant and observer for every transformer call
 };

@@ -2,8 +2,10 @@
 
 #include "core/attention/attention.h"
 #include "core/error.h"
+#include "core/generator/accel_target.h"
 #include "core/generator/scale_relay.h"
 #include "core/var/sampler.h"
+#include "core/var/token_pruning.h"
 
 namespace vs::var {
 
@@ -37,6 +39,11 @@ class VarGenerator final : public gen::Generator {
       throw Error("VAR: keep_scales " + std::to_string(request.keep_scales) + " needs 0 ≤ k ≤ " + std::to_string(K) +
                   " and as many prefix scales (" + std::to_string(request.prefix.size()) + " given)");
     const std::unique_ptr<attention::Variant> variant = attention::make_variant(request.attention);
+    const accel::AccelPlan plan = gen::accel_plan(info_, request);
+    std::unique_ptr<FastVarState> fastvar;
+    if (plan.prunes())
+      fastvar = std::make_unique<FastVarState>(model_->config().depth, info_.scales, plan.fastvar_cache_scale,
+                                               plan.prune_ratio);
 
     SamplingOptions options;
     options.cfg = request.cfg;
@@ -45,6 +52,7 @@ class VarGenerator final : public gen::Generator {
     options.more_smooth = extra.more_smooth;
     options.seed = request.seed;
     options.decode_final = request.decode_final;
+    options.uncond_from = plan.uncond_from;
     std::vector<std::vector<int64_t>> prefix_ids;
     const int64_t vocab = model_->config().vocab;
     for (int k = 0; k < request.keep_scales; ++k) {
@@ -60,16 +68,20 @@ class VarGenerator final : public gen::Generator {
     hooks.decode_each_scale = request.decode_each_scale;
     hooks.context.attention = variant.get();
     hooks.context.observer = observer;
-    gen::ScaleRelay relay(request, observer);
+    hooks.context.fastvar = fastvar.get();
+    gen::ScaleRelay relay(request, observer, plan.skips_scales(K) ? plan.last_scale : -1);
     hooks.on_scale = [&](const ScaleReport& report) {
       gen::ScaleCode code;
       if (relay.wants_events()) code.ids = report.ids;
+      if (relay.wants_events() && fastvar) code.kept = fastvar->kept_share(report.scale);
       return relay.relay(report.scale, report.side, report.num_scales, code, report.image01);
     };
     SampleResult sampled =
         autoregressive_infer_cfg(model_->transformer, model_->vae, request.labels, options, hooks, prefix_ids);
     gen::SampleResult result;
-    for (std::vector<int64_t>& ids : sampled.ids) result.pyramid.push_back({std::move(ids), {}});
+    for (std::vector<int64_t>& ids : sampled.ids) result.pyramid.push_back({std::move(ids), {}, {}});
+    if (fastvar)
+      for (size_t k = 0; k < result.pyramid.size(); ++k) result.pyramid[k].kept = fastvar->kept_share(int(k));
     result.cancelled = sampled.cancelled && !relay.stopped_as_asked();
     result.image01 = std::move(sampled.image01);
     if (relay.stopped_as_asked() && !result.cancelled && request.decode_final && sampled.scales_done < info_.num_scales())
@@ -80,7 +92,7 @@ class VarGenerator final : public gen::Generator {
 
   gen::Pyramid encode(const Tensor& image) const override {
     gen::Pyramid pyramid;
-    for (std::vector<int64_t>& ids : model_->vae.encode_ids(image)) pyramid.push_back({std::move(ids), {}});
+    for (std::vector<int64_t>& ids : model_->vae.encode_ids(image)) pyramid.push_back({std::move(ids), {}, {}});
     return pyramid;
   }
 

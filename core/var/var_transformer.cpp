@@ -7,6 +7,7 @@
 #include "core/nn/activations.h"
 #include "core/nn/linear.h"
 #include "core/observe/attend.h"
+#include "core/var/token_pruning.h"
 
 namespace vs::var {
 
@@ -56,6 +57,18 @@ void add_gated(Tensor& x, const Tensor& y, const Tensor& ada, int chunk) {
   }
 }
 
+// y · gamma (gamma = column block `chunk` of ada, per row): a branch output as FastVAR
+// caches it.
+Tensor gated(const Tensor& y, const Tensor& ada, int chunk) {
+  const int64_t n = y.dim(1), C = y.dim(2), A = ada.dim(1);
+  Tensor out(y.shape);
+  for (int64_t rt = 0; rt < y.dim(0) * n; ++rt) {
+    const float* gamma = ada.ptr() + (rt / n) * A + chunk * C;
+    for (int64_t c = 0; c < C; ++c) out.data[rt * C + c] = y.data[rt * C + c] * gamma[c];
+  }
+  return out;
+}
+
 // q / max(‖q‖₂, 1e-12) · multiplier over each hd-vector (F.normalize, var.md §3.4).
 void l2_normalize_rows(Tensor& t, const std::vector<float>* multipliers) {
   const int64_t H = t.dim(0), n = t.dim(1), d = t.dim(2);
@@ -92,6 +105,25 @@ nn::KvCache VarTransformer::make_cache(int64_t rows) const {
   nn::KvCache cache;
   cache.reset(config_.depth, rows, config_.heads, config_.head_dim(), config_.tokens());
   return cache;
+}
+
+Conditioning Conditioning::first_rows(int64_t count) const {
+  if (count < 1 || count > rows())
+    throw Error("VAR: " + std::to_string(count) + " conditioning rows asked of " + std::to_string(rows()));
+  auto head = [count](const Tensor& t) {
+    const int64_t per_row = t.numel() / t.dim(0);
+    Tensor out;
+    out.shape = t.shape;
+    out.shape[0] = count;
+    out.data.assign(t.data.begin(), t.data.begin() + count * per_row);
+    return out;
+  };
+  Conditioning out;
+  out.labels.assign(labels.begin(), labels.begin() + count);
+  out.cond = head(cond);
+  for (const Tensor& ada : block_ada) out.block_ada.push_back(head(ada));
+  out.head_ada = head(head_ada);
+  return out;
 }
 
 Conditioning VarTransformer::condition(const std::vector<int64_t>& labels) const {
@@ -139,10 +171,43 @@ void VarTransformer::block_forward(int layer, Tensor& x, const Conditioning& cd,
   observe::Observer* observer = context.observer;
   const attention::Variant& variant = attention_of(context);
 
-  Tensor attn_out({R, n, C});
+  // FastVAR (token_pruning.h): at a pruned scale each sub-layer runs on the pivotal tokens
+  // of x only; at the cache scale each sub-layer's branch output is kept.
+  FastVarState* fastvar = cache ? context.fastvar : nullptr;
+  const double prune_ratio = fastvar ? fastvar->ratio(step) : 0.0;
+  // A share that prunes no token (⌊n·ratio⌋ = 0) runs the exact code.
+  const bool prune = std::floor(double(n) * prune_ratio) >= 1, store = fastvar && fastvar->is_cache_scale(step);
+  auto select = [&]() {
+    std::vector<std::vector<int64_t>> kept(static_cast<size_t>(R));
+    if (!prune) return kept;
+    for (int64_t r = 0; r < R; ++r) kept[r] = pivotal_tokens(x.ptr() + r * n * C, n, C, prune_ratio);
+    fastvar->record(step, n, kept[0]);
+    return kept;
+  };
+  // x += the branch y·gamma: where pruned, the cache scale's branch output resampled.
+  auto add_branch = [&](int sublayer, const Tensor& y, int chunk, const std::vector<std::vector<int64_t>>& kept) {
+    if (store) fastvar->store(layer, sublayer, gated(y, ada, chunk));
+    if (!prune) {
+      add_gated(x, y, ada, chunk);
+      return;
+    }
+    Tensor full = fastvar->restored(layer, sublayer, R, config_.patch_nums[step]);  // (R, n, C)
+    const Tensor fresh = gated(y, ada, chunk);                                       // (R, K, C)
+    const int64_t K = fresh.dim(1);
+    for (int64_t r = 0; r < R; ++r)
+      for (int64_t j = 0; j < K; ++j)
+        std::memcpy(full.ptr() + (r * n + kept[r][j]) * C, fresh.ptr() + (r * K + j) * C, sizeof(float) * C);
+    for (int64_t i = 0; i < x.numel(); ++i) x.data[i] += full.data[i];
+  };
+
   {
     PartTimer timer(observer, observe::Part::kAttention, var_site(step, layer));
-    const Tensor h = modulated_layer_norm(x, ada, 2, 4);
+    const std::vector<std::vector<int64_t>> kept = select();
+    const Tensor pruned = prune ? gather_tokens(x, kept) : Tensor();
+    const Tensor& input = prune ? pruned : x;
+    const int64_t n = input.dim(1);  // the tokens that run: all, or the kept ones
+    Tensor attn_out({R, n, C});
+    const Tensor h = modulated_layer_norm(input, ada, 2, 4);
     const Tensor qkv = nn::linear(h, b.qkv_weight, &b.qkv_bias, "attn.mat_qkv");  // (R, n, 3C)
     const float softmax_scale = config_.attn_l2_norm ? 1.0f : 0.25f / std::sqrt(float(hd));  // var.md §3.4
     for (int64_t r = 0; r < R; ++r) {
@@ -177,18 +242,20 @@ void VarTransformer::block_forward(int layer, Tensor& x, const Conditioning& cd,
                       sizeof(float) * hd);
     }
     const Tensor projected = nn::linear(attn_out, b.proj_weight, &b.proj_bias, "attn.proj");
-    add_gated(x, projected, ada, 0);
+    add_branch(0, projected, 0, kept);
   }
   {
     PartTimer timer(observer, observe::Part::kMlp, var_site(step, layer));
-    const Tensor h = modulated_layer_norm(x, ada, 3, 5);
+    const std::vector<std::vector<int64_t>> kept = select();
+    const Tensor pruned = prune ? gather_tokens(x, kept) : Tensor();
+    const Tensor h = modulated_layer_norm(prune ? pruned : x, ada, 3, 5);
     Tensor hidden = nn::linear(h, b.fc1_weight, &b.fc1_bias, "ffn.fc1");
     float* p = hidden.ptr();
     const int64_t count = hidden.numel();
 #pragma omp parallel for schedule(static) if (count > 65536)
     for (int64_t i = 0; i < count; ++i) p[i] = nn::gelu_tanh(p[i]);
     const Tensor out = nn::linear(hidden, b.fc2_weight, &b.fc2_bias, "ffn.fc2");
-    add_gated(x, out, ada, 1);
+    add_branch(1, out, 1, kept);
   }
 }
 
@@ -274,8 +341,9 @@ Tensor VarTransformer::forward_step(const Tensor& x_in, const Conditioning& cd, 
   if (x_in.shape != Shape{R, n, C})
     throw Error("VAR: step input of scale " + std::to_string(scale) + " has shape " +
                 x_in.shape_str() + ", expected " + shape_to_string({R, n, C}));
-  if (cache.rows() != R || cache.depth() != config_.depth ||
-      cache.tokens(0, 0) != config_.scale_begin(scale))
+  // FastVAR appends only the kept tokens' keys: the cache is then shorter.
+  if (cache.rows() < R || cache.depth() != config_.depth ||
+      (!context.fastvar && cache.tokens(0, 0) != config_.scale_begin(scale)))
     throw Error("VAR: KV cache holds " + std::to_string(cache.depth() ? cache.tokens(0, 0) : 0) +
                 " tokens for " + std::to_string(cache.rows()) + " rows, but scale " +
                 std::to_string(scale) + " needs " + std::to_string(config_.scale_begin(scale)) +

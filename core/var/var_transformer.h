@@ -22,6 +22,8 @@
 
 namespace vs::var {
 
+class FastVarState;
+
 // What the class labels of a batch turn into, computed once per generation.
 struct Conditioning {
   std::vector<int64_t> labels;     // (R) resolved class indices (null class = num_classes)
@@ -29,6 +31,8 @@ struct Conditioning {
   std::vector<Tensor> block_ada;   // depth x (R, 6C): gamma1, gamma2, scale1, scale2, shift1, shift2
   Tensor head_ada;                 // (R, 2C): scale, shift
   int64_t rows() const { return cond.dim(0); }
+  // The first `count` rows (CFG's conditional half, when the unconditional rows stop).
+  Conditioning first_rows(int64_t count) const;
 };
 
 // Per-call choices: the attention variant (null = the model's exact attention) and an
@@ -36,6 +40,8 @@ struct Conditioning {
 struct ForwardContext {
   const attention::Variant* attention = nullptr;
   observe::Observer* observer = nullptr;
+  // FastVAR's token pruning in KV-cache steps (token_pruning.h); null: every token runs.
+  FastVarState* fastvar = nullptr;
 };
 
 // Intermediate tensors of a teacher-forced pass, filled on request (parity tests).
@@ -70,7 +76,8 @@ class VarTransformer {
   // word_embed(x) + lvl_pos of the scale, repeated `repeat` times along rows (CFG: 2).
   Tensor scale_input(const Tensor& next_tokens, int scale, int repeat) const;
   // Runs every block on one scale's tokens x (R, pn², C), appending to `cache` (reset it
-  // for R rows before scale 0); returns the last block's output (R, pn², C).
+  // for R rows before scale 0); returns the last block's output (R, pn², C). A cache of
+  // more rows is allowed: its first R rows are used, the others stay as they are.
   Tensor forward_step(const Tensor& x, const Conditioning& conditioning, nn::KvCache& cache, int scale,
                       const ForwardContext& context = {}) const;
   // head(head_nm(x, cond)) -> (R, n, V).
