@@ -4,7 +4,8 @@
 
 namespace vs::attention {
 
-// Best-of-`repeats` GFLOP/s (2·n³ flops) of an n x n x n float32 Eigen GEMM, all threads.
-double measure_gemm_gflops(int n, int repeats);
+// GFLOP/s (2·n³ flops) of an n x n x n float32 Eigen GEMM on all threads, from the fastest
+// of `samples` samples of the timing protocol (core/timing_protocol.h).
+double measure_gemm_gflops(int n, int samples);
 
 }  // namespace vs::attention
