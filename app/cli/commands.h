@@ -46,6 +46,7 @@ int command_replay(Args& args);
 int command_encode(Args& args);
 int command_inspect(Args& args);
 int bench_generate(Args& args);  // `bench generate`
+int bench_attention(Args& args);  // `bench attention`
 int command_eval(Args& args);     // quality of a Fashion-MNIST generator
 
 }  // namespace vs::cli
