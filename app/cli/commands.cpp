@@ -28,6 +28,9 @@ std::string usage() {
       "            --attention SPEC] [with a flownet (FlowAR): --flow-layer J --euler-step E]\n"
       "                                       norms.csv per module/scale/Euler step/block/head and\n"
       "                                       heat maps <module>_attn_s{K}[_e{E}]_l{I}[_cross]_h{H}.png\n"
+      "  criterion MODEL [--samples 4] [--eps 1e-3] [--csv F] [--json F] [--cfg X --attention SPEC]\n"
+      "                                       per scale, block and head over N generations: max |Q|, |K|,\n"
+      "                                       B_eff/sqrt(ln L), zone, degree for eps; heads per zone; verdict\n"
       "  attention --qkv IN.safetensors [--pyramid 1,2,3] [--variant SPEC] [--scale X]\n"
       "            --out OUT.safetensors      run one attention variant on q, k, v [H, L, d]\n"
       "  threshold --tokens L --head-dim d --beta B [--eps E]\n"
@@ -73,9 +76,10 @@ int run_command(const std::string& command, Args& args) {
   if (command == "replay") return command_replay(args);
   if (command == "encode") return command_encode(args);
   if (command == "inspect") return command_inspect(args);
+  if (command == "criterion") return command_criterion(args);
   if (command == "eval") return command_eval(args);
   throw Error("unknown command '" + command +
-              "' (try: generate, replay, encode, inspect, eval, attention, threshold, bench, demo)");
+              "' (try: generate, replay, encode, inspect, criterion, eval, attention, threshold, bench, demo)");
 }
 
 }  // namespace vs::cli
