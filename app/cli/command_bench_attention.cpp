@@ -48,10 +48,11 @@ std::string doubles_json(const std::vector<double>& values) {
 }
 
 void print_variant(const std::string& variant, const attention::VariantScaling& fit,
-                   const std::vector<attention::ScalingPoint>& points) {
+                   const std::vector<attention::ScalingPoint>& points, TimingClock clock) {
   std::printf("%s — model %s\n", variant.c_str(), attention::variant_model_formula(variant).c_str());
-  std::printf("  %6s %9s %11s %7s %9s %11s %8s %7s %7s %10s\n", "n", "L", "min ms", "spread", "calls", "model ms",
-              "x model", "slope", "model", "rel error");
+  std::printf("  %6s %9s %11s %7s %9s %11s %8s %7s %7s %10s\n", "n", "L",
+              clock == TimingClock::kCpu ? "min cpu ms" : "min ms", "spread", "calls", "model ms", "x model", "slope",
+              "model", "rel error");
   size_t row = 0;
   for (const auto& p : points) {
     if (p.variant != variant) continue;
@@ -82,7 +83,8 @@ std::string result_json(const MachineInfo& machine, const attention::ScalingConf
                      std::to_string(config.head_dim) + ",\"heads\":" + std::to_string(config.heads) +
                      ",\"bound\":" + json_number(config.bound) + ",\"timing\":{\"samples\":" +
                      std::to_string(config.timing.samples) + ",\"min_sample_ms\":" +
-                     json_number(config.timing.min_sample_ms) + ",\"estimate\":\"min\",\"threads\":" +
+                     json_number(config.timing.min_sample_ms) + ",\"estimate\":\"min\",\"clock\":" +
+                     json_string(timing_clock_name(config.timing.clock)) + ",\"threads\":" +
                      std::to_string(machine.threads) + "},\"quadratic_max_side\":" +
                      std::to_string(config.quadratic_max_side) + ",\"seed\":" + std::to_string(config.seed) +
                      ",\"structure\":\"block-causal\"},\"gemm_gflops\":" + json_number(result.gemm_gflops) +
@@ -93,7 +95,8 @@ std::string result_json(const MachineInfo& machine, const attention::ScalingConf
             std::to_string(p.side) + ",\"tokens\":" + std::to_string(p.tokens) + ",\"pyramid\":" +
             json_string(attention::pyramid_to_string(attention::family_pyramid(config.pyramid, p.side))) +
             ",\"min_ms\":" + json_number(p.timing.min_ms) + ",\"median_ms\":" + json_number(p.timing.median_ms) +
-            ",\"spread\":" + json_number(p.timing.spread) + ",\"repeats\":" + std::to_string(p.timing.repeats) +
+            ",\"spread\":" + json_number(p.timing.spread) + ",\"wall_min_ms\":" + json_number(p.timing.wall_min_ms) +
+            ",\"cpu_min_ms\":" + json_number(p.timing.cpu_min_ms) + ",\"repeats\":" + std::to_string(p.timing.repeats) +
             ",\"samples\":" + std::to_string(p.timing.samples) + ",\"threads\":" + std::to_string(p.timing.threads) +
             ",\"model_flops\":" + json_number(p.model_flops) + ",\"model_ms\":" + json_number(p.model_ms) +
             ",\"rel_error\":" + json_number(p.rel_error) + "}";
@@ -126,6 +129,7 @@ int bench_attention(Args& args) {
   config.bound = args.get_double("bound", 0.5, 1e-6, 1e3);
   config.timing.samples = int(args.get_int("samples", 5, 1, 1000));
   config.timing.min_sample_ms = args.get_double("min-sample-ms", 20, 0, 10000);
+  config.timing.clock = parse_timing_clock(args.get("clock", "wall"));
   config.quadratic_max_side =
       int(args.get_int("quadratic-max-side", attention::kDefaultQuadraticMaxSide, 1, attention::kMaxScalingSide));
   config.gemm_gflops = args.get_double("gemm-gflops", 0, 0, 1e9);
@@ -166,7 +170,7 @@ int bench_attention(Args& args) {
   const auto fits = attention::fit_scaling(result.points);
   for (const auto& variant : config.variants) {
     const auto fit = fits.find(variant);
-    if (fit != fits.end()) print_variant(variant, fit->second, result.points);
+    if (fit != fits.end()) print_variant(variant, fit->second, result.points, config.timing.clock);
   }
   std::printf("slope = d log(time) / d log(n) to the next side (theory: exact 4, low-rank 2 + o(1))\n");
   for (const auto& note : result.notes) std::printf("note: %s\n", note.c_str());

@@ -107,8 +107,8 @@ int command_criterion(Args& args) {
               info.model_path.c_str(), samples, request.cfg, request.attention.c_str(), eps);
   std::printf("B_eff = √β (β the largest |logit| over all calls), zones on B_eff/√(ln L_k): I < %g <= II < %g <= III\n\n",
               theory::kZoneFastBelow, theory::kZoneHardFrom);
-  std::printf("%-8s %5s %8s %6s %6s %6s %6s %10s %10s %7s\n", "module", "scale", "L_k", "I", "II", "III", "undef",
-              "max ratio", "max beta", "degree");
+  std::printf("%-8s %5s %8s %6s %6s %6s %6s %10s %10s %8s\n", "module", "scale", "L_k", "I", "II", "III", "undef",
+              "max ratio", "max beta", "cheb deg");
   for (const auto& h : histogram) {
     double max_ratio = 0, max_beta = 0;
     int64_t keys = 0;
@@ -120,7 +120,7 @@ int command_criterion(Args& args) {
         keys = std::max(keys, r.keys);
         degree = std::max(degree, r.chebyshev_degree);
       }
-    std::printf("%-8s %5d %8lld %6d %6d %6d %6d %10.3f %10.3f %7d\n", observe::module_name(h.module), h.scale,
+    std::printf("%-8s %5d %8lld %6d %6d %6d %6d %10.3f %10.3f %8d\n", observe::module_name(h.module), h.scale,
                 static_cast<long long>(keys), h.heads[0], h.heads[1], h.heads[2], h.heads[3], max_ratio, max_beta,
                 degree);
   }

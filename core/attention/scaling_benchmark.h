@@ -64,7 +64,8 @@ void validate_scaling_config(const ScalingConfig& config);
 // Whether `variant` is measured at `side` (quadratic variants stop at quadratic_max_side).
 bool scaling_point_planned(const ScalingConfig& config, const std::string& variant, int side);
 
-// The GEMM rate the cost model uses: a 512³ float32 GEMM under the timing protocol.
+// The GEMM rate the cost model uses: a 512³ float32 GEMM under the timing protocol (10
+// samples).
 double measure_model_gemm_gflops();
 
 // Progress: called before each measurement with (done, total, description). Setting

@@ -64,6 +64,27 @@ TEST(TimingProtocol, AFastCallIsBatchedUntilTheClockSeesIt) {
   EXPECT_NEAR(t.min_ms, 0.01, 1e-9);
 }
 
+TEST(TimingProtocol, TheCpuClockIsKeptAndCanBeTheEstimate) {
+  // Another process takes half the core: wall time doubles, the process's CPU time does not.
+  FakeCall call{{5.0}};
+  double cpu_ms = 0;
+  auto work = [&] { call(); cpu_ms += 5.0; call.clock_ms += 5.0; };
+  TimingProtocol protocol;
+  Timing wall = time_call(work, protocol, [&] { return call.clock_ms; }, [&] { return cpu_ms; });
+  EXPECT_EQ(wall.clock, TimingClock::kWall);
+  EXPECT_DOUBLE_EQ(wall.min_ms, 10.0);
+  EXPECT_DOUBLE_EQ(wall.wall_min_ms, 10.0);
+  EXPECT_DOUBLE_EQ(wall.cpu_min_ms, 5.0);
+  EXPECT_EQ(wall.repeats, 2);  // samples are sized on the wall clock
+  protocol.clock = TimingClock::kCpu;
+  const Timing cpu = time_call(work, protocol, [&] { return call.clock_ms; }, [&] { return cpu_ms; });
+  EXPECT_EQ(cpu.clock, TimingClock::kCpu);
+  EXPECT_DOUBLE_EQ(cpu.min_ms, 5.0);
+  EXPECT_EQ(parse_timing_clock("cpu"), TimingClock::kCpu);
+  EXPECT_STREQ(timing_clock_name(TimingClock::kWall), "wall");
+  EXPECT_THROW(parse_timing_clock("tsc"), Error);
+}
+
 TEST(TimingProtocol, RefusesAnEmptyProtocol) {
   TimingProtocol protocol;
   protocol.samples = 0;
@@ -77,7 +98,7 @@ TEST(TimingProtocol, DescriptionStatesTheThreads) {
   const std::string text = describe_timing_protocol(TimingProtocol{}, 2);
   EXPECT_NE(text.find("min of 5 samples"), std::string::npos) << text;
   EXPECT_NE(text.find(">= 20 ms"), std::string::npos) << text;
-  EXPECT_NE(text.find("2 threads"), std::string::npos) << text;
+  EXPECT_NE(text.find("2 threads, wall clock"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -81,11 +81,12 @@ TEST(CliAttention, MissingFileAndBadVariantAreErrors) {
 TEST(CliBench, AttentionWritesJsonWithSlopesAndModel) {
   const std::string json = temp_path("bench.json");
   std::remove(json.c_str());
-  const CliRun run = run_cli("bench attention --sides 4,8,12 --samples 1 --min-sample-ms 0 --gemm-gflops 5 "
+  const CliRun run = run_cli("bench attention --sides 4,8,12 --samples 1 --min-sample-ms 0 --gemm-gflops 5 --clock cpu "
                              "--variants exact,poly:degree=2 --json " + json);
   ASSERT_EQ(run.exit_code, 0) << run.output;
   for (const char* line : {"pyramids: geometric, 10 scales", "timing: min of 1 samples", "5.0 GFLOP/s",
-                           "exact — model 4·P·d", "slope over all sides: ", "asymptotic half (n >= 4)"})
+                           "exact — model 4·P·d", "slope over all sides: ", "asymptotic half (n >= 4)", "min cpu ms",
+                           "process CPU time"})
     EXPECT_NE(run.output.find(line), std::string::npos) << line << " missing in " << run.output;
   std::ifstream in(json);
   std::stringstream text;
@@ -94,7 +95,8 @@ TEST(CliBench, AttentionWritesJsonWithSlopesAndModel) {
   for (const char* key : {"\"machine\"", "\"results\"", "\"fits\"", "\"min_ms\"", "\"spread\"", "\"model_ms\"",
                           "\"rel_error\"", "\"tokens\":30", "\"poly:degree=2\"", "\"pyramid\":\"geometric:scales=10\"",
                           "\"pyramid\":\"1,2,3,4,5,7,9,12\"", "\"upper_half\"", "\"ci95\"", "\"gemm_gflops\":5",
-                          "\"threads\":"})
+                          "\"threads\":", "\"clock\":\"cpu\"", "\"cpu_min_ms\"",
+                          "\"wall_min_ms\""})
     EXPECT_NE(s.find(key), std::string::npos) << key << " missing in " << s;
 }
 
@@ -112,6 +114,9 @@ TEST(CliBench, AttentionRefusesMixedOrOversizedSweepsInOneLine) {
   EXPECT_EQ(std::count(run.output.begin(), run.output.end(), '\n'), 1) << run.output;
   run = run_cli("bench attention --sides 16 --repeats 3", vs::test::Capture::kStderr);  // the old flag
   EXPECT_EQ(run.exit_code, 2);
+  run = run_cli("bench attention --sides 16 --clock tsc", vs::test::Capture::kStderr);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("expected wall or cpu"), std::string::npos) << run.output;
 }
 
 }  // namespace
