@@ -164,8 +164,8 @@ int bench_attention(Args& args) {
           else ++it->second;
         }
       });
-  std::printf("cost model scaled by this machine's GEMM rate: %.1f GFLOP/s (512³ float32); "
-              "x model = measured / model time\n\n", result.gemm_gflops);
+  std::printf("cost model scaled by this machine's GEMM rate: %.1f GFLOP/s (512³ float32, %s clock); "
+              "x model = measured / model time\n\n", result.gemm_gflops, timing_clock_name(config.timing.clock));
 
   const auto fits = attention::fit_scaling(result.points);
   for (const auto& variant : config.variants) {

@@ -17,7 +17,7 @@ void fill_uniform(Tensor& t, std::mt19937& rng, float bound) {
 
 }  // namespace
 
-double measure_gemm_gflops(int n, int samples) {
+double measure_gemm_gflops(int n, int samples, TimingClock clock) {
   if (n < 1 || samples < 1)
     throw Error("gemm rate: size and samples must be >= 1, got " + std::to_string(n) + ", " +
                 std::to_string(samples));
@@ -27,6 +27,7 @@ double measure_gemm_gflops(int n, int samples) {
   fill_uniform(b, rng, 1.0f);
   TimingProtocol protocol;
   protocol.samples = samples;
+  protocol.clock = clock;
   const Timing timing = time_call([&] { as_matrix(c).noalias() = as_matrix(a) * as_matrix(b); }, protocol);
   return 2.0 * double(n) * n * n / (timing.min_ms * 1e-3) * 1e-9;
 }

@@ -76,7 +76,7 @@ void validate_scaling_config(const ScalingConfig& config) {
 }
 
 // Ten samples: the yardstick of every model curve, and one descheduled thread stalls a GEMM.
-double measure_model_gemm_gflops() { return measure_gemm_gflops(512, 10); }
+double measure_model_gemm_gflops(TimingClock clock) { return measure_gemm_gflops(512, 10, clock); }
 
 ScalingResult run_scaling_benchmark(
     const ScalingConfig& config,
@@ -96,7 +96,7 @@ ScalingResult run_scaling_benchmark(
       result.notes.push_back(label + ": sides above " + std::to_string(config.quadratic_max_side) +
                              " skipped (quadratic in L, n⁴ in n)");
   if (progress) progress(0, total, "measuring this machine's GEMM rate");
-  result.gemm_gflops = config.gemm_gflops > 0 ? config.gemm_gflops : measure_model_gemm_gflops();
+  result.gemm_gflops = config.gemm_gflops > 0 ? config.gemm_gflops : measure_model_gemm_gflops(config.timing.clock);
 
   int done = 0;
   std::mt19937_64 rng(config.seed);

@@ -65,8 +65,8 @@ void validate_scaling_config(const ScalingConfig& config);
 bool scaling_point_planned(const ScalingConfig& config, const std::string& variant, int side);
 
 // The GEMM rate the cost model uses: a 512³ float32 GEMM under the timing protocol (10
-// samples).
-double measure_model_gemm_gflops();
+// samples) on the sweep's clock, so model and measured times are on the same clock.
+double measure_model_gemm_gflops(TimingClock clock);
 
 // Progress: called before each measurement with (done, total, description). Setting
 // *cancel (checked between measurements) cancels; the partial result is returned. A bad configuration throws vs::Error before any work starts.
