@@ -295,6 +295,8 @@ void RuntimeScalingPanel::draw_plots() {
   time_spec.x_label = "n";
   time_spec.y_label = "ms per call";
   time_spec.x_scale = time_spec.y_scale = plot::Scale::kLog10;
+  // Rising curves leave the lower right of a log–log plot empty: the legend goes there.
+  time_spec.legend_corner = plot::PlotSpec::LegendCorner::kBottomRight;
   plot::PlotSpec error_spec;
   error_spec.title = "Error against exact";
   error_spec.x_label = "n";
