@@ -29,13 +29,19 @@ std::string usage() {
       "            --attention SPEC] [with a flownet (FlowAR): --flow-layer J --euler-step E]\n"
       "                                       norms.csv per module/scale/Euler step/block/head and\n"
       "                                       heat maps <module>_attn_s{K}[_e{E}]_l{I}[_cross]_h{H}.png\n"
+      "  criterion MODEL [--samples 4] [--eps 1e-3] [--csv F] [--json F] [--cfg X --attention SPEC]\n"
+      "                                       per scale, block and head over N generations: max |Q|, |K|,\n"
+      "                                       B_eff/sqrt(ln L), zone, degree for eps; heads per zone; verdict\n"
       "  attention --qkv IN.safetensors [--pyramid 1,2,3] [--variant SPEC] [--scale X]\n"
       "            --out OUT.safetensors      run one attention variant on q, k, v [H, L, d]\n"
       "  threshold --tokens L --head-dim d --beta B [--eps E]\n"
       "                                       theory numbers: threshold, zone, degree, rank\n"
-      "  bench attention [--sides 8,16,32] [--head-dim 8] [--bound 0.5] [--variants LIST]\n"
-      "            [--heads H] [--repeats 5] [--json OUT.json]\n"
-      "                                       runtime scaling of attention variants\n"
+      "  bench attention [--sides 16,24,32] [--pyramid geometric[:scales=10]|official]\n"
+      "            [--variants LIST] [--head-dim 8] [--bound 0.5] [--heads H] [--samples 5]\n"
+      "            [--min-sample-ms 20] [--clock wall|cpu] [--quadratic-max-side 256]\n"
+      "            [--gemm-gflops G] [--json OUT]\n"
+      "                                       runtime scaling of attention variants beside their\n"
+      "                                       cost model at this machine's GEMM rate, with slopes\n"
       "  bench gemm [--size N]                this machine's float32 GEMM rate and exact attention's\n"
       "  bench generate [--depth 16 | --flowar-size S|L|H] [--random-weights | MODEL] [--json OUT]\n"
       "            [--class 207 --seed 0] [the model's sampling flags]\n"
@@ -80,10 +86,11 @@ int run_command(const std::string& command, Args& args) {
   if (command == "replay") return command_replay(args);
   if (command == "encode") return command_encode(args);
   if (command == "inspect") return command_inspect(args);
+  if (command == "criterion") return command_criterion(args);
   if (command == "eval") return command_eval(args);
   if (command == "pareto") return command_pareto(args);
   throw Error("unknown command '" + command +
-              "' (try: generate, replay, encode, inspect, eval, pareto, attention, threshold, bench, demo)");
+              "' (try: generate, replay, encode, inspect, criterion, eval, pareto, attention, threshold, bench, demo)");
 }
 
 }  // namespace vs::cli

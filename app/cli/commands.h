@@ -45,7 +45,9 @@ int command_generate(Args& args);
 int command_replay(Args& args);
 int command_encode(Args& args);
 int command_inspect(Args& args);
+int command_criterion(Args& args);  // the bounded-entry criterion over a whole model
 int bench_generate(Args& args);  // `bench generate`
+int bench_attention(Args& args);  // `bench attention`
 int command_eval(Args& args);     // quality of a Fashion-MNIST generator
 int command_pareto(Args& args);   // acceleration methods × attention variants: speed and quality
 

@@ -4,21 +4,14 @@
 #include <limits>
 #include <sstream>
 
+#include "core/attention/pyramid_family.h"
 #include "core/error.h"
 
 namespace vs::attention {
 
 std::vector<int> var_pyramid(int final_side) {
-  if (final_side < 1) throw Error("pyramid: final side must be >= 1, got " + std::to_string(final_side));
-  if (final_side == 16) return {1, 2, 3, 4, 5, 6, 8, 10, 13, 16};
-  if (final_side == 32) return {1, 2, 3, 4, 6, 9, 13, 18, 24, 32};
-  if (final_side == 64) return {1, 2, 3, 4, 5, 7, 9, 12, 16, 21, 27, 36, 48, 64};
-  std::vector<int> sides;
-  for (int k = 0; k <= 9; ++k) {
-    const int side = static_cast<int>(std::lround(std::pow(double(final_side), k / 9.0)));
-    if (sides.empty() || side != sides.back()) sides.push_back(side);
-  }
-  return sides;
+  if (final_side == 16 || final_side == 32 || final_side == 64) return official_pyramid(final_side);
+  return geometric_pyramid(final_side, 10);
 }
 
 int64_t pyramid_tokens(const std::vector<int>& sides) {

@@ -6,8 +6,9 @@
 
 namespace vs::attention {
 
-// The pyramid for a final side n: the official schedules for 16, 32 and 64, otherwise
-// sides round(n^(k/9)) for k = 0..9 with duplicates removed. Throws for n < 1.
+// The pyramid a model of final side n uses: the official schedule for 16, 32 and 64,
+// otherwise the 10-scale geometric rule (pyramid_family.h). Not for sweeps, which keep one
+// family for all sides. Throws for n < 1.
 std::vector<int> var_pyramid(int final_side);
 // Sum of side^2 (the token count L); throws on overflow or a non-positive side.
 int64_t pyramid_tokens(const std::vector<int>& sides);

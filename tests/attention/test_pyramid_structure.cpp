@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include "core/attention/pyramid.h"
-#include "core/attention/scaling_benchmark.h"
 #include "core/attention/structure.h"
 #include "core/error.h"
 
@@ -74,13 +73,6 @@ TEST(Structure, ValidateNamesTheMismatch) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("5 tokens"), std::string::npos) << e.what();
   }
-}
-
-TEST(ScalingBenchmark, LogLogSlopeOfAPowerLaw) {
-  std::vector<double> x{2, 4, 8, 16}, y;
-  for (double v : x) y.push_back(3.0 * v * v * v);
-  EXPECT_NEAR(loglog_slope(x, y), 3.0, 1e-12);
-  EXPECT_TRUE(std::isnan(loglog_slope({2}, {4})));
 }
 
 }  // namespace

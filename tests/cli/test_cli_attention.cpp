@@ -2,6 +2,7 @@
 // with the float64 reference. Also: bad input gives one line on stderr and exit code 2.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -102,18 +103,45 @@ TEST(CliAttention, PolyPrintsItsFitAndFailedRows) {
       << run.output;
 }
 
-TEST(CliBench, AttentionWritesJsonWithSlopes) {
+TEST(CliBench, AttentionWritesJsonWithSlopesAndModel) {
   const std::string json = temp_path("bench.json");
   std::remove(json.c_str());
-  const CliRun run = run_cli("bench attention --sides 4,8,12 --repeats 1 --variants exact,poly:degree=2 --json " + json);
+  const CliRun run = run_cli("bench attention --sides 4,8,12 --samples 1 --min-sample-ms 0 --gemm-gflops 5 --clock cpu "
+                             "--variants exact,poly:degree=2 --json " + json);
   ASSERT_EQ(run.exit_code, 0) << run.output;
+  for (const char* line : {"pyramids: geometric, 10 scales", "timing: min of 1 samples", "5.0 GFLOP/s",
+                           "exact — model 4·P·d", "slope over all sides: ", "asymptotic half (n >= 4)", "min cpu ms",
+                           "process CPU time"})
+    EXPECT_NE(run.output.find(line), std::string::npos) << line << " missing in " << run.output;
   std::ifstream in(json);
   std::stringstream text;
   text << in.rdbuf();
   const std::string s = text.str();
-  for (const char* key : {"\"machine\"", "\"results\"", "\"slopes\"", "\"median_ms\"", "\"rel_error\"",
-                          "\"tokens\":30", "\"poly:degree=2\""})
+  for (const char* key : {"\"machine\"", "\"results\"", "\"fits\"", "\"min_ms\"", "\"spread\"", "\"model_ms\"",
+                          "\"rel_error\"", "\"tokens\":30", "\"poly:degree=2\"", "\"pyramid\":\"geometric:scales=10\"",
+                          "\"pyramid\":\"1,2,3,4,5,7,9,12\"", "\"upper_half\"", "\"ci95\"", "\"gemm_gflops\":5",
+                          "\"threads\":", "\"clock\":\"cpu\"", "\"cpu_min_ms\"",
+                          "\"wall_min_ms\""})
     EXPECT_NE(s.find(key), std::string::npos) << key << " missing in " << s;
+}
+
+TEST(CliBench, AttentionRefusesMixedOrOversizedSweepsInOneLine) {
+  CliRun run = run_cli("bench attention --sides 16,48 --pyramid official", vs::test::Capture::kStderr);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("no official VAR schedule for n = 48"), std::string::npos) << run.output;
+  run = run_cli("bench attention --sides 16 --pyramid hand", vs::test::Capture::kStderr);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("valid: official, geometric"), std::string::npos) << run.output;
+  run = run_cli("bench attention --sides 16384 --heads 1024 --head-dim 4096 --variants poly:degree=1",
+                vs::test::Capture::kStderr);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("more than the memory budget"), std::string::npos) << run.output;
+  EXPECT_EQ(std::count(run.output.begin(), run.output.end(), '\n'), 1) << run.output;
+  run = run_cli("bench attention --sides 16 --repeats 3", vs::test::Capture::kStderr);  // the old flag
+  EXPECT_EQ(run.exit_code, 2);
+  run = run_cli("bench attention --sides 16 --clock tsc", vs::test::Capture::kStderr);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("expected wall or cpu"), std::string::npos) << run.output;
 }
 
 }  // namespace

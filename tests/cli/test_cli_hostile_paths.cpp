@@ -45,7 +45,7 @@ TEST(CliHostilePaths, AnOutputThatCannotBeWrittenFailsBeforeTheWork) {
   const std::string dir = vs::test::fresh_test_dir("cli_hostile_out");
   expect_one_line_error(run_cli("generate " + kModel + " --class 1 --seed 1 --out /dev/full", Capture::kStderr),
                         "/dev/full: cannot write the --out file: it is a character device");
-  expect_one_line_error(run_cli("bench attention --sides 4 --repeats 1 --json /dev/full", Capture::kStderr),
+  expect_one_line_error(run_cli("bench attention --sides 4 --samples 1 --json /dev/full", Capture::kStderr),
                         "/dev/full: cannot write the --json file");
   // The scale images used to be written before the final --out failed.
   const std::string scales = dir + "/scales";

@@ -11,6 +11,8 @@
 #include "app/gui/shell/fonts.h"
 #include "app/gui/export/scaling_export.h"
 #include "app/gui/workers/measurement_slot.h"
+#include "core/attention/cost_model.h"
+#include "core/attention/scaling_fits.h"
 #include "core/error.h"
 
 namespace vs::gui {
@@ -30,8 +32,9 @@ std::vector<int> parse_sides(const std::string& text) {
     piece.erase(piece.find_last_not_of(' ') + 1);
     char* end = nullptr;
     const long side = std::strtol(piece.c_str(), &end, 10);
-    if (piece.empty() || *end != '\0' || side < 1 || side > 512)
-      throw Error("sides: '" + piece + "' is not a side in [1, 512] (write e.g. 8,16,32)");
+    if (piece.empty() || *end != '\0' || side < 1 || side > vs::attention::kMaxScalingSide)
+      throw Error("sides: '" + piece + "' is not a side in [1, " + std::to_string(vs::attention::kMaxScalingSide) +
+                  "] (write e.g. 16,32,64)");
     sides.push_back(int(side));
     pos = comma + 1;
   }
@@ -61,7 +64,12 @@ RuntimeScalingPanel::RuntimeScalingPanel(std::function<void()> wake) : job_(std:
 void RuntimeScalingPanel::load(const Settings& s) {
   sides_text_ = s.get("scaling.sides", sides_text_);
   head_dim_ = std::clamp(s.get_int("scaling.head_dim", head_dim_), 1, 256);
-  repeats_ = std::clamp(s.get_int("scaling.repeats", repeats_), 1, 50);
+  samples_ = std::clamp(s.get_int("scaling.samples", samples_), 1, 50);
+  quadratic_max_side_ = std::clamp(s.get_int("scaling.quadratic_max_side", quadratic_max_side_), 1,
+                                   vs::attention::kMaxScalingSide);
+  official_pyramid_ = s.get_bool("scaling.official_pyramid", official_pyramid_);
+  cpu_clock_ = s.get_bool("scaling.cpu_clock", cpu_clock_);
+  geometric_scales_ = std::clamp(s.get_int("scaling.geometric_scales", geometric_scales_), 2, 64);
   bound_ = float(std::clamp(s.get_double("scaling.bound", bound_), 0.01, 10.0));
   choice_.exact = s.get_bool("scaling.exact", choice_.exact);
   choice_.poly = s.get_bool("scaling.poly", choice_.poly);
@@ -79,7 +87,11 @@ void RuntimeScalingPanel::load(const Settings& s) {
 void RuntimeScalingPanel::save(Settings& s) const {
   s.set("scaling.sides", sides_text_);
   s.set_int("scaling.head_dim", head_dim_);
-  s.set_int("scaling.repeats", repeats_);
+  s.set_int("scaling.samples", samples_);
+  s.set_int("scaling.quadratic_max_side", quadratic_max_side_);
+  s.set_bool("scaling.official_pyramid", official_pyramid_);
+  s.set_bool("scaling.cpu_clock", cpu_clock_);
+  s.set_int("scaling.geometric_scales", geometric_scales_);
   s.set_double("scaling.bound", bound_);
   s.set_bool("scaling.exact", choice_.exact);
   s.set_bool("scaling.poly", choice_.poly);
@@ -116,10 +128,21 @@ void RuntimeScalingPanel::start() {
   }
   config.head_dim = head_dim_;
   config.bound = bound_;
-  config.repeats = repeats_;
+  config.timing.samples = samples_;
+  config.timing.clock = cpu_clock_ ? TimingClock::kCpu : TimingClock::kWall;
+  config.quadratic_max_side = quadratic_max_side_;
+  config.pyramid.kind = official_pyramid_ ? vs::attention::PyramidFamily::Kind::kOfficial
+                                          : vs::attention::PyramidFamily::Kind::kGeometric;
+  config.pyramid.scales = geometric_scales_;
   config.variants = variant_specs();
   if (config.variants.empty()) {
     message_ = "choose at least one variant", message_is_error_ = true;
+    return;
+  }
+  try {  // refused here, in one line, before the worker starts: family, sides, memory
+    vs::attention::validate_scaling_config(config);
+  } catch (const std::exception& e) {
+    message_ = e.what(), message_is_error_ = true;
     return;
   }
   config_ = config;
@@ -148,9 +171,9 @@ void RuntimeScalingPanel::update() {
 void RuntimeScalingPanel::export_to(const std::string& extension) {
   const std::string path = export_base_ + extension;
   try {
-    const auto slopes = scaling_slopes(points_);
-    write_text_file(path, extension == ".csv" ? scaling_points_csv(config_, points_, slopes)
-                                              : scaling_points_json(config_, points_, slopes));
+    const auto fits = vs::attention::fit_scaling(points_);
+    write_text_file(path, extension == ".csv" ? scaling_points_csv(config_, points_, fits)
+                                              : scaling_points_json(config_, points_, fits));
     message_ = "wrote " + path + " (" + std::to_string(points_.size()) + " points)", message_is_error_ = false;
   } catch (const std::exception& e) {
     message_ = e.what(), message_is_error_ = true;
@@ -162,14 +185,30 @@ void RuntimeScalingPanel::draw_controls() {
   const float field = 6.5f * ImGui::GetFontSize();
   ImGui::SetNextItemWidth(-1);
   ImGui::InputText("##sides", &sides_text_);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("final sides n, comma-separated (each gives a VAR pyramid)");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("final sides n, comma-separated (each gives a pyramid of the family below)");
   ImGui::PushItemWidth(field);
+  int family = official_pyramid_ ? 1 : 0;
+  ImGui::Combo("pyramids", &family, "geometric\0official (16, 32, 64)\0");
+  official_pyramid_ = family == 1;
+  if (!official_pyramid_) {
+    ImGui::InputInt("scales", &geometric_scales_);
+    geometric_scales_ = std::clamp(geometric_scales_, 2, 64);
+  }
+  ImGui::InputInt("exact up to n", &quadratic_max_side_, 16);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("exact (and svd) skip larger sides: their cost grows as n⁴");
+  quadratic_max_side_ = std::clamp(quadratic_max_side_, 1, vs::attention::kMaxScalingSide);
   ImGui::InputInt("head dim d", &head_dim_);
   ImGui::InputFloat("bound |q|,|k|,|v|", &bound_, 0.1f, 1.0f, "%.3g");
-  ImGui::InputInt("repeats", &repeats_);
+  ImGui::InputInt("samples", &samples_);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("after a warm-up call, each sample repeats the call for >= 20 ms; the fastest sample is plotted");
   head_dim_ = std::clamp(head_dim_, 1, 256);
   bound_ = std::clamp(bound_, 0.01f, 10.0f);
-  repeats_ = std::clamp(repeats_, 1, 50);
+  samples_ = std::clamp(samples_, 1, 50);
+  ImGui::Checkbox("CPU time", &cpu_clock_);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("time by the process's CPU time instead of the wall clock: slopes stay readable while other "
+                      "programs share the cores");
 
   ImGui::Spacing();
   heading("Variants");
@@ -245,12 +284,19 @@ void RuntimeScalingPanel::draw_controls() {
 }
 
 void RuntimeScalingPanel::draw_plots() {
-  const auto slopes = scaling_slopes(points_);
+  const auto fits = vs::attention::fit_scaling(points_);
   plot::PlotSpec time_spec;
-  time_spec.title = "Attention time vs final side n";
+  const int threads = points_.empty() ? 0 : points_.front().timing.threads;
+  time_spec.title = "Attention time vs final side n — " + vs::attention::pyramid_family_spec(config_.pyramid) +
+                    " pyramids, min of " + std::to_string(config_.timing.samples) + " samples (" +
+                    timing_clock_name(config_.timing.clock) + " clock), " +
+                    std::to_string(threads) + " threads; dashed: cost model at " +
+                    format_value(scaling_gemm_gflops(points_)) + " GFLOP/s";
   time_spec.x_label = "n";
-  time_spec.y_label = "median ms";
+  time_spec.y_label = "ms per call";
   time_spec.x_scale = time_spec.y_scale = plot::Scale::kLog10;
+  // Rising curves leave the lower right of a log–log plot empty: the legend goes there.
+  time_spec.legend_corner = plot::PlotSpec::LegendCorner::kBottomRight;
   plot::PlotSpec error_spec;
   error_spec.title = "Error against exact";
   error_spec.x_label = "n";
@@ -258,33 +304,54 @@ void RuntimeScalingPanel::draw_plots() {
   error_spec.x_scale = error_spec.y_scale = plot::Scale::kLog10;
   error_spec.empty_text = "no errors yet (exact is compared with a float64 reference)";
   for (const std::string& spec : config_.variants) {
-    plot::Series time{spec, variant_color(spec)}, error{spec, variant_color(spec)};
+    plot::Series time{spec, variant_color(spec)}, model{spec + " model", variant_color(spec)},
+        error{spec, variant_color(spec)};
+    model.dashed = true, model.markers = false;
+    const auto fit = fits.find(spec);
+    size_t row = 0;
     for (const auto& p : points_) {
       if (p.variant != spec) continue;
-      time.x.push_back(p.side), time.y.push_back(p.median_ms);
+      time.x.push_back(p.side), time.y.push_back(p.timing.min_ms);
+      model.x.push_back(p.side), model.y.push_back(p.model_ms);
       error.x.push_back(p.side), error.y.push_back(p.rel_error);
+      char note[160];
+      const bool has_next = fit != fits.end() && row < fit->second.local_slopes.size();
+      std::snprintf(note, sizeof note, "spread %.0f%%, %d×%d calls; %.2f× model%s", 100 * p.timing.spread,
+                    p.timing.samples, p.timing.repeats, p.timing.min_ms / p.model_ms, has_next ? "; slope to next " : "");
+      std::string text = note;
+      if (has_next)
+        text += format_value(fit->second.local_slopes[row]) + " (model " +
+                format_value(fit->second.model_local_slopes[row]) + ")";
+      time.notes.push_back(text);
+      model.notes.push_back(vs::attention::variant_model_formula(spec));
+      ++row;
     }
-    const auto slope = slopes.find(spec);
-    if (slope != slopes.end() && std::isfinite(slope->second)) {
-      char note[32];
-      std::snprintf(note, sizeof note, "slope %.2f", slope->second);
+    if (fit != fits.end() && std::isfinite(fit->second.upper.slope)) {
+      char note[96];
+      if (std::isfinite(fit->second.upper.ci95))
+        std::snprintf(note, sizeof note, "slope %.2f ± %.2f, model %.2f (n ≥ %d)", fit->second.upper.slope,
+                      fit->second.upper.ci95, fit->second.model_upper.slope, fit->second.upper_begin_side);
+      else
+        std::snprintf(note, sizeof note, "slope %.2f, model %.2f (n ≥ %d)", fit->second.upper.slope,
+                      fit->second.model_upper.slope, fit->second.upper_begin_side);
       time.legend_note = note;
     }
     time_spec.series.push_back(std::move(time));
+    time_spec.series.push_back(std::move(model));
     error_spec.series.push_back(std::move(error));
   }
   // Guides n⁴ (exact, theory §1.2) and n² (below the threshold), anchored at the first
   // exact point (or the first point of any variant before exact has one).
   const vs::attention::ScalingPoint* anchor = nullptr;
   for (const auto& p : points_)
-    if (p.variant == "exact" && p.median_ms > 0) {
+    if (p.variant == "exact" && p.timing.min_ms > 0) {
       anchor = &p;
       break;
     }
   if (!anchor && !points_.empty()) anchor = &points_.front();
   if (anchor) {
-    time_spec.guides.push_back({"n⁴", double(anchor->side), anchor->median_ms, 4.0, IM_COL32(255, 120, 120, 190)});
-    time_spec.guides.push_back({"n²", double(anchor->side), anchor->median_ms, 2.0, IM_COL32(140, 220, 140, 190)});
+    time_spec.guides.push_back({"n⁴", double(anchor->side), anchor->timing.min_ms, 4.0, IM_COL32(255, 120, 120, 190)});
+    time_spec.guides.push_back({"n²", double(anchor->side), anchor->timing.min_ms, 2.0, IM_COL32(140, 220, 140, 190)});
   }
   time_spec.empty_text = job_.running() ? "measuring…" : "press Run sweep";
   const float height = ImGui::GetContentRegionAvail().y;

@@ -1,10 +1,12 @@
 // "Runtime scaling": runs core's scaling benchmark (vs::attention::run_scaling_benchmark)
-// on a worker and fills a log–log plot of median attention time against the final side n,
-// per variant, live, with least-squares slopes in the legend and the theory's n⁴ and n²
-// guides; a second plot shows the relative error against exact. Exports CSV/JSON.
+// on a worker, holding the one measurement slot (a second sweep waits for the first), and
+// fills a log–log plot of attention time (the timing protocol's minimum) against the final
+// side n per variant, live, each beside its cost model at this machine's GEMM rate
+// (dashed), with the slope over the asymptotic half, its 95 % interval and the model's in
+// the legend and local slopes in the tooltips; a second plot shows the relative error
+// against exact. One pyramid family per sweep, named in the title. Exports CSV/JSON.
 #pragma once
 #include <functional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -40,8 +42,15 @@ class RuntimeScalingPanel : public Panel {
   void draw_plots();
   void export_to(const std::string& extension);
 
-  std::string sides_text_ = "8,12,16,24,32";
-  int head_dim_ = 8, repeats_ = 5;
+  // Exact stops at 128 (about half a second per call on 2 cores); the low-rank variants go
+  // on to 256, where their n² shows past the fixed costs. Performer at 512 takes seconds
+  // per call, too long for the sweep that opens with the window.
+  std::string sides_text_ = "16,32,64,128,256";
+  int quadratic_max_side_ = 128;
+  bool official_pyramid_ = false;
+  bool cpu_clock_ = false;  // time by the process's CPU time (cores shared with other work)
+  int geometric_scales_ = 10;
+  int head_dim_ = 8, samples_ = 5;
   float bound_ = 0.5f;
   VariantChoice choice_;
   std::string export_base_ = "varscope-scaling";
