@@ -63,6 +63,7 @@ class FlowArGenerator final : public gen::Generator {
     FlowArSamplerHooks hooks;
     hooks.cancel = request.cancel;
     hooks.decode_each_scale = request.decode_each_scale && vae_;
+    hooks.previews_at_scale_side = request.previews_at_scale_side;
     hooks.ar_context = {variant.get(), observer};
     hooks.flow_context = {variant.get(), observer};
     if (observer)

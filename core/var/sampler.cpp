@@ -6,6 +6,7 @@
 #include "core/attention/pyramid.h"
 #include "core/error.h"
 #include "core/nn/denormals.h"
+#include "core/nn/resample.h"
 #include "core/parallel.h"
 #include "core/random/rng.h"
 #include "core/var/token_sampling.h"
@@ -126,7 +127,12 @@ SampleResult autoregressive_infer_cfg(const VarTransformer& model, const Vqvae& 
 
     if (hooks.on_scale) {
       Tensor image;
-      if (hooks.decode_each_scale) image = vae.decode_fhat_01(result.f_hat);
+      if (hooks.decode_each_scale) {
+        const int64_t full = result.f_hat.dim(3);
+        image = hooks.previews_at_scale_side && side < full
+                    ? vae.decode_fhat_01(nn::interpolate_area(result.f_hat, int(side), int(side)))
+                    : vae.decode_fhat_01(result.f_hat);
+      }
       const ScaleReport report{si, side, K, result.ids.back(), result.f_hat,
                                hooks.decode_each_scale ? &image : nullptr};
       if (!hooks.on_scale(report)) {

@@ -41,6 +41,7 @@ struct SamplerHooks {
   const std::atomic<bool>* cancel = nullptr;            // checked before every scale
   std::function<bool(const ScaleReport&)> on_scale;     // return false to stop
   bool decode_each_scale = false;                       // costly: one VAE decode per scale
+  bool previews_at_scale_side = false;                  // decode f_hat area-resampled to the scale's side
   // Called after the draw with the scale's ids (B·pn²); may overwrite them (parity
   // replay injects the reference's ids here). Under more_smooth the drawn ids are not
   // what f_hat is built from (var.md §4.3), so injection then only changes the report.

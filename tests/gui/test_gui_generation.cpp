@@ -108,3 +108,23 @@ TEST(GuiGeneration, NamedPipesAsModelVaeOrImageEndInErrorsNotHangs) {
   }
   std::remove(fifo.c_str());
 }
+
+TEST(GuiGeneration, PolyAutoShowsTheDegreeAndRankItChose) {
+  const std::string model = std::string(VARSCOPE_SOURCE_DIR) + "/assets/models/fmnist-var.safetensors";
+  const std::string report = std::string(GUI_OUTPUT_DIR) + "/gui_test_poly_auto.json";
+  std::remove(report.c_str());
+  const ProcessResult r = run_gui("--frames 20 --wait-workers 120 --model " + model +
+                                  " --attention poly:auto --generate --class 2 --seed 4 --report-json " + report);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const vs::io::json::Value j = vs::io::json::parse(read_text(report));
+  EXPECT_EQ(report_text(j, "attention"), "poly:auto");
+  EXPECT_EQ(report_text(j, "scales_done"), "7");
+  // Every row-0 call reported its choice: a degree of at least 1 and a rank.
+  EXPECT_NE(report_text(j, "variant_report.calls"), "0");
+  EXPECT_GE(std::stoi(report_text(j, "variant_report.min_degree")), 1);
+  EXPECT_GE(std::stoi(report_text(j, "variant_report.max_rank")), 1);
+  // A bad spec is refused before any window, naming it.
+  const ProcessResult bad = run_gui("--attention poly:degree=banana --frames 2");
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("banana"), std::string::npos) << bad.output;
+}

@@ -10,6 +10,7 @@
 
 #include "app/gui/session/scale_stats.h"
 #include "app/gui/session/session.h"
+#include "core/io/image_io.h"
 #include "tests/gui/settle.h"
 
 using namespace vs::gui;
@@ -61,7 +62,8 @@ TEST_P(SessionTest, GeneratesEveryScaleWithPictureCodeAndNorms) {
     EXPECT_EQ(f.side, info.scales[k]);
     EXPECT_EQ(f.token_view.size(), size_t(f.side) * f.side);
     EXPECT_EQ(f.code.ids.size() + size_t(f.code.latent.numel() > 0 ? f.code.latent.dim(1) : 0), size_t(f.side) * f.side);
-    ASSERT_GT(f.image_side, 0);
+    // Previews at the scale's own side (cheap), the last scale at the full image side.
+    EXPECT_EQ(f.image_side, info.image_side * f.side / info.scales.back()) << "scale " << k;
     EXPECT_EQ(f.rgb.size(), size_t(f.image_side) * f.image_side * 3);
     // Every module's every block × head of row 0, at this scale.
     std::set<Module> seen;
@@ -83,6 +85,9 @@ TEST_P(SessionTest, GeneratesEveryScaleWithPictureCodeAndNorms) {
     }
   }
   const std::vector<uint8_t> final_rgb = session.frames().back().rgb;
+  // The last scale's picture is the image a plain sample of the same request decodes.
+  const vs::gen::SampleResult plain = session.generator()->sample(request_for(*session.generator(), 1, 5));
+  EXPECT_EQ(final_rgb, vs::io::image01_to_rgb8(plain.image01, 0));
 
   // The same request again: the same picture; another seed: another.
   session.generate(request_for(*session.generator(), 1, 5));

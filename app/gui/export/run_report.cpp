@@ -1,5 +1,6 @@
 #include "app/gui/export/run_report.h"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 
@@ -35,6 +36,19 @@ std::string run_report_json(const Session& session, const std::string& extra_fie
   bool first = true;
   for (const auto& [module, count] : norms) j += (first ? "" : ", ") + quote(module) + ": " + std::to_string(count), first = false;
   j += "},\n";
+  // What the attention variant reported over the run (poly: its chosen degrees and ranks).
+  int calls = 0, min_degree = 0, max_degree = 0;
+  int64_t max_rank = 0, failed = 0;
+  for (const ScaleFrame& f : frames) {
+    if (f.variant.calls == 0) continue;
+    min_degree = calls == 0 ? f.variant.min_degree : std::min(min_degree, f.variant.min_degree);
+    max_degree = std::max(max_degree, f.variant.max_degree);
+    max_rank = std::max(max_rank, f.variant.max_rank), failed += f.variant.failed_rows, calls += f.variant.calls;
+  }
+  j += "  \"attention\": " + quote(session.shown_request().attention) + ",\n";
+  j += "  \"variant_report\": {\"calls\": " + std::to_string(calls) + ", \"min_degree\": " + std::to_string(min_degree) +
+       ", \"max_degree\": " + std::to_string(max_degree) + ", \"max_rank\": " + std::to_string(max_rank) +
+       ", \"failed_rows\": " + std::to_string(failed) + "},\n";
   j += "  \"generation_error\": " + quote(session.generation_error()) + ",\n";
   j += "  \"attention_error\": " + quote(session.capture_error()) + ",\n";
   j += "  \"attention_captured\": " + std::string(session.attention_map() ? "true" : "false");

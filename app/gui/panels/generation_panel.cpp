@@ -92,7 +92,7 @@ gen::SamplingRequest GenerationPanel::live_request() const {
   if (const gen::ModelInfo* info = session_->info()) class_id = std::clamp(class_id, 0, std::max(0, info->num_classes - 1));
   request.labels = {int64_t(class_id)};
   request.seed = seed_;
-  request.attention = variant_.spec();
+  request.attention = attention_override_.empty() ? variant_.spec() : attention_override_;
   return request;
 }
 
@@ -100,6 +100,7 @@ void GenerationPanel::update() {
   if (!started_) {
     if (options_.class_id >= 0) class_id_ = options_.class_id;
     if (options_.seed >= 0) seed_ = (unsigned long long)options_.seed;
+    attention_override_ = options_.attention;
     ModelPaths start;
     if (!options_.model_path.empty())
       start = {options_.model_path, options_.vae_path, options_.patch_nums};
@@ -256,7 +257,8 @@ void GenerationPanel::draw_controls() {
   if (ImGui::SliderFloat("cfg", &cfg, 0.0f, 10.0f, "%.2f")) request_.cfg = cfg;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("classifier-free guidance at the last scale, ramped from 1 at the first");
   draw_family_controls(request_, info);
-  variant_.draw("attention");
+  if (variant_.draw("attention")) attention_override_.clear();  // the user's pick replaces --attention
+  if (!attention_override_.empty()) ImGui::TextDisabled("attention from --attention: %s", attention_override_.c_str());
   if (ImGui::SmallButton("model defaults")) {
     const gen::SamplingRequest defaults = session_->generator()->default_request();
     request_.cfg = defaults.cfg, request_.extra = defaults.extra;
@@ -308,10 +310,14 @@ void GenerationPanel::draw_progress() {
   }
   if (!export_message_.empty()) ImGui::SameLine(), ImGui::TextDisabled("%s", export_message_.c_str());
   ImGui::TextDisabled("%s", gen::describe_request(session_->shown_request()).c_str());
-  if (ImGui::BeginTable("timings", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchSame)) {
+  // A variant that reports its choices (poly: degree and rank per call) gets a column.
+  const bool reports = std::any_of(frames.begin(), frames.end(), [](const ScaleFrame& f) { return f.variant.calls > 0; });
+  if (ImGui::BeginTable("timings", reports ? 4 : 3,
+                        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp)) {
     ImGui::TableSetupColumn("scale");
     ImGui::TableSetupColumn("side");
     ImGui::TableSetupColumn("ms");
+    if (reports) ImGui::TableSetupColumn("attention's choice");
     ImGui::TableHeadersRow();
     for (const ScaleFrame& f : frames) {
       ImGui::TableNextRow();
@@ -321,6 +327,17 @@ void GenerationPanel::draw_progress() {
       ImGui::Text("%d×%d", f.side, f.side);
       ImGui::TableNextColumn();
       ImGui::Text("%.1f", f.ms);
+      if (!reports) continue;
+      ImGui::TableNextColumn();
+      const ScaleFrame::VariantReport& v = f.variant;
+      if (v.calls == 0) continue;
+      std::string text = v.min_degree == v.max_degree ? "degree " + std::to_string(v.max_degree)
+                                                      : "degree " + std::to_string(v.min_degree) + "–" + std::to_string(v.max_degree);
+      text += ", rank ≤ " + std::to_string(v.max_rank);
+      if (v.failed_rows > 0) text += ", " + std::to_string(v.failed_rows) + " failed rows";
+      ImGui::TextColored(v.failed_rows > 0 ? ImVec4(1, 0.45f, 0.4f, 1) : ImGui::GetStyle().Colors[ImGuiCol_Text], "%s", text.c_str());
+      if (ImGui::IsItemHovered() && !v.last_summary.empty())
+        ImGui::SetTooltip("%d calls at this scale (row 0); the last:\n%s", v.calls, v.last_summary.c_str());
     }
     ImGui::EndTable();
   }

@@ -64,6 +64,7 @@ class GenerationPanel : public Panel {
   int class_id_ = 0;
   unsigned long long seed_ = 0;
   VariantPicker variant_;
+  std::string attention_override_;  // --attention, until the user picks in the widget
   FileBrowser browser_;
   int browser_target_ = 0;  // 0: the model, 1: its VAE
   static std::vector<std::string> checkpoint_extensions();

@@ -1,5 +1,6 @@
 #include "app/gui/session/frame_recorder.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/io/image_io.h"
@@ -35,14 +36,25 @@ std::vector<float> token_view(const gen::ScaleCode& row, int64_t side) {
   return view;
 }
 
-void FrameRecorder::on_attention(const observe::AttentionCall& call, const attention::Result&) {
+void FrameRecorder::on_attention(const observe::AttentionCall& call, const attention::Result& result) {
   if (call.site.row != 0 || call.site.scale < first_scale_) return;
   for (observe::HeadStats& s : observe::head_stats(call)) stats_.push_back(std::move(s));
+  const auto degree = result.stats.find("degree");
+  if (degree == result.stats.end()) return;
+  ScaleFrame::VariantReport& v = variant_;
+  const int d = int(degree->second);
+  v.min_degree = v.calls == 0 ? d : std::min(v.min_degree, d);
+  v.max_degree = v.calls == 0 ? d : std::max(v.max_degree, d);
+  if (const auto rank = result.stats.find("rank"); rank != result.stats.end()) v.max_rank = std::max(v.max_rank, int64_t(rank->second));
+  if (const auto failed = result.stats.find("failed_rows"); failed != result.stats.end()) v.failed_rows += int64_t(failed->second);
+  if (!result.summary.empty()) v.last_summary = result.summary;
+  ++v.calls;
 }
 
 bool FrameRecorder::on_scale(const gen::ScaleEvent& event) {
   if (event.scale < first_scale_) {
     stats_.clear();
+    variant_ = {};
     return true;
   }
   ScaleFrame frame;
@@ -55,6 +67,8 @@ bool FrameRecorder::on_scale(const gen::ScaleEvent& event) {
   }
   frame.ms = event.ms;
   frame.stats.swap(stats_);
+  frame.variant = std::move(variant_);
+  variant_ = {};
   publish_(std::move(frame));
   return true;
 }

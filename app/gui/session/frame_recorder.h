@@ -27,6 +27,7 @@ class FrameRecorder : public gen::GenerationObserver {
   Publish publish_;
   Step step_;
   std::vector<observe::HeadStats> stats_;  // of the scale under way
+  ScaleFrame::VariantReport variant_;
 };
 
 // Row 0 of a scale's code (ids or latent tokens) and its token view.

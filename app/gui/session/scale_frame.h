@@ -3,6 +3,7 @@
 // shape for both families; what differs is in the data (ids or latents), not in the type.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/generator/generator.h"
@@ -20,6 +21,14 @@ struct ScaleFrame {
   // Per-head norms of every attention call of this scale, conditional row (row 0) only;
   // each carries its Site (module, kind, Euler step, block).
   std::vector<observe::HeadStats> stats;
+  // What an approximate attention variant reported over the scale's row-0 calls (poly's
+  // chosen degree and rank, its failed rows); calls = 0 when it reported nothing.
+  struct VariantReport {
+    int calls = 0;
+    int min_degree = 0, max_degree = 0;
+    int64_t max_rank = 0, failed_rows = 0;
+    std::string last_summary;  // the variant's one-line summary of its last call
+  } variant;
 };
 
 }  // namespace vs::gui

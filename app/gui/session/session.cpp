@@ -170,7 +170,8 @@ void Session::start_generation() {
   request.prefix = std::move(prefix);
   request.stop_after = stop_after_pending_ < 0 ? -1 : request.keep_scales + stop_after_pending_ - 1;
   request.decode_each_scale = true;
-  request.decode_final = false;  // the last scale's picture is already decoded
+  request.previews_at_scale_side = true;  // coarse scales decoded small: the last one is the full image
+  request.decode_final = false;           // the last scale's picture is already decoded
   gen_was_running_ = true;
   std::shared_ptr<const gen::Generator> generator = generator_;
   gen_job_.start([generator, request](BackgroundJob<ScaleFrame>::Context& context) mutable {

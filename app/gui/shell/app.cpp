@@ -23,6 +23,7 @@
 #include "app/gui/shell/shortcuts.h"
 #include "app/gui/widgets/file_browser.h"
 #include "app/gui/panels/own_image_panel.h"
+#include "app/gui/panels/accelerate_panel.h"
 #include "app/gui/panels/attention_panel.h"
 #include "app/gui/panels/compare_panel.h"
 #include "app/gui/panels/generation_panel.h"
@@ -507,6 +508,9 @@ int App::run() {
   auto compare = std::make_unique<ComparePanel>(session_, wake, options_.compare_spec);
   compare_ = compare.get();
   panels_.push_back({std::move(compare), false, "var", "inspector"});
+  // The practical speed-ups against the exact run; a tab of the inspector, opened from View (or by --accel).
+  panels_.push_back({std::make_unique<AcceleratePanel>(session_, wake, options_.accel_spec), !options_.accel_spec.empty(),
+                     "var", "inspector"});
   // Over the strip and the inspector; opened by File ▸ Open image…, a dropped image or --image.
   auto own_image = std::make_unique<OwnImagePanel>(session_, generation_, wake, options_);
   own_image_ = own_image.get();
@@ -519,6 +523,7 @@ int App::run() {
   for (auto& slot : panels_) {
     slot.visible = settings_.get_bool(std::string(slot.panel->key()) + ".visible", slot.visible);
     if (slot.panel->key() == std::string("compare") && !options_.compare_spec.empty()) slot.visible = slot.bring_front = true;
+    if (slot.panel->key() == std::string("accelerate") && !options_.accel_spec.empty()) slot.visible = slot.bring_front = true;
     if (slot.panel.get() == own_image_ && !options_.image_path.empty()) slot.visible = slot.bring_front = true;
     slot.panel->load(settings_);
   }

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include "core/accel/accel_spec.h"
+#include "core/attention/attention.h"
 #include "core/error.h"
 
 namespace vs::gui {
@@ -62,6 +64,7 @@ std::string canonical_panel_name(const std::string& name) {
   if (n == "strip" || n == "coarse-to-fine" || n == "scales") return "strip";
   if (n == "attention" || n == "attention inspector") return "attention";
   if (n == "compare" || n == "exact vs approximate") return "compare";
+  if (n == "accelerate" || n == "acceleration") return "accelerate";
   if (n == "gauges" || n == "norms" || n == "norm gauges") return "gauges";
   if (n == "own_image" || n == "image" || n == "your image") return "own_image";
   return "";
@@ -77,7 +80,7 @@ std::string app_usage() {
          "  --screenshot OUT.png   after the last frame, write the window's pixels to OUT.png\n"
          "                         (implies --frames 20 when --frames is not given)\n"
          "  --panel NAME           show only one panel, full window: generation, strip, attention,\n"
-         "                         gauges, compare, image, theory, scaling, phase\n"
+         "                         gauges, compare, accelerate, image, theory, scaling, phase\n"
          "  --workspace W          var (generation, scales, attention, gauges; default) or theory\n"
          "  --model PATH           VAR checkpoint to open (.safetensors or .pth)\n"
          "  --vae PATH             its VQ-VAE (default: <model name>-vae next to it)\n"
@@ -85,6 +88,8 @@ std::string app_usage() {
          "  --generate             headless: generate once the model is open (use with --wait-workers)\n"
          "  --class C, --seed S    the class and seed of that generation\n"
          "  --select S,L,H[,Q]     select scale S, layer L, head H (and pin query token Q), 1-based\n"
+         "  --attention SPEC       generate with this attention variant (as varscope-cli's --attention)\n"
+         "  --accel SPEC           once generated, run it again with these acceleration methods against exact\n"
          "  --compare SPEC         once generated, regenerate the same seed with this attention variant\n"
          "  --browse WHAT          open the file browser at start: model, image or export (folder)\n"
          "                         (e.g. poly:degree=2) and show exact vs approximate\n"
@@ -123,7 +128,7 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
       options.panel = canonical_panel_name(name);
       if (options.panel.empty())
         throw Error("--panel: unknown panel '" + name +
-                    "'; valid: generation, strip, attention, gauges, compare, image, theory, scaling, phase");
+                    "'; valid: generation, strip, attention, gauges, compare, accelerate, image, theory, scaling, phase");
     } else if (flag == "--size") {
       const std::string text = value();
       const size_t x = text.find('x');
@@ -164,6 +169,12 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
       options.select_query = v.size() == 4 ? v[3] - 1 : -1;
     } else if (flag == "--compare") {
       options.compare_spec = value();
+    } else if (flag == "--accel") {
+      options.accel_spec = value();
+      accel::parse_accel(options.accel_spec);  // a malformed spec is a flag error, before any window
+    } else if (flag == "--attention") {
+      options.attention = value();
+      attention::make_variant(options.attention);  // a bad spec is a flag error, before any window
     } else if (flag == "--browse") {
       options.browse = value();
       if (options.browse != "model" && options.browse != "image" && options.browse != "export")

@@ -28,6 +28,8 @@ struct AppOptions {
   std::string workspace = "var";  // which panels show: "var" (generation) or "theory"
   int select_step = -1, select_layer = 0, select_head = 0, select_query = -1;  // --select, 0-based here
   std::string compare_spec;     // compare the generation with this attention variant (headless)
+  std::string attention;        // the generation's attention variant spec; empty: the picker's
+  std::string accel_spec;       // run the Accelerate panel with this spec once generated (headless)
   std::string browse;           // open the file browser at start: "model", "image", "export"
   std::string report_json;      // write the run's state (model, error, scales) here at exit
   std::string image_path;       // "Your image": encode this PNG/JPEG once the model is open
