@@ -55,6 +55,8 @@ TEST(LessonNumbers, HeadZonesCountEveryMeasuredHead) {
   EXPECT_EQ(v.at("beta_max"), "9.00");
   EXPECT_NE(v.at("majority_zone").find("III"), std::string::npos);
   EXPECT_EQ(head_zone_values({}).count("heads_zone1"), 0u);
+  EXPECT_EQ(v.at("var256_tokens"), "680");  // theory §1.2
+  EXPECT_EQ(v.at("var256_ln_L"), "6.5");
 }
 
 TEST(LessonNumbers, FlowArPairsRepeatAtEveryEulerStep) {

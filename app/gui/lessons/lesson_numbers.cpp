@@ -87,8 +87,8 @@ Values polynomial_values(int64_t tokens, int head_dim, double beta, double epsil
   if (r.chebyshev.degree < 0) return v;
   v["cheb_degree"] = std::to_string(r.chebyshev.degree);
   v["cheb_rank"] = format_count(r.chebyshev.rank);
-  v["speedup"] = r.chebyshev.speedup >= 10 ? format_fixed(r.chebyshev.speedup, 0) + "×"
-                                           : format_fixed(r.chebyshev.speedup, 2) + "×";
+  const double speedup = r.chebyshev.speedup;
+  v["speedup"] = (speedup >= 10 ? format_fixed(speedup, 0) : speedup >= 0.01 ? format_fixed(speedup, 2) : format_small(speedup)) + "×";
   v["speedup_verdict"] = r.chebyshev.speedup > 1 ? "the method wins, by the rank's margin"
                                                  : "no: the rank exceeds the token count, exact attention is cheaper";
   const double o1 = std::log(r.chebyshev.rank) / std::log(double(tokens));
@@ -101,11 +101,14 @@ Values polynomial_values(int64_t tokens, int head_dim, double beta, double epsil
 Values zone_values(int64_t tokens) {
   Values v;
   v["threshold"] = format_fixed(theory::log_threshold(tokens), 2);
+  v["zone_fast_below"] = format_fixed(theory::kZoneFastBelow, 1);
+  v["zone_hard_from"] = format_fixed(theory::kZoneHardFrom, 1);
   const struct {
     const char* suffix;
     double beta;
   } cases[] = {{"b025", 0.25}, {"b1", 1.0}, {"b9", 9.0}};
   for (const auto& c : cases) {
+    v[std::string("beta_") + c.suffix] = format_fixed(c.beta, c.beta < 1 ? 2 : 0);
     const double x = theory::threshold_ratio(c.beta, tokens);
     v[std::string("ratio_") + c.suffix] = format_fixed(x, 2);
     v[std::string("zone_") + c.suffix] = theory::zone_name(theory::zone_for_ratio(x));
@@ -115,6 +118,10 @@ Values zone_values(int64_t tokens) {
 
 Values head_zone_values(const std::vector<observe::HeadStats>& stats) {
   Values v;
+  // The real VAR-256 pyramid the text compares with (theory §1.2).
+  const int64_t var256 = attention::pyramid_tokens(attention::var_pyramid(16));
+  v["var256_tokens"] = format_count(double(var256));
+  v["var256_ln_L"] = format_fixed(std::log(double(var256)), 1);
   int zones[3] = {0, 0, 0};
   int total = 0;
   double beta_max = 0, ratio_max = 0;
