@@ -347,20 +347,28 @@ void LessonsPanel::draw_toolbar() {
   if (running) ImGui::EndDisabled();
   ImGui::SameLine();
   ImGui::Checkbox("Presenter", &presenter_);
-  ImGui::SameLine();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("larger text; PageUp/PageDown or ←/→ step chapters");
+  std::string status;
+  ImVec4 color = ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled);
   switch (state_) {
-    case RunState::kIdle: ImGui::TextDisabled("press Run it to do the experiment"); break;
-    case RunState::kWaitingForModel: ImGui::TextDisabled("opening the model…"); break;
+    case RunState::kIdle: status = "not run yet"; break;
+    case RunState::kWaitingForModel: status = "opening the model…"; break;
     case RunState::kRunning: {
       const JobProgress p = bench_job_.progress();
-      if (bench_job_.running() && p.total > 0) ImGui::TextDisabled("measuring %d/%d…", p.done, p.total);
-      else if (session_->generating()) ImGui::TextDisabled("generating scale %d/%d…", int(session_->frames().size()), session_->info() ? session_->info()->num_scales() : 0);
-      else ImGui::TextDisabled("running…");
+      if (bench_job_.running() && p.total > 0) status = "measuring " + std::to_string(p.done) + "/" + std::to_string(p.total) + "…";
+      else if (session_->generating())
+        status = "generating scale " + std::to_string(session_->frames().size() + 1) + "/" +
+                 std::to_string(session_->info() ? session_->info()->num_scales() : 0) + "…";
+      else status = "running…";
       break;
     }
-    case RunState::kDone: ImGui::TextColored({0.6f, 0.95f, 0.6f, 1}, "done: answers revealed"); break;
-    case RunState::kFailed: ImGui::TextColored({1, 0.45f, 0.4f, 1}, "failed"); break;
+    case RunState::kDone: status = "done: answers revealed", color = {0.6f, 0.95f, 0.6f, 1}; break;
+    case RunState::kFailed: status = "failed", color = {1, 0.45f, 0.4f, 1}; break;
   }
+  // Beside the buttons when it fits, else on its own line.
+  const float room = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x - ImGui::GetItemRectMax().x;
+  if (ImGui::CalcTextSize(status.c_str()).x + ImGui::GetStyle().ItemSpacing.x < room) ImGui::SameLine();
+  ImGui::TextColored(color, "%s", status.c_str());
   if (state_ == RunState::kFailed) {
     ImGui::PushTextWrapPos(0);
     ImGui::TextColored({1, 0.45f, 0.4f, 1}, "%s", run_error_.c_str());

@@ -373,23 +373,28 @@ void App::draw_lessons(ImVec2 area_pos, ImVec2 area_size) {
     if (slot.panel.get() == lessons_) lesson = &slot;
     else if (!companion.empty() && companion == slot.panel->key()) beside = &slot;
   }
-  // Re-place both windows whenever the chapter's companion, presenter mode or the area
-  // changes; the user may move them in between.
-  const std::string layout = companion + (lessons_->presenter() ? "|p|" : "|n|") + std::to_string(int(area_size.x)) +
-                             "x" + std::to_string(int(area_size.y));
+  // Re-place both windows whenever the chapter's companion, presenter mode, the lesson's
+  // View tick or the area changes; the user may move them in between.
+  const std::string layout = companion + (lessons_->presenter() ? "|p|" : "|n|") + (lesson->visible ? "v|" : "h|") +
+                             std::to_string(int(area_size.x)) + "x" + std::to_string(int(area_size.y));
   const ImGuiCond cond = reset_layout_ || layout != lessons_layout_ ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
   lessons_layout_ = layout;
-  const float lesson_w = beside ? std::floor(area_size.x * (lessons_->presenter() ? 0.6f : 0.55f)) : area_size.x;
-  ImGui::SetNextWindowPos(area_pos, cond);
-  ImGui::SetNextWindowSize({lesson_w, area_size.y}, cond);
+  // View ▸ Lessons unticked: the companion alone.
+  const float lesson_w = !lesson->visible ? 0
+                         : beside         ? std::floor(area_size.x * (lessons_->presenter() ? 0.6f : 0.55f))
+                                          : area_size.x;
   const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
   auto remember_rect = [&](PanelSlot* slot) {  // for File ▸ Save panel as PNG
     const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
     slot->last_rect = {int(pos.x * fb.x), int(pos.y * fb.y), int(size.x * fb.x), int(size.y * fb.y)};
   };
-  if (ImGui::Begin("Lessons", nullptr, ImGuiWindowFlags_NoCollapse)) lesson->panel->draw(), lesson->shown = true;
-  remember_rect(lesson);
-  ImGui::End();
+  if (lesson->visible) {
+    ImGui::SetNextWindowPos(area_pos, cond);
+    ImGui::SetNextWindowSize({lesson_w, area_size.y}, cond);
+    if (ImGui::Begin("Lessons", nullptr, ImGuiWindowFlags_NoCollapse)) lesson->panel->draw(), lesson->shown = true;
+    remember_rect(lesson);
+    ImGui::End();
+  }
   if (!beside) return;
   if (lessons_->companion_setup_serial() != lessons_setup_applied_) {
     beside->panel->load(lessons_->companion_setup());
