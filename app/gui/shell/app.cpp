@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <cmath>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -32,6 +33,7 @@
 #include "app/gui/panels/phase_transition_panel.h"
 #include "app/gui/panels/runtime_scaling_panel.h"
 #include "app/gui/panels/threshold_theory_panel.h"
+#include "app/gui/lessons/lessons_panel.h"
 #include "app/gui/shell/screenshot.h"
 #include "app/gui/export/export_folder.h"
 #include "app/gui/export/run_report.h"
@@ -88,7 +90,7 @@ const char* place_title(const std::string& place) {
 struct PanelSlot {
   std::unique_ptr<Panel> panel;
   bool visible = true;
-  std::string workspace;  // "var" or "theory"
+  std::string workspace;  // "var", "theory" or "lessons"
   std::string place;      // the window it is drawn in; panels sharing a place are its tabs
   PixelRect last_rect;    // where its window was drawn last frame, in framebuffer pixels
   bool shown = false;     // drawn last frame (its tab in front)
@@ -108,6 +110,8 @@ class App {
   // Makes the panel visible, in its workspace, with its tab in front.
   void show_panel(const Panel* panel);
   void draw_menu_bar();
+  // Lessons: the lesson on the left, the panel its chapter names (companion) on the right.
+  void draw_lessons(ImVec2 area_pos, ImVec2 area_size);
   void draw_status_bar();
   bool any_busy() const;
   void load_settings();
@@ -138,6 +142,9 @@ class App {
   // Every panel's report_fields() as one "panels" JSON member.
   std::string panels_report() const;
   OwnImagePanel* own_image_ = nullptr;
+  LessonsPanel* lessons_ = nullptr;
+  std::string lessons_layout_;  // companion, presenter and area of the last lessons layout
+  int lessons_setup_applied_ = 0;  // the lesson's companion_setup_serial() given to its panel
   ComparePanel* compare_ = nullptr;
   void show_own_image();
   // --keys (headless): presses the keys due at this frame (frames_drawn before it); true
@@ -257,6 +264,7 @@ void App::draw_menu_bar() {
   if (ImGui::BeginMenu("View")) {
     if (ImGui::MenuItem("Workspace: VAR generation", nullptr, workspace_ == "var")) workspace_ = "var";
     if (ImGui::MenuItem("Workspace: complexity theory", nullptr, workspace_ == "theory")) workspace_ = "theory";
+    if (ImGui::MenuItem("Workspace: Lessons", nullptr, workspace_ == "lessons")) workspace_ = "lessons";
     ImGui::Separator();
     for (auto& slot : panels_)
       if (slot.workspace == workspace_ && ImGui::MenuItem(slot.panel->title(), nullptr, slot.visible)) {
@@ -358,9 +366,57 @@ void App::draw_place(const std::string& place, ImVec2 area_pos, ImVec2 area_size
     for (PanelSlot* slot : members) slot->visible = false;
 }
 
+void App::draw_lessons(ImVec2 area_pos, ImVec2 area_size) {
+  PanelSlot* lesson = nullptr;
+  PanelSlot* beside = nullptr;
+  const std::string companion = lessons_->companion();
+  for (auto& slot : panels_) {
+    if (slot.panel.get() == lessons_) lesson = &slot;
+    else if (!companion.empty() && companion == slot.panel->key()) beside = &slot;
+  }
+  // Re-place both windows whenever the chapter's companion, presenter mode, the lesson's
+  // View tick or the area changes; the user may move them in between.
+  const std::string layout = companion + (lessons_->presenter() ? "|p|" : "|n|") + (lesson->visible ? "v|" : "h|") +
+                             std::to_string(int(area_size.x)) + "x" + std::to_string(int(area_size.y));
+  const ImGuiCond cond = reset_layout_ || layout != lessons_layout_ ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+  lessons_layout_ = layout;
+  // View ▸ Lessons unticked: the companion alone.
+  const float lesson_w = !lesson->visible ? 0
+                         : beside         ? std::floor(area_size.x * (lessons_->presenter() ? 0.6f : 0.55f))
+                                          : area_size.x;
+  const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
+  auto remember_rect = [&](PanelSlot* slot) {  // for File ▸ Save panel as PNG
+    const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+    slot->last_rect = {int(pos.x * fb.x), int(pos.y * fb.y), int(size.x * fb.x), int(size.y * fb.y)};
+  };
+  if (lesson->visible) {
+    ImGui::SetNextWindowPos(area_pos, cond);
+    ImGui::SetNextWindowSize({lesson_w, area_size.y}, cond);
+    if (ImGui::Begin("Lessons", nullptr, ImGuiWindowFlags_NoCollapse)) lesson->panel->draw(), lesson->shown = true;
+    remember_rect(lesson);
+    ImGui::End();
+  }
+  if (!beside) return;
+  if (lessons_->companion_setup_serial() != lessons_setup_applied_) {
+    beside->panel->load(lessons_->companion_setup());
+    lessons_setup_applied_ = lessons_->companion_setup_serial();
+  }
+  ImGui::SetNextWindowPos({area_pos.x + lesson_w, area_pos.y}, cond);
+  ImGui::SetNextWindowSize({area_size.x - lesson_w, area_size.y}, cond);
+  const std::string title = std::string(beside->panel->title()) + "###lesson_companion";
+  if (ImGui::Begin(title.c_str(), nullptr, ImGuiWindowFlags_NoCollapse)) beside->panel->draw(), beside->shown = true;
+  remember_rect(beside);
+  ImGui::End();
+}
+
 void App::draw_frame() {
   const bool text_input = ImGui::GetIO().WantTextInput;
   for (const KeyEvent& key : g_keys.take()) {
+    // Lessons: PageUp/PageDown and ←/→ step chapters instead of scales.
+    if (workspace_ == "lessons" && !text_input && key.mods == 0) {
+      if (key.key == GLFW_KEY_PAGE_UP || key.key == GLFW_KEY_LEFT) { lessons_->step_chapter(-1); continue; }
+      if (key.key == GLFW_KEY_PAGE_DOWN || key.key == GLFW_KEY_RIGHT) { lessons_->step_chapter(1); continue; }
+    }
     switch (shortcut_of(key, text_input)) {
       case Shortcut::kQuit: glfwSetWindowShouldClose(window_, GLFW_TRUE); break;
       case Shortcut::kSaveWindow: save_window_png_ = true; break;
@@ -401,7 +457,8 @@ void App::draw_frame() {
     // The theory panels start their sweeps on first update: keep them asleep while their
     // workspace is not shown, so they do not compete with a generation for the cores. The
     // generation panels always update (the generation panel drives the shared session).
-    if (slot.workspace == "var" || slot.panel->busy() ||
+    const bool companion = workspace_ == "lessons" && lessons_->companion() == slot.panel->key();
+    if (slot.workspace == "var" || slot.panel->busy() || companion ||
         (solo ? options_.panel == slot.panel->key() : slot.workspace == workspace_))
       slot.panel->update();
   }
@@ -415,6 +472,8 @@ void App::draw_frame() {
       if (ImGui::Begin(slot.panel->title(), nullptr, flags)) slot.panel->draw(), slot.shown = true;
       ImGui::End();
     }
+  } else if (workspace_ == "lessons") {
+    draw_lessons(area_pos, area_size);
   } else {
     std::vector<std::string> places;
     for (const auto& slot : panels_)
@@ -518,8 +577,13 @@ int App::run() {
   panels_.push_back({std::make_unique<ThresholdTheoryPanel>(wake), true, "theory", "theory"});
   panels_.push_back({std::make_unique<RuntimeScalingPanel>(wake), true, "theory", "scaling"});
   panels_.push_back({std::make_unique<PhaseTransitionPanel>(wake), true, "theory", "phase"});
+  auto lessons = std::make_unique<LessonsPanel>(session_, generation_, wake, options_.lesson, options_.run_lesson,
+                                                options_.presenter);
+  lessons_ = lessons.get();
+  panels_.push_back({std::move(lessons), true, "lessons", "lesson"});
   workspace_ = headless() ? options_.workspace : settings_.get("app.workspace", options_.workspace);
-  if (workspace_ != "var" && workspace_ != "theory") workspace_ = "var";
+  if (options_.lesson > 0) workspace_ = "lessons";
+  if (workspace_ != "var" && workspace_ != "theory" && workspace_ != "lessons") workspace_ = "var";
   for (auto& slot : panels_) {
     slot.visible = settings_.get_bool(std::string(slot.panel->key()) + ".visible", slot.visible);
     if (slot.panel->key() == std::string("compare") && !options_.compare_spec.empty()) slot.visible = slot.bring_front = true;

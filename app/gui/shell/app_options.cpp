@@ -67,12 +67,13 @@ std::string canonical_panel_name(const std::string& name) {
   if (n == "accelerate" || n == "acceleration") return "accelerate";
   if (n == "gauges" || n == "norms" || n == "norm gauges") return "gauges";
   if (n == "own_image" || n == "image" || n == "your image") return "own_image";
+  if (n == "lessons" || n == "lesson") return "lessons";
   return "";
 }
 
 std::string app_usage() {
   return "usage: varscope [--frames N] [--screenshot OUT.png] [--panel NAME] [--size WxH]\n"
-         "                [--wait-workers SECONDS] [--workspace var|theory]\n"
+         "                [--wait-workers SECONDS] [--workspace var|theory|lessons] [--lesson N [--run-lesson] [--presenter]]\n"
          "                [--model VAR --vae VAE [--patch-nums 1,2,...] --generate --class C --seed S]\n"
          "                [--image PNG [--keep-scales K]] [--report-json PATH] [--keys F:KEY,...] [--help]\n"
          "  The VARScope explorer: attention scaling, the threshold picture, the phase transition.\n"
@@ -81,7 +82,10 @@ std::string app_usage() {
          "                         (implies --frames 20 when --frames is not given)\n"
          "  --panel NAME           show only one panel, full window: generation, strip, attention,\n"
          "                         gauges, compare, accelerate, image, theory, scaling, phase\n"
-         "  --workspace W          var (generation, scales, attention, gauges; default) or theory\n"
+         "  --workspace W          var (generation, scales, attention, gauges; default), theory or lessons\n"
+         "  --lesson N             open the Lessons workspace on chapter N (1-8)\n"
+         "  --run-lesson           press that chapter's Run it once the explorer has started\n"
+         "  --presenter            Lessons in presenter mode (larger text; PageUp/PageDown or arrows step chapters)\n"
          "  --model PATH           VAR checkpoint to open (.safetensors or .pth)\n"
          "  --vae PATH             its VQ-VAE (default: <model name>-vae next to it)\n"
          "  --patch-nums LIST      token-map sides when the checkpoint does not say, e.g. 1,2,3,4,5,6,8\n"
@@ -128,7 +132,7 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
       options.panel = canonical_panel_name(name);
       if (options.panel.empty())
         throw Error("--panel: unknown panel '" + name +
-                    "'; valid: generation, strip, attention, gauges, compare, accelerate, image, theory, scaling, phase");
+                    "'; valid: generation, strip, attention, gauges, compare, accelerate, image, theory, scaling, phase, lessons");
     } else if (flag == "--size") {
       const std::string text = value();
       const size_t x = text.find('x');
@@ -190,13 +194,21 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
       options.keys = parse_keys(value());
     } else if (flag == "--workspace") {
       options.workspace = lower(value());
-      if (options.workspace != "var" && options.workspace != "theory")
-        throw Error("--workspace: expected var or theory, got '" + options.workspace + "'");
+      if (options.workspace != "var" && options.workspace != "theory" && options.workspace != "lessons")
+        throw Error("--workspace: expected var, theory or lessons, got '" + options.workspace + "'");
+    } else if (flag == "--lesson") {
+      options.lesson = parse_int(flag, value(), 1, 99);
+      options.workspace = "lessons";
+    } else if (flag == "--run-lesson") {
+      options.run_lesson = true;
+    } else if (flag == "--presenter") {
+      options.presenter = true;
     } else {
       throw Error("unknown flag '" + flag + "' (see --help)");
     }
   }
   if (options.keep_scales >= 0 && options.image_path.empty()) throw Error("--keep-scales: needs --image");
+  if (options.run_lesson && options.lesson == 0) throw Error("--run-lesson: needs --lesson N");
   if (!options.screenshot_path.empty() && !frames_given) options.frames = 20;
   // Keys are pressed by the headless frame loop only; interactively the user has a keyboard.
   if (!options.keys.empty() && options.frames == 0) throw Error("--keys: needs --frames or --screenshot");

@@ -25,7 +25,7 @@ struct AppOptions {
   std::string model_path, vae_path, patch_nums;
   bool generate = false;        // headless: generate once the model is open (interactive: always)
   int class_id = -1, seed = -1; // -1: from the settings
-  std::string workspace = "var";  // which panels show: "var" (generation) or "theory"
+  std::string workspace = "var";  // which panels show: "var" (generation), "theory" or "lessons"
   int select_step = -1, select_layer = 0, select_head = 0, select_query = -1;  // --select, 0-based here
   std::string compare_spec;     // compare the generation with this attention variant (headless)
   std::string attention;        // the generation's attention variant spec; empty: the picker's
@@ -35,6 +35,11 @@ struct AppOptions {
   std::string image_path;       // "Your image": encode this PNG/JPEG once the model is open
   int keep_scales = -1;         // then regenerate keeping its first k token maps (-1: don't)
   std::vector<KeyPress> keys;   // headless: keys to press, in frame order
+  // Lessons: open the Lessons workspace on this chapter (1-based; 0: not asked), and
+  // press its "Run it" once (headless tests of every chapter's experiment).
+  int lesson = 0;
+  bool run_lesson = false;
+  bool presenter = false;  // Lessons: presenter mode (larger text) from the start
 
 };
 
