@@ -114,11 +114,18 @@ TEST(GuiLessons, Chapter7DepthBudgetGrowsWithLayersNotSide) {
   EXPECT_NE(value(run, "depth_double_layers"), value(run, "depth_total"));
 }
 
-TEST(GuiLessons, Chapter8SaysWhatItWillShow) {
+TEST(GuiLessons, Chapter8RunsAnAccelerationAgainstExactBeside) {
   const LessonRun run = run_lesson(8, "1600x1000", "--presenter");
   expect_done(run, 8);
-  EXPECT_NE(value(run, "methods_status").find("no token pruning"), std::string::npos);
+  EXPECT_NE(value(run, "methods_status").find("fastvar+skip:after=-2"), std::string::npos);
   EXPECT_EQ(report_text(run.report, "panels.lessons.presenter"), "true");
+  // The Accelerate panel beside ran the chapter's spec against the exact run.
+  EXPECT_EQ(report_text(run.report, "panels.lessons.companion"), "accelerate");
+  EXPECT_EQ(report_text(run.report, "panels.accelerate.shown"), "true");
+  EXPECT_EQ(report_text(run.report, "panels.accelerate.spec"), "fastvar+skip:after=-2");
+  EXPECT_EQ(report_text(run.report, "panels.accelerate.runs"), "1");
+  EXPECT_EQ(report_text(run.report, "panels.accelerate.skipped_scales"), "1");
+  EXPECT_NE(report_text(run.report, "panels.accelerate.pruned_scales"), "0");
 }
 
 TEST(GuiLessons, ArrowKeysStepChapters) {

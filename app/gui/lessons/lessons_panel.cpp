@@ -10,6 +10,7 @@
 #include "app/gui/panels/generation_panel.h"
 #include "app/gui/session/model_discovery.h"
 #include "core/attention/pyramid.h"
+#include "core/attention/slope_fit.h"
 #include "core/io/json.h"
 
 namespace vs::gui {
@@ -93,6 +94,7 @@ std::string LessonsPanel::companion() const {
     case 3: return "theory";
     case 4: return "phase";
     case 5: return "gauges";
+    case 8: return "accelerate";
     default: return "";
   }
 }
@@ -153,7 +155,7 @@ void LessonsPanel::start_experiment() {
     case 2:
     case 4: {
       vs::attention::ScalingConfig config;
-      config.repeats = 3;
+      config.timing.samples = 3;  // one timing protocol (core/timing_protocol): a lesson needs no more
       std::vector<vs::attention::ScalingConfig> configs;
       if (chapter_number() == 2) {
         config.sides = kBenchSides;
@@ -193,8 +195,17 @@ void LessonsPanel::start_experiment() {
       ++companion_serial_;
       break;
     }
+    case 8:
+      // A generation, then the Accelerate panel beside runs FastVAR pruning with the last
+      // scale skipped (VAR) or a shorter Euler schedule (FlowAR) against the exact run.
+      companion_setup_ = Settings();
+      companion_setup_.set("accelerate.spec", info.family == gen::Family::kFlowAr ? "steps:n=6" : "fastvar+skip:after=-2");
+      companion_setup_.set_bool("accelerate.run", true);
+      ++companion_serial_;
+      request_generation(true);
+      break;
     default:
-      break;  // 7, 8: computed from the model's shape and core/theory at once
+      break;  // 7: computed from the model's shape and core/theory at once
   }
   finish_if_ready();
 }
@@ -259,18 +270,20 @@ void LessonsPanel::refresh_values() {
   }
   if (chapter_number() == 8)
     values_["methods_status"] =
-        "Core offers no token pruning, window or scale-skipping method yet, so this chapter cannot measure "
-        "them: it shows the exact baseline only.";
+        info && info->family == gen::Family::kFlowAr
+            ? "On FlowAR, Run it times a shorter Euler schedule (steps:n=6) against the exact run."
+            : "On VAR, Run it times FastVAR's token pruning with the last scale skipped (fastvar+skip:after=-2) "
+              "against the exact run.";
   // Measured values: only from this chapter's run.
   if (chapter_number() == 2 && !bench_.empty()) {
     std::vector<double> sides, ms;
-    for (const auto& p : bench_) sides.push_back(p.side), ms.push_back(p.median_ms);
+    for (const auto& p : bench_) sides.push_back(p.side), ms.push_back(p.timing.min_ms);
     values_["bench_sides"] = attention::pyramid_to_string(std::vector<int>(kBenchSides.begin(), kBenchSides.end()));
     values_["bench_head_dim"] = std::to_string(std::clamp(info ? head_dim_of(*info) : 8, 1, 64));
     values_["exact_ms_first"] = lessons::format_fixed(ms.front(), 3);
     if (state_ == RunState::kDone && bench_.size() >= 2) {
       values_["exact_ms_last"] = lessons::format_fixed(ms.back(), 2);
-      const double slope = vs::attention::loglog_slope(sides, ms);
+      const double slope = vs::attention::fit_loglog(sides, ms).slope;
       values_["exact_slope"] = lessons::format_fixed(slope, 2);
       values_["exact_doubling"] = lessons::format_fixed(std::pow(2.0, slope), 1);
     }
@@ -391,7 +404,7 @@ void LessonsPanel::draw_result() {
     Rows rows;
     for (const auto& p : bench_)
       rows.push_back({p.variant, std::to_string(p.side), lessons::format_count(double(p.tokens)),
-                      lessons::format_fixed(p.median_ms, 3), lessons::format_small(p.rel_error)});
+                      lessons::format_fixed(p.timing.min_ms, 3), lessons::format_small(p.rel_error)});
     draw_table("##bench", "Measured on this machine (random inputs, median of 3)",
                {"variant @ entry bound", "side n", "tokens L", "ms", "rel. error"}, rows);
   }

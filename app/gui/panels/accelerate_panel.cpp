@@ -35,6 +35,8 @@ AcceleratePanel::AcceleratePanel(std::shared_ptr<const GenerationSource> source,
 
 void AcceleratePanel::load(const Settings& s) {
   if (auto_spec_.empty()) std::snprintf(spec_text_, sizeof spec_text_, "%s", s.get("accelerate.spec", spec_text_).c_str());
+  // A lesson's setup: run the spec as soon as the generation on screen is complete.
+  if (s.get_bool("accelerate.run", false)) auto_spec_ = spec_text_;
 }
 
 void AcceleratePanel::save(Settings& s) const { s.set("accelerate.spec", spec_text_); }
