@@ -153,7 +153,9 @@ void OwnImagePanel::rebuild_textures() {
 std::string OwnImagePanel::report_fields() const {
   return "\"image\": " + io::json::quote(own_.image_path()) + ", \"encoded\": " + (own_.encoded() ? "true" : "false") +
          ", \"scales\": " + std::to_string(own_.encoded() ? num_scales() : 0) + ", \"error\": " +
-         io::json::quote(own_.error()) + ", \"summary\": " + io::json::quote(summary());
+         io::json::quote(own_.error()) + ", \"summary\": " + io::json::quote(summary()) +
+         ", \"pictures_drawn\": " + std::to_string(pictures_drawn_) + ", \"pyramid_drawn\": " +
+         std::to_string(pyramid_drawn_) + ", \"error_shown\": " + io::json::quote(shown_error_);
 }
 
 std::string OwnImagePanel::summary() const {
@@ -178,7 +180,7 @@ void OwnImagePanel::draw_images(float side) {
   else std::snprintf(kept_title, sizeof kept_title, "kept: scales 1..%d", kept);
   ImGui::BeginGroup();
   ImGui::TextDisabled("original (as the tokenizer sees it)");
-  if (input_) input_->draw({side, side});
+  if (input_) input_->draw({side, side}), ++pictures_drawn_;
   else ImGui::Dummy({side, side});
   ImGui::EndGroup();
   ImGui::SameLine();
@@ -186,6 +188,7 @@ void OwnImagePanel::draw_images(float side) {
   ImGui::TextDisabled("%s", kept ? kept_title : "kept: nothing");
   if (kept > 0 && kept <= int(recons_.size()) && !recons_[kept - 1]->empty()) {
     recons_[kept - 1]->draw({side, side});
+    ++pictures_drawn_;
   } else {
     ImGui::Dummy({side, side});
   }
@@ -199,6 +202,7 @@ void OwnImagePanel::draw_images(float side) {
     ImGui::TextDisabled("regenerated");
   if (regenerated_) {
     regenerated_->draw({side, side});
+    ++pictures_drawn_;
   } else {
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     ImGui::Dummy({side, side});
@@ -270,6 +274,7 @@ void OwnImagePanel::draw_pyramid() {
     ImGui::TextDisabled("%d: %d×%d", s + 1, scale_side, scale_side);
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     int row = -1, col = -1;
+    ++pyramid_drawn_;
     if (tokens_[s]->draw({side, side}, &row, &col) && row >= 0 && col >= 0) {
       const size_t t = size_t(row) * scale_side + col;
       if (ids)
@@ -292,6 +297,8 @@ void OwnImagePanel::draw_pyramid() {
 }
 
 void OwnImagePanel::draw() {
+  pictures_drawn_ = pyramid_drawn_ = 0;
+  shown_error_.clear();
   if (focus_path_) ImGui::SetKeyboardFocusHere(), focus_path_ = false;
   const ImGuiStyle& style = ImGui::GetStyle();
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("Open imageBrowse…").x -
@@ -308,7 +315,8 @@ void OwnImagePanel::draw() {
   const std::string& path = own_.image_path();
   if (!own_.error().empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 110, 100, 255));
-    ImGui::TextWrapped("Cannot use the image: %s", own_.error().c_str());
+    shown_error_ = "Cannot use the image: " + own_.error();
+    ImGui::TextWrapped("%s", shown_error_.c_str());
     ImGui::PopStyleColor();
   } else if (own_.encoding() && !own_.encoded()) {
     ImGui::TextDisabled("encoding %s …", path.c_str());

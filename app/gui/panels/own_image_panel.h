@@ -72,6 +72,10 @@ class OwnImagePanel : public Panel {
   char path_[1024] = {};
   bool focus_path_ = false;
   FileBrowser browser_;
+  // What the last frame drew, for --report-json: pictures (original, kept, regenerated),
+  // pyramid scales, the error text.
+  int pictures_drawn_ = 0, pyramid_drawn_ = 0;
+  std::string shown_error_;
   std::string image_;          // the image on screen
   std::string pending_path_;   // to encode once a model is open
   int pending_keep_ = -1;      // --keep-scales: regenerate once encoded
