@@ -35,16 +35,6 @@ Image load_png(const std::string& path) {
   return image;
 }
 
-size_t distinct_colors(const Image& image, double x0, double y0, double x1, double y1) {
-  std::set<int> colors;
-  for (int y = int(y0 * image.height); y < int(y1 * image.height); ++y)
-    for (int x = int(x0 * image.width); x < int(x1 * image.width); ++x) {
-      const unsigned char* p = &image.rgb[(size_t(y) * image.width + x) * 3];
-      colors.insert((p[0] >> 4) << 8 | (p[1] >> 4) << 4 | (p[2] >> 4));
-    }
-  return colors.size();
-}
-
 // A 64×64 picture: a bright disc on a gradient.
 std::string write_picture() {
   const std::string path = std::string(GUI_OUTPUT_DIR) + "/gui_own_image_input.png";

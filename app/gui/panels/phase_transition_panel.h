@@ -35,6 +35,11 @@ class PhaseTransitionPanel : public Panel {
     double exp_error;       // relative sup error of the polynomial on exp over [−β, β]
   };
 
+ public:
+  std::string report_fields() const override {
+    return "\"points\": " + std::to_string(points_.size()) + ", \"error\": \"" + (error_.empty() ? "" : "yes") + "\"";
+  }
+
  private:
   void start();
   void draw_controls();

@@ -28,6 +28,11 @@ class RuntimeScalingPanel : public Panel {
   void load(const Settings& settings) override;
   void save(Settings& settings) const override;
 
+ public:
+  std::string report_fields() const override {
+    return "\"points\": " + std::to_string(points_.size()) + ", \"variants\": " + std::to_string(config_.variants.size());
+  }
+
  private:
   // The variant checkboxes and their parameters; spec strings as core parses them.
   struct VariantChoice {

@@ -31,6 +31,13 @@ class ThresholdTheoryPanel : public Panel {
     double ratio, taylor_exponent, chebyshev_exponent;
   };
 
+ public:
+  std::string report_fields() const override {
+    return "\"tokens\": " + std::to_string(tokens_) + ", \"head_dim\": " + std::to_string(head_dim_) +
+           ", \"zone\": \"" + report_.zone_name + "\", \"chebyshev_degree\": " + std::to_string(report_.chebyshev.degree) +
+           ", \"curve_points\": " + std::to_string(curve_.size()) + ", \"error\": \"" + (report_error_.empty() ? "" : "yes") + "\"";
+  }
+
  private:
   void recompute_report();
   void start_curve();

@@ -107,6 +107,13 @@ class App {
   void draw_frame();
   // The place's window: its visible panels as tabs (one panel: no tab bar).
   void draw_place(const std::string& place, ImVec2 area_pos, ImVec2 area_size);
+  // The panel table: each panel with its initial visibility, workspace and place.
+  void add_panel(std::unique_ptr<Panel> panel, bool visible, std::string workspace, std::string place) {
+    PanelSlot slot;
+    slot.panel = std::move(panel), slot.visible = visible;
+    slot.workspace = std::move(workspace), slot.place = std::move(place);
+    panels_.push_back(std::move(slot));
+  }
   // Makes the panel visible, in its workspace, with its tab in front.
   void show_panel(const Panel* panel);
   void draw_menu_bar();
@@ -559,28 +566,28 @@ int App::run() {
   auto strip = std::make_unique<ScaleStripPanel>(session_);
   auto gauges = std::make_unique<NormGaugesPanel>(session_);
   generation_ = generation.get(), strip_ = strip.get(), gauges_ = gauges.get();
-  panels_.push_back({std::move(generation), true, "var", "generation"});
-  panels_.push_back({std::move(strip), true, "var", "scales"});
-  panels_.push_back({std::make_unique<AttentionPanel>(session_), true, "var", "inspector"});
-  panels_.push_back({std::move(gauges), true, "var", "gauges"});
+  add_panel(std::move(generation), true, "var", "generation");
+  add_panel(std::move(strip), true, "var", "scales");
+  add_panel(std::make_unique<AttentionPanel>(session_), true, "var", "inspector");
+  add_panel(std::move(gauges), true, "var", "gauges");
   // Shares the attention inspector's place; opened from View (or by --compare).
   auto compare = std::make_unique<ComparePanel>(session_, wake, options_.compare_spec);
   compare_ = compare.get();
-  panels_.push_back({std::move(compare), false, "var", "inspector"});
+  add_panel(std::move(compare), false, "var", "inspector");
   // The practical speed-ups against the exact run; a tab of the inspector, opened from View (or by --accel).
-  panels_.push_back({std::make_unique<AcceleratePanel>(session_, wake, options_.accel_spec), !options_.accel_spec.empty(),
-                     "var", "inspector"});
+  add_panel(std::make_unique<AcceleratePanel>(session_, wake, options_.accel_spec), !options_.accel_spec.empty(),
+                     "var", "inspector");
   // Over the strip and the inspector; opened by File ▸ Open image…, a dropped image or --image.
   auto own_image = std::make_unique<OwnImagePanel>(session_, generation_, wake, options_);
   own_image_ = own_image.get();
-  panels_.push_back({std::move(own_image), false, "var", "scales"});
-  panels_.push_back({std::make_unique<ThresholdTheoryPanel>(wake), true, "theory", "theory"});
-  panels_.push_back({std::make_unique<RuntimeScalingPanel>(wake), true, "theory", "scaling"});
-  panels_.push_back({std::make_unique<PhaseTransitionPanel>(wake), true, "theory", "phase"});
+  add_panel(std::move(own_image), false, "var", "scales");
+  add_panel(std::make_unique<ThresholdTheoryPanel>(wake), true, "theory", "theory");
+  add_panel(std::make_unique<RuntimeScalingPanel>(wake), true, "theory", "scaling");
+  add_panel(std::make_unique<PhaseTransitionPanel>(wake), true, "theory", "phase");
   auto lessons = std::make_unique<LessonsPanel>(session_, generation_, wake, options_.lesson, options_.run_lesson,
                                                 options_.presenter);
   lessons_ = lessons.get();
-  panels_.push_back({std::move(lessons), true, "lessons", "lesson"});
+  add_panel(std::move(lessons), true, "lessons", "lesson");
   workspace_ = headless() ? options_.workspace : settings_.get("app.workspace", options_.workspace);
   if (options_.lesson > 0) workspace_ = "lessons";
   if (workspace_ != "var" && workspace_ != "theory" && workspace_ != "lessons") workspace_ = "var";
