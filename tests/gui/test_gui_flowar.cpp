@@ -57,7 +57,7 @@ TEST(GuiFlowAr, WrongVaeShowsTheLoaderError) {
   const std::string var_vae = std::string(VARSCOPE_SHARED_DIR) + "/fixtures/var/d2_l2/vae.pth";
   const ProcessResult r = run_gui("--frames 20 --wait-workers 60 --model " + kFixture + "/flowar.pth --vae " + var_vae +
                                   " --generate --screenshot " + png + " --report-json " + report);
-  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_EQ(r.exit_code, 6) << r.output;
   const vs::io::json::Value j = vs::io::json::parse(read_text(report));
   EXPECT_EQ(report_text(j, "model_open"), "false");
   EXPECT_NE(report_text(j, "load_error"), "") << read_text(report);

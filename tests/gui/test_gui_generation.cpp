@@ -70,7 +70,8 @@ TEST(GuiGeneration, CorruptCheckpointShowsTheLoaderError) {
   std::remove(report.c_str());
   const ProcessResult r = run_gui("--frames 20 --wait-workers 30 --model " + bad + " --vae " + bad +
                                   " --generate --screenshot " + png + " --report-json " + report);
-  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_EQ(r.exit_code, 6) << r.output;  // a headless run that could not open its model
+  EXPECT_NE(r.output.find("varscope: cannot open the model: "), std::string::npos) << r.output;
   const std::string json = read_text(report);
   EXPECT_NE(json.find("\"model_open\": false"), std::string::npos) << json;
   EXPECT_EQ(json.find("\"load_error\": \"\""), std::string::npos) << "no loader error reported: " << json;
@@ -85,7 +86,7 @@ TEST(GuiGeneration, MissingVaeIsAnErrorNotACrash) {
   std::remove(report.c_str());
   const ProcessResult r = run_gui("--frames 10 --wait-workers 30 --model " + kFixture + "/var.pth --vae /nonexistent/vae.pth "
                                   "--patch-nums 1,2,3,4,5,6,8 --report-json " + report);
-  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_EQ(r.exit_code, 6) << r.output;
   const std::string json = read_text(report);
   EXPECT_NE(json.find("/nonexistent/vae.pth"), std::string::npos) << json;
   EXPECT_NE(json.find("\"model_open\": false"), std::string::npos) << json;
@@ -102,7 +103,7 @@ TEST(GuiGeneration, NamedPipesAsModelVaeOrImageEndInErrorsNotHangs) {
     std::remove(report.c_str());
     // `timeout`: a hang fails the test instead of the whole run.
     const ProcessResult r = run_gui_with_timeout(60, "--frames 10 --wait-workers 30 " + flags + " --report-json " + report);
-    ASSERT_EQ(r.exit_code, 0) << r.output;
+    ASSERT_EQ(r.exit_code, 6) << r.output;
     const std::string json = read_text(report);
     EXPECT_NE(json.find("named pipe"), std::string::npos) << json << r.output;
   }

@@ -99,7 +99,7 @@ TEST(GuiOwnImage, UnreadableImageIsAnErrorNotACrash) {
   std::remove(report.c_str());
   const ProcessResult r = run_gui("--frames 20 --wait-workers 60 " + fixture_flags() + " --image " + bad +
                                   " --keep-scales 2 --screenshot " + png + " --report-json " + report);
-  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_EQ(r.exit_code, 6) << r.output;
   EXPECT_NE(r.output.find("image error:"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("gui_own_image_bad.jpg"), std::string::npos) << r.output;
   // The panel shows the error (what it drew is in its report).

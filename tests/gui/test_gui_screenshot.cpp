@@ -52,7 +52,7 @@ TEST(GuiScreenshot, NoModelShowsTheOpenPrompt) {
   std::remove(report.c_str());
   const ProcessResult r = run_gui("--frames 10 --model /nonexistent/none.safetensors --screenshot " + path +
                                   " --report-json " + report);
-  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_EQ(r.exit_code, 6) << r.output;
   ASSERT_EQ(load_png(path).width, 1600) << "no PNG at " << path;
   const vs::io::json::Value j = vs::io::json::parse(read_text(report));
   EXPECT_NE(report_text(j, "panels.generation.error").find("/nonexistent/none.safetensors"), std::string::npos)

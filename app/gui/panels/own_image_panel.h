@@ -42,6 +42,8 @@ class OwnImagePanel : public Panel {
   // Opens an image file (menu, drop); encoding starts once a model is open.
   void open_image(const std::string& path);
   std::string report_fields() const override;
+  // The image could not be encoded or regenerated (a headless run then exits non-zero).
+  bool failed() const { return !own_.error().empty() || !own_.regenerate_error().empty(); }
   void focus_path() { focus_path_ = true; }
   // File ▸ Open image…: the file browser on PNG and JPEG files.
   void browse() {

@@ -23,6 +23,7 @@
 #include "app/gui/shell/layout.h"
 #include "app/gui/shell/shortcuts.h"
 #include "app/gui/widgets/file_browser.h"
+#include "core/printable.h"
 #include "app/gui/panels/own_image_panel.h"
 #include "app/gui/panels/accelerate_panel.h"
 #include "app/gui/panels/attention_panel.h"
@@ -697,7 +698,19 @@ int App::run() {
   if (generating_frames > 0 && generating_s > 0)
     std::fprintf(stderr, "varscope: %d frames in %.2f s while generating: %.1f fps\n", generating_frames, generating_s,
                  generating_frames / generating_s);
-  if (!options_.image_path.empty()) std::fprintf(stderr, "varscope: %s\n", own_image_->summary().c_str());
+  if (!options_.image_path.empty()) std::fprintf(stderr, "varscope: %s\n", printable_message(own_image_->summary()).c_str());
+  // A headless run that could not do what it was asked ends non-zero, one line on stderr,
+  // like the CLI (an interactive session shows these in its panels instead).
+  if (headless() && exit_code == 0) {
+    std::string failure;
+    if (!session_->load_error().empty()) failure = "cannot open the model: " + session_->load_error();
+    else if (!session_->generation_error().empty()) failure = "generation failed: " + session_->generation_error();
+    else if (!options_.image_path.empty() && own_image_->failed()) failure = "your image failed (see above)";
+    if (!failure.empty()) {
+      if (failure.rfind("your image", 0) != 0) std::fprintf(stderr, "varscope: %s\n", printable_message(failure).c_str());
+      exit_code = 6;
+    }
+  }
   const std::string compare_field = compare_->report_field();
   if (!options_.report_json.empty() &&
       !write_run_report(options_.report_json, *session_, compare_field + ",\n  " + panels_report()))

@@ -7,7 +7,8 @@
 namespace vs::gui {
 
 // Returns the process exit code: 0 on success; 3 when there is no display (one line on
-// stderr), 4 when no OpenGL 3.3 context could be created, 5 when the screenshot failed.
+// stderr), 4 when no OpenGL 3.3 context could be created, 5 when the screenshot failed,
+// 6 when a headless run (--frames) could not open its model, generate, or use --image.
 int run_app(const AppOptions& options);
 
 }  // namespace vs::gui
