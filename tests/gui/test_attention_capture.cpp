@@ -78,8 +78,11 @@ TEST_P(CaptureTest, ReplayGivesTheRunsOwnAttentionAtEverySite) {
       EXPECT_EQ(map.heads, m.heads);
       EXPECT_EQ(map.head_dim, m.head_dim);
       EXPECT_EQ(map.queries, side2);
-      if (m.module != Module::kFlownet) EXPECT_EQ(map.keys, tokens_through(info, scale));  // block-causal
-      else if (kind == AttentionKind::kSelf) EXPECT_EQ(map.keys, side2);                 // within the scale
+      if (m.module != Module::kFlownet) {
+        EXPECT_EQ(map.keys, tokens_through(info, scale));  // block-causal
+      } else if (kind == AttentionKind::kSelf) {
+        EXPECT_EQ(map.keys, side2);  // within the scale
+      }
       ASSERT_EQ(map.probs.size(), size_t(map.heads * map.queries * map.keys));
       for (int64_t row = 0; row < map.heads * map.queries; row += 7) {
         double sum = 0;
