@@ -87,9 +87,11 @@ void PhaseTransitionPanel::start() {
 }
 
 void PhaseTransitionPanel::update() {
+  // The built-in experiment starts with the window; a bigger one the user saved waits for
+  // its button instead of restarting unasked at every start.
   if (!started_once_) {
     started_once_ = true;
-    start();
+    if (side_ <= kDefaultSide && steps_ <= kDefaultSteps) start();
   }
   for (const Point& p : job_.take()) points_.push_back(p);
   const std::string error = job_.error();

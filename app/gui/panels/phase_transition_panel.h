@@ -44,7 +44,8 @@ class PhaseTransitionPanel : public Panel {
   void start();
   void draw_controls();
 
-  int side_ = 16, head_dim_ = 8, degree_ = 2, steps_ = 14;
+  static constexpr int kDefaultSide = 16, kDefaultSteps = 14;
+  int side_ = kDefaultSide, head_dim_ = 8, degree_ = 2, steps_ = kDefaultSteps;
   bool chebyshev_ = true;
   float bound_min_ = 0.05f, bound_max_ = 3.0f;
   bool started_once_ = false;

@@ -159,9 +159,15 @@ void RuntimeScalingPanel::start() {
 }
 
 void RuntimeScalingPanel::update() {
-  if (!started_once_) {  // never blank: a small sweep starts with the window
+  // Never blank on first use: the small default sweep starts with the window. A sweep the
+  // user saved bigger (minutes at n = 256) waits for Run sweep instead of restarting
+  // unasked at every start.
+  if (!started_once_) {
     started_once_ = true;
-    start();
+    if (sides_text_ == default_sides_ && quadratic_max_side_ <= default_quadratic_max_side_ && samples_ <= default_samples_)
+      start();
+    else
+      message_ = "the saved sweep (sides " + sides_text_ + ") runs when you press Run sweep", message_is_error_ = false;
   }
   for (auto& point : job_.take()) points_.push_back(std::move(point));
   const std::string error = job_.error();

@@ -61,6 +61,9 @@ class RuntimeScalingPanel : public Panel {
   std::string export_base_ = "varscope-scaling";
 
   bool started_once_ = false;
+  // The built-in sweep, the one started unasked (load() may replace the fields above).
+  const std::string default_sides_ = sides_text_;
+  const int default_quadratic_max_side_ = quadratic_max_side_, default_samples_ = samples_;
   std::string message_;  // last error or export result, shown under the controls
   bool message_is_error_ = false;
   vs::attention::ScalingConfig config_;  // of the run the points belong to
