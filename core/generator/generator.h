@@ -24,6 +24,8 @@ namespace vs::gen {
 
 enum class Family { kVar, kFlowAr };
 inline const char* family_name(Family family) { return family == Family::kVar ? "VAR" : "FlowAR"; }
+// The same in lower case, for keys and file fields ("var", "flowar").
+inline const char* family_key(Family family) { return family == Family::kVar ? "var" : "flowar"; }
 
 // A transformer whose attention the observer sees.
 struct ModuleInfo {
@@ -46,6 +48,12 @@ struct ModelInfo {
   // VAR); 0 where no formula is written down (FlowAR) or the opener did not estimate it.
   double sample_flops = 0, decode_flops = 0;
   int num_scales() const { return static_cast<int>(scales.size()); }
+  // The module's attention numbers; null when the model has no such module.
+  const ModuleInfo* module(observe::Module which) const {
+    for (const ModuleInfo& m : modules)
+      if (m.module == which) return &m;
+    return nullptr;
+  }
 };
 
 // VAR's token sampling (var.md §4).

@@ -21,9 +21,8 @@ std::string parameters(const gen::ModelInfo& info, const gen::SamplingRequest& r
 }
 
 int head_dim_of(const gen::ModelInfo& info, observe::Module module) {
-  for (const gen::ModuleInfo& m : info.modules)
-    if (m.module == module) return m.head_dim;
-  return 0;
+  const gen::ModuleInfo* m = info.module(module);
+  return m ? m->head_dim : 0;
 }
 
 // "a,,b," -> {"a", "", "b", ""}: empty cells kept (the theory columns hold no commas).

@@ -1,7 +1,6 @@
 #include "app/gui/export/run_report.h"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 
 #include "app/gui/export/run_export.h"
@@ -13,8 +12,7 @@ std::string run_report_json(const Session& session, const std::string& extra_fie
   using io::json::quote;
   const auto& frames = session.frames();
   const gen::ModelInfo* info = session.info();
-  std::string family = info ? gen::family_name(info->family) : "";
-  for (char& c : family) c = char(std::tolower(static_cast<unsigned char>(c)));
+  const std::string family = info ? gen::family_key(info->family) : "";
   std::string j = "{\n";
   j += "  \"family\": " + quote(family) + ",\n";
   j += "  \"model_open\": " + std::string(info ? "true" : "false") + ",\n";

@@ -9,6 +9,7 @@
 
 #include "app/gui/session/scale_stats.h"
 #include "app/gui/widgets/module_title.h"
+#include "core/attention/pyramid.h"
 #include "core/io/json.h"
 
 namespace vs::gui {
@@ -63,10 +64,8 @@ void AttentionPanel::update() {
 }
 
 int64_t AttentionPanel::scale_begin(int scale) const {
-  int64_t begin = 0;
   const std::vector<int>& scales = session_->info()->scales;
-  for (int s = 0; s < scale && s < int(scales.size()); ++s) begin += int64_t(scales[size_t(s)]) * scales[size_t(s)];
-  return begin;
+  return attention::pyramid_tokens({scales.begin(), scales.begin() + std::clamp(scale, 0, int(scales.size()))});
 }
 
 bool AttentionPanel::block_causal() const {

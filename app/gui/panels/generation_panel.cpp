@@ -3,7 +3,6 @@
 #include <imgui.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <random>
 
@@ -32,12 +31,6 @@ void error_text(const std::string& text) {
   ImGui::PopStyleColor();
 }
 
-// "var" / "flowar": the settings prefix of a family's cfg.
-std::string family_key(const gen::ModelInfo& info) {
-  std::string key = gen::family_name(info.family);
-  for (char& c : key) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return key;
-}
 
 }  // namespace
 
@@ -65,7 +58,7 @@ void GenerationPanel::save(Settings& s) const {
   s.set_int("generation.seed", int(seed_ & 0x7fffffff));
   variant_.save(s, "generation.variant");
   if (const gen::ModelInfo* info = session_->info()) {
-    s.set_double("generation." + family_key(*info) + ".cfg", request_.cfg);
+    s.set_double("generation." + std::string(gen::family_key(info->family)) + ".cfg", request_.cfg);
     save_family_controls(request_, s);
   }
 }
@@ -79,7 +72,7 @@ void GenerationPanel::adapt_to(const std::shared_ptr<const gen::Generator>& gene
   // saved for that family.
   if (!adapted_any_ || request_.extra.index() != defaults.extra.index()) {
     request_ = defaults;
-    request_.cfg = stored_.get_double("generation." + family_key(generator->info()) + ".cfg", defaults.cfg);
+    request_.cfg = stored_.get_double("generation." + std::string(gen::family_key(generator->info().family)) + ".cfg", defaults.cfg);
     load_family_controls(request_, stored_);
   }
   adapted_any_ = true;
@@ -168,7 +161,6 @@ void GenerationPanel::draw_model() {
       if (ImGui::SmallButton(shipped_[i].label().c_str())) open(shipped_[i]);
     }
   }
-  if (focus_path_) ImGui::SetKeyboardFocusHere(), focus_path_ = false;
   const float browse_w = ImGui::CalcTextSize("…").x + ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemSpacing.x;
   ImGui::SetNextItemWidth(ImGui::CalcItemWidth() - browse_w);
   ImGui::InputTextWithHint("##model", "VAR or FlowAR .safetensors / .pth", model_path_, sizeof model_path_);

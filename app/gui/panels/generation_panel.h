@@ -35,7 +35,6 @@ class GenerationPanel : public Panel {
   void on_drop(const std::vector<std::string>& paths);
   // Ctrl+G / Ctrl+O from the shell.
   void generate();
-  void focus_open() { focus_path_ = true; }
   // File ▸ Open model… / Ctrl+O: the file browser on checkpoint files.
   void browse_model();
   // The sampling widgets as they are now (not the last run's), as a request of one image.
@@ -52,7 +51,7 @@ class GenerationPanel : public Panel {
 
   std::shared_ptr<Session> session_;
   AppOptions options_;
-  bool started_ = false, focus_path_ = false;
+  bool started_ = false;
   std::vector<ModelPaths> shipped_, recent_;
   char model_path_[1024] = {}, vae_path_[1024] = {}, scales_[128] = {};
   std::string export_message_, open_error_;

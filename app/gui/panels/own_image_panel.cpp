@@ -299,7 +299,6 @@ void OwnImagePanel::draw_pyramid() {
 void OwnImagePanel::draw() {
   pictures_drawn_ = pyramid_drawn_ = 0;
   shown_error_.clear();
-  if (focus_path_) ImGui::SetKeyboardFocusHere(), focus_path_ = false;
   const ImGuiStyle& style = ImGui::GetStyle();
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("Open imageBrowse…").x -
                           style.FramePadding.x * 4 - style.ItemSpacing.x * 2);

@@ -44,7 +44,6 @@ class OwnImagePanel : public Panel {
   std::string report_fields() const override;
   // The image could not be encoded or regenerated (a headless run then exits non-zero).
   bool failed() const { return !own_.error().empty() || !own_.regenerate_error().empty(); }
-  void focus_path() { focus_path_ = true; }
   // File ▸ Open image…: the file browser on PNG and JPEG files.
   void browse() {
     browser_.open("Open image", FileBrowser::Mode::kFile, path_[0] ? path_ : "", {".png", ".jpg", ".jpeg"});
@@ -72,7 +71,6 @@ class OwnImagePanel : public Panel {
   const GenerationPanel* generation_;
   OwnImageSession own_;
   char path_[1024] = {};
-  bool focus_path_ = false;
   FileBrowser browser_;
   // What the last frame drew, for --report-json: pictures (original, kept, regenerated),
   // pyramid scales, the error text.

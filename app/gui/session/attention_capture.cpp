@@ -1,5 +1,6 @@
 #include "app/gui/session/attention_capture.h"
 
+#include "core/attention/pyramid.h"
 #include "core/error.h"
 
 namespace vs::gui {
@@ -38,26 +39,19 @@ class MapObserver : public gen::GenerationObserver {
   std::shared_ptr<HeadGrid> grid_;
 };
 
-const gen::ModuleInfo* module_info(const gen::ModelInfo& info, observe::Module module) {
-  for (const gen::ModuleInfo& m : info.modules)
-    if (m.module == module) return &m;
-  return nullptr;
-}
-
 }  // namespace
 
 AttentionMap capture_attention(const gen::Generator& generator, gen::SamplingRequest request,
                                const gen::Pyramid& pyramid, const CaptureKey& key, bool want_grid,
                                const std::atomic<bool>* cancel) {
   const gen::ModelInfo& info = generator.info();
-  const gen::ModuleInfo* module = module_info(info, key.module);
+  const gen::ModuleInfo* module = info.module(key.module);
   if (!module) throw Error(std::string("this model has no ") + observe::module_name(key.module) + " attention");
   if (key.scale < 0 || key.scale >= info.num_scales() || key.scale > int(pyramid.size()))
     throw Error("scale " + std::to_string(key.scale + 1) + " has not been generated");
   // Queries are the scale's tokens; keys at most every token so far (block-causal).
   const int64_t side = info.scales[size_t(key.scale)];
-  int64_t keys = 0;
-  for (int s = 0; s <= key.scale; ++s) keys += int64_t(info.scales[size_t(s)]) * info.scales[size_t(s)];
+  const int64_t keys = attention::pyramid_tokens({info.scales.begin(), info.scales.begin() + key.scale + 1});
   const int64_t bytes = int64_t(module->heads) * side * side * keys * int64_t(sizeof(float));
   if (bytes > kCaptureBytes)
     throw Error("scale " + std::to_string(key.scale + 1) + "'s attention maps are too large to capture (" +

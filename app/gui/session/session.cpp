@@ -43,10 +43,7 @@ void Session::open(const std::string& model_path, const std::string& vae_path, c
 }
 
 const gen::ModuleInfo* Session::module_info(observe::Module module) const {
-  if (!generator_) return nullptr;
-  for (const gen::ModuleInfo& m : generator_->info().modules)
-    if (m.module == module) return &m;
-  return nullptr;
+  return generator_ ? generator_->info().module(module) : nullptr;
 }
 
 std::string Session::class_label(int class_id) const {
@@ -156,11 +153,9 @@ void Session::start_generation() {
   gen::Pyramid prefix;
   if (keep) {
     for (const ScaleFrame& f : frames_) prefix.push_back(f.code);
-    const int kept = int(frames_.size());
     std::vector<ScaleFrame> kept_frames = std::move(frames_);
     reset_run();
     frames_ = std::move(kept_frames);
-    (void)kept;
   } else {
     reset_run();
   }
