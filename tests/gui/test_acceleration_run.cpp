@@ -12,17 +12,13 @@
 #include <thread>
 
 #include "app/gui/session/acceleration_run.h"
+#include "tests/support/shipped_generator.h"
 
 using namespace vs::gui;
 
 namespace {
 
-const vs::gen::Generator& shipped(const std::string& name) {
-  static std::map<std::string, std::unique_ptr<vs::gen::Generator>> cache;
-  auto& g = cache[name];
-  if (!g) g = vs::gen::open_generator(name);
-  return *g;
-}
+const vs::gen::Generator& shipped(const std::string& name) { return vs::test::shipped_generator(name); }
 
 struct Outcome {
   std::vector<AccelFrame> frames;

@@ -11,16 +11,13 @@
 #include "app/gui/session/attention_capture.h"
 #include "core/error.h"
 #include "core/generator/generator.h"
+#include "tests/support/shipped_generator.h"
 
 using namespace vs::gui;
 using vs::observe::AttentionKind;
 using vs::observe::Module;
 
 namespace {
-
-std::unique_ptr<vs::gen::Generator> open_shipped(const std::string& name) {
-  return vs::gen::open_generator(std::string(VARSCOPE_SOURCE_DIR) + "/assets/models/" + name + ".safetensors");
-}
 
 vs::gen::SamplingRequest small_request(const vs::gen::Generator& g) {
   vs::gen::SamplingRequest r = g.default_request();
@@ -60,10 +57,10 @@ class CaptureTest : public ::testing::TestWithParam<std::string> {};
 }  // namespace
 
 TEST_P(CaptureTest, ReplayGivesTheRunsOwnAttentionAtEverySite) {
-  const std::unique_ptr<vs::gen::Generator> g = open_shipped(GetParam());
-  const vs::gen::ModelInfo& info = g->info();
-  const vs::gen::SamplingRequest request = small_request(*g);
-  const vs::gen::SampleResult run = g->sample(request);
+  const vs::gen::Generator& g = vs::test::shipped_generator(GetParam());
+  const vs::gen::ModelInfo& info = g.info();
+  const vs::gen::SamplingRequest request = small_request(g);
+  const vs::gen::SampleResult run = g.sample(request);
   ASSERT_EQ(run.pyramid.size(), info.scales.size());
   const int scale = info.num_scales() - 1;
   for (const vs::gen::ModuleInfo& m : info.modules) {
@@ -73,7 +70,7 @@ TEST_P(CaptureTest, ReplayGivesTheRunsOwnAttentionAtEverySite) {
       key.module = m.module, key.kind = kind, key.scale = scale, key.block = m.blocks - 1;
       key.euler_step = m.module == Module::kFlownet ? 1 : -1;
       SCOPED_TRACE(std::string(vs::observe::module_name(m.module)) + " " + vs::observe::attention_kind_name(kind));
-      const AttentionMap map = capture_attention(*g, request, run.pyramid, key, true, nullptr);
+      const AttentionMap map = capture_attention(g, request, run.pyramid, key, true, nullptr);
       const int64_t side2 = int64_t(info.scales[size_t(scale)]) * info.scales[size_t(scale)];
       EXPECT_EQ(map.heads, m.heads);
       EXPECT_EQ(map.head_dim, m.head_dim);
@@ -93,7 +90,7 @@ TEST_P(CaptureTest, ReplayGivesTheRunsOwnAttentionAtEverySite) {
       EXPECT_TRUE(map.grid->complete());
       EXPECT_EQ(map.grid->layers, m.blocks);
       // The replay's map is the run's.
-      const std::vector<float> full = probs_in_full_run(*g, request, key);
+      const std::vector<float> full = probs_in_full_run(g, request, key);
       ASSERT_EQ(full.size(), map.probs.size());
       double worst = 0;
       for (size_t i = 0; i < full.size(); ++i) worst = std::max(worst, double(std::fabs(full[i] - map.probs[i])));
@@ -103,19 +100,19 @@ TEST_P(CaptureTest, ReplayGivesTheRunsOwnAttentionAtEverySite) {
 }
 
 TEST_P(CaptureTest, ASiteTheRunNeverReachedIsAnError) {
-  const std::unique_ptr<vs::gen::Generator> g = open_shipped(GetParam());
-  const vs::gen::SamplingRequest request = small_request(*g);
-  const vs::gen::SampleResult run = g->sample(request);
+  const vs::gen::Generator& g = vs::test::shipped_generator(GetParam());
+  const vs::gen::SamplingRequest request = small_request(g);
+  const vs::gen::SampleResult run = g.sample(request);
   CaptureKey key;
-  key.module = g->info().modules.front().module, key.scale = 1, key.euler_step = 99, key.block = 0;
+  key.module = g.info().modules.front().module, key.scale = 1, key.euler_step = 99, key.block = 0;
   try {
-    capture_attention(*g, request, run.pyramid, key, false, nullptr);
+    capture_attention(g, request, run.pyramid, key, false, nullptr);
     FAIL() << "no error";
   } catch (const vs::Error& e) {
     EXPECT_NE(std::string(e.what()).find("Euler step 100"), std::string::npos) << e.what();
   }
   key.euler_step = -1, key.scale = 99;
-  EXPECT_THROW(capture_attention(*g, request, run.pyramid, key, false, nullptr), vs::Error);
+  EXPECT_THROW(capture_attention(g, request, run.pyramid, key, false, nullptr), vs::Error);
 }
 
 INSTANTIATE_TEST_SUITE_P(Shipped, CaptureTest, ::testing::Values("fmnist-var", "fmnist-flowar"),
