@@ -1,12 +1,14 @@
 #include "core/flowar/flowar_generator.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/attention/attention.h"
 #include "core/error.h"
 #include "core/flowar/flowar_sampler.h"
 #include "core/flowar/latent_pyramid.h"
 #include "core/generator/accel_target.h"
+#include "core/edit/edit_mask.h"
 #include "core/generator/scale_relay.h"
 
 namespace vs::flowar {
@@ -36,6 +38,27 @@ class FlowArGenerator final : public gen::Generator {
 
   const gen::ModelInfo& info() const override { return info_; }
 
+  // The edit's per-scale masks and the image's latent tokens, one row per image.
+  void add_edit(const gen::EditRequest& edit, int64_t batch, FlowArSamplingOptions& options) const {
+    options.edit_keep = gen::keep_masks_for_scales(edit, info_.scales);
+    const int64_t T = model_->config.latent_channels;
+    for (int k = 0; k < info_.num_scales(); ++k) {
+      const Tensor& latent = edit.image[k].latent;
+      const int64_t n = int64_t(info_.scales[k]) * info_.scales[k];
+      if (latent.rank() != 3 || latent.dim(1) != n || latent.dim(2) != T)
+        throw Error("FlowAR: the edited image's scale " + std::to_string(k) + " has shape " + latent.shape_str() +
+                    ", expected (1 or " + std::to_string(batch) + ", " + std::to_string(n) + ", " + std::to_string(T) + ")");
+      const int64_t rows = gen::edit_rows(latent.numel(), n * T, batch, k);
+      for (float v : latent.data)
+        if (!std::isfinite(v)) throw Error("FlowAR: the edited image's scale " + std::to_string(k) + " is not finite");
+      Tensor per_image({batch, n, T});
+      for (int64_t b = 0; b < batch; ++b)
+        std::copy(latent.data.begin() + (rows == 1 ? 0 : b * n * T), latent.data.begin() + (rows == 1 ? n * T : (b + 1) * n * T),
+                  per_image.data.begin() + b * n * T);
+      options.edit_latents.push_back(std::move(per_image));
+    }
+  }
+
   gen::SamplingRequest default_request() const override { return default_flowar_request(); }
 
   gen::SampleResult sample(const gen::SamplingRequest& request, gen::GenerationObserver* observer) const override {
@@ -59,6 +82,7 @@ class FlowArGenerator final : public gen::Generator {
     if (request.keep_scales > int(request.prefix.size()))
       throw Error("FlowAR: keep_scales " + std::to_string(request.keep_scales) + " but only " +
                   std::to_string(request.prefix.size()) + " prefix scales given");
+    if (request.edit.active()) add_edit(request.edit, int64_t(request.labels.size()), options);
 
     FlowArSamplerHooks hooks;
     hooks.cancel = request.cancel;

@@ -101,6 +101,30 @@ void check_prefix(const FlowArSamplingOptions& options, const FlowArConfig& conf
   }
 }
 
+// Edit: the positions `keep` marks take the image's latent tokens (both (B, n, T)).
+void keep_image_tokens(const std::vector<uint8_t>& keep, const Tensor& image, Tensor& sample) {
+  const int64_t B = sample.dim(0), n = sample.dim(1), T = sample.dim(2);
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t t = 0; t < n; ++t)
+      if (keep[t])
+        std::copy(image.ptr() + (b * n + t) * T, image.ptr() + (b * n + t + 1) * T, sample.ptr() + (b * n + t) * T);
+}
+
+// Before any work: the edit has every scale's mask and (B, s², T) image tokens.
+void check_edit(const FlowArSamplingOptions& options, const FlowArConfig& config, int64_t B) {
+  if (options.edit_keep.empty()) return;
+  const int K = config.num_scales();
+  if (int(options.edit_keep.size()) != K || int(options.edit_latents.size()) != K)
+    throw Error("FlowAR sampler: the edit has " + std::to_string(options.edit_keep.size()) + " masks and " +
+                std::to_string(options.edit_latents.size()) + " latent maps for " + std::to_string(K) + " scales");
+  for (int k = 0; k < K; ++k) {
+    const Shape want{B, config.scale_tokens(k), int64_t(config.latent_channels)};
+    if (int64_t(options.edit_keep[k].size()) != config.scale_tokens(k) || options.edit_latents[k].shape != want)
+      throw Error("FlowAR sampler: the edit's scale " + std::to_string(k) + " does not have s² flags and " +
+                  shape_to_string(want) + " tokens");
+  }
+}
+
 }  // namespace
 
 double cfg_weight(double cfg, int scale, int num_scales) {
@@ -146,6 +170,7 @@ FlowArSampleResult sample_flowar(const FlowArModel& model, const std::vector<int
   FlowArSampleResult result;
   Tensor next_source;  // the sample the next scale's AR input is built from
   check_prefix(options, config, B);
+  check_edit(options, config, B);
   Tensor last_preview;  // the last scale's preview is the final image: decoded once
   // Records scale k's sample and AR condition, reports them; false: stop (cancelled).
   auto finish_scale = [&](int k, Tensor sample, const Tensor& z) {
@@ -241,6 +266,7 @@ FlowArSampleResult sample_flowar(const FlowArModel& model, const std::vector<int
 
     Tensor sample({B, n, T});
     for (size_t j = 0; j < state.size(); ++j) sample.data[j] = static_cast<float>(state[j]);
+    if (!options.edit_keep.empty()) keep_image_tokens(options.edit_keep[k], options.edit_latents[k], sample);
     if (!finish_scale(k, std::move(sample), z)) return result;
     if (hooks.inject_sample) {
       hooks.inject_sample(k, next_source);

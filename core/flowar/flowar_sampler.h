@@ -38,6 +38,11 @@ struct FlowArSamplingOptions {
   // nor the flownet runs the null rows (their KV cache half stops growing; unguided).
   std::vector<int> steps_per_scale;
   int uncond_from = std::numeric_limits<int>::max();
+  // Zero-shot editing (gen::EditRequest, VARScope's extension of VAR's rule): per scale,
+  // s² keep flags and the image's latent tokens (B, s², 16); after a scale's flow the kept
+  // positions take the image's tokens, before the scale is reported and feeds the next.
+  std::vector<std::vector<uint8_t>> edit_keep;
+  std::vector<Tensor> edit_latents;
 };
 
 // What the per-scale callback receives once scale `scale` is sampled.

@@ -78,6 +78,17 @@ struct ScaleCode {
 };
 using Pyramid = std::vector<ScaleCode>;
 
+// Zero-shot editing (VAR's edit demo; edit_mask.h): after each scale is sampled, the
+// positions the keep mask marks take the image's own code — VAR the image's token ids
+// (their embeddings go into f_hat and the next scale's input), FlowAR the image's latent
+// tokens (VARScope's extension of the rule). The mask is given at the last scale's side
+// and resized to every scale (bilinear, > 0.5; scales of ≤ 3 tokens keep everything).
+struct EditRequest {
+  Pyramid image;            // the image's pyramid (encode): one row for the whole batch, or one per image
+  std::vector<float> keep;  // last side² values in row-major order; 1: keep the image, 0: generate
+  bool active() const { return !keep.empty(); }
+};
+
 struct SamplingRequest {
   std::vector<int64_t> labels{0};  // one class per image; negative: unconditional
   uint64_t seed = 0;               // image b of a batch draws from stream b of the seed
@@ -95,6 +106,7 @@ struct SamplingRequest {
   // 2.7 full decodes for VAR's 10 scales instead of 10. The explorer's previews.
   bool previews_at_scale_side = false;
   bool decode_final = true;        // SampleResult::image01
+  EditRequest edit;                // zero-shot editing; inactive by default
   const std::atomic<bool>* cancel = nullptr;  // checked before every scale (and Euler step)
   std::variant<VarExtra, FlowArExtra> extra;
 };

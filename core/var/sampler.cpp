@@ -50,6 +50,14 @@ SampleResult autoregressive_infer_cfg(const VarTransformer& model, const Vqvae& 
   if (static_cast<int>(prefix_ids.size()) > K)
     throw Error("VAR sampler: prefix has " + std::to_string(prefix_ids.size()) +
                 " token maps but the model has " + std::to_string(K) + " scales");
+  const bool editing = !options.edit_keep.empty();
+  if (editing && (int(options.edit_keep.size()) != K || int(options.edit_ids.size()) != K))
+    throw Error("VAR sampler: the edit has " + std::to_string(options.edit_keep.size()) + " masks and " +
+                std::to_string(options.edit_ids.size()) + " id maps for " + std::to_string(K) + " scales");
+  for (int k = 0; editing && k < K; ++k)
+    if (int64_t(options.edit_keep[k].size()) != cfg.scale_tokens(k) ||
+        int64_t(options.edit_ids[k].size()) != B * cfg.scale_tokens(k))
+      throw Error("VAR sampler: the edit's scale " + std::to_string(k) + " does not have pn² flags and B·pn² ids");
   for (size_t k = 0; k < prefix_ids.size(); ++k)
     if (static_cast<int64_t>(prefix_ids[k].size()) != B * cfg.scale_tokens(int(k)))
       throw Error("VAR sampler: prefix token map " + std::to_string(k) + " has " +
@@ -120,6 +128,18 @@ SampleResult autoregressive_infer_cfg(const VarTransformer& model, const Vqvae& 
         }
     }
     if (given) ids = prefix_ids[si];
+    if (!given && editing) {  // the image's tokens where the mask keeps them (the demo's replace_embedding)
+      const std::vector<uint8_t>& keep = options.edit_keep[si];
+      const std::vector<int64_t>& image_ids = options.edit_ids[si];
+      for (int64_t b = 0; b < B; ++b)
+        for (int64_t t = 0; t < n; ++t) {
+          if (!keep[t]) continue;
+          const int64_t id = image_ids[b * n + t];
+          ids[b * n + t] = id;
+          if (options.more_smooth)
+            for (int64_t c = 0; c < Cvae; ++c) h.data[(b * Cvae + c) * n + t] = quantizer.embedding.data[id * Cvae + c];
+        }
+    }
     if (given || !options.more_smooth) h = quantizer.embed(ids, static_cast<int>(B), side);
     quantizer.add_scale(result.f_hat, si, h);
     result.ids.push_back(ids);

@@ -25,6 +25,11 @@ struct SamplingOptions {
   // cfg-drop (acceleration.md §5): from this scale on only the conditional rows run (their
   // half of the KV cache grows, the other half stops) and the logits are unguided.
   int uncond_from = std::numeric_limits<int>::max();
+  // Zero-shot editing (gen::EditRequest): per scale, pn² keep flags and the image's B·pn²
+  // ids. After a scale's draw (and id injection) the kept positions take the image's ids
+  // and their embeddings (also under more_smooth), before f_hat and the next input.
+  std::vector<std::vector<uint8_t>> edit_keep;
+  std::vector<std::vector<int64_t>> edit_ids;
 };
 
 // What the per-scale callback receives after scale `scale` is sampled.

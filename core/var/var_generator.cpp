@@ -3,6 +3,7 @@
 #include "core/attention/attention.h"
 #include "core/error.h"
 #include "core/generator/accel_target.h"
+#include "core/edit/edit_mask.h"
 #include "core/generator/scale_relay.h"
 #include "core/var/sampler.h"
 #include "core/var/token_pruning.h"
@@ -62,6 +63,7 @@ class VarGenerator final : public gen::Generator {
                       ", outside the vocabulary [0, " + std::to_string(vocab) + ")");
       prefix_ids.push_back(request.prefix[k].ids);
     }
+    if (request.edit.active()) add_edit(request.edit, int64_t(request.labels.size()), options);
 
     SamplerHooks hooks;
     hooks.cancel = request.cancel;
@@ -116,6 +118,26 @@ class VarGenerator final : public gen::Generator {
   }
 
  private:
+  // The edit's per-scale masks and the image's ids, one row per image of the batch.
+  void add_edit(const gen::EditRequest& edit, int64_t batch, SamplingOptions& options) const {
+    options.edit_keep = gen::keep_masks_for_scales(edit, info_.scales);
+    const int64_t vocab = model_->config().vocab;
+    for (int k = 0; k < info_.num_scales(); ++k) {
+      const std::vector<int64_t>& ids = edit.image[k].ids;
+      const int64_t n = int64_t(info_.scales[k]) * info_.scales[k];
+      const int64_t rows = gen::edit_rows(int64_t(ids.size()), n, batch, k);
+      for (int64_t id : ids)
+        if (id < 0 || id >= vocab)
+          throw Error("VAR: the edited image's scale " + std::to_string(k) + " holds token id " + std::to_string(id) +
+                      ", outside the vocabulary [0, " + std::to_string(vocab) + ")");
+      std::vector<int64_t> per_image;
+      per_image.reserve(batch * n);
+      for (int64_t b = 0; b < batch; ++b)
+        per_image.insert(per_image.end(), ids.begin() + (rows == 1 ? 0 : b * n), ids.begin() + (rows == 1 ? n : (b + 1) * n));
+      options.edit_ids.push_back(std::move(per_image));
+    }
+  }
+
   std::shared_ptr<const VarModel> model_;
   gen::ModelInfo info_;
 };
