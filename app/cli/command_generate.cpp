@@ -2,8 +2,6 @@
 // progress line per scale (and per Euler step for FlowAR) on stderr; optionally from a
 // prefix (--prefix T --keep-scales k: the first k scales of an image's pyramid, as
 // `encode` writes it).
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -11,6 +9,7 @@
 
 #include "app/cli/cli_files.h"
 #include "app/cli/commands.h"
+#include "app/cli/generation_progress.h"
 #include "app/cli/sampling_flags.h"
 #include "app/cli/stopwatch.h"
 #include "core/accel/provenance.h"
@@ -21,34 +20,6 @@
 #include "core/io/image_io.h"
 
 namespace vs::cli {
-namespace {
-
-// Progress on stderr: on a terminal the step lines overwrite each other, in a log every
-// line stays; scale images go to --scales-dir.
-class ProgressPrinter : public gen::GenerationObserver {
- public:
-  ProgressPrinter(const std::function<std::string(long, int)>& scale_png, long count)
-      : scale_png_(scale_png), count_(count), terminal_(isatty(fileno(stderr))) {}
-  bool on_scale(const gen::ScaleEvent& e) override {
-    std::fprintf(stderr, "%sscale %d/%d  side %d  %.1f ms\n", terminal_ ? "\r" : "", e.scale + 1, e.num_scales, e.side,
-                 e.ms);
-    if (e.image01)
-      for (long b = 0; b < count_; ++b) io::write_png(scale_png_(b, e.scale), *e.image01, b);
-    return true;
-  }
-  void on_step(const gen::StepEvent& e) override {
-    std::fprintf(stderr, "%sscale %d/%d  step %d/%d%s", terminal_ ? "\r" : "", e.scale + 1, e.num_scales, e.step + 1,
-                 e.steps, terminal_ ? "" : "\n");
-    std::fflush(stderr);
-  }
-
- private:
-  std::function<std::string(long, int)> scale_png_;
-  long count_;
-  bool terminal_;
-};
-
-}  // namespace
 
 int command_generate(Args& args) {
   const io::ModelRef ref = model_ref_flag(args);
@@ -87,7 +58,7 @@ int command_generate(Args& args) {
                (unsigned long long)request.seed);
   for (const std::string& line : accel::extrapolations(accel::parse_accel(request.accel), is_flowar(*generator)))
     std::fprintf(stderr, "note: %s\n", line.c_str());
-  ProgressPrinter progress(scale_png, count);
+  GenerationProgress progress(scale_png, count);
   const auto start = std::chrono::steady_clock::now();
   const gen::SampleResult result = generator->sample(request, &progress);
   std::fprintf(stderr, "total %.1f ms\n", elapsed_ms_since(start));

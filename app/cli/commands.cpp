@@ -25,6 +25,13 @@ std::string usage() {
       "            [--scales-dir D]           VAR: ids [1, L]; FlowAR (MODEL only): tokens_s{k};\n"
       "                                       both: recon_s{k}, [labels]\n"
       "                                       an image's token pyramid and per-scale reconstructions\n"
+      "  edit MODEL --image IN.png (--mask MASK.png | --box y0,x0,y1,x1) [--outpaint] [--class C]\n"
+      "            [--seed S] [--count N] (--out O.png | --out-dir D) [--scales-dir D]\n"
+      "            [sampling flags; VAR's edit defaults: --cfg 3 --top-k 900 --top-p 0.95 and\n"
+      "            more-smooth on (--no-more-smooth)]\n"
+      "                                       zero-shot editing: the mask's white (or the box, in\n"
+      "                                       fractions of the image) is generated, the rest kept from\n"
+      "                                       the image; --outpaint swaps them; --class C edits toward C\n"
       "  inspect MODEL --class C --seed S --out-dir D [--step K --layer I --head H --eps E\n"
       "            --attention SPEC] [with a flownet (FlowAR): --flow-layer J --euler-step E]\n"
       "                                       norms.csv per module/scale/Euler step/block/head and\n"
@@ -85,12 +92,13 @@ int run_command(const std::string& command, Args& args) {
   if (command == "generate") return command_generate(args);
   if (command == "replay") return command_replay(args);
   if (command == "encode") return command_encode(args);
+  if (command == "edit") return command_edit(args);
   if (command == "inspect") return command_inspect(args);
   if (command == "criterion") return command_criterion(args);
   if (command == "eval") return command_eval(args);
   if (command == "pareto") return command_pareto(args);
   throw Error("unknown command '" + command +
-              "' (try: generate, replay, encode, inspect, criterion, eval, pareto, attention, threshold, bench, demo)");
+              "' (try: generate, replay, encode, edit, inspect, criterion, eval, pareto, attention, threshold, bench, demo)");
 }
 
 }  // namespace vs::cli

@@ -44,6 +44,7 @@ int command_demo(Args& args);
 int command_generate(Args& args);
 int command_replay(Args& args);
 int command_encode(Args& args);
+int command_edit(Args& args);  // zero-shot in-/out-painting and class editing
 int command_inspect(Args& args);
 int command_criterion(Args& args);  // the bounded-entry criterion over a whole model
 int bench_generate(Args& args);  // `bench generate`
