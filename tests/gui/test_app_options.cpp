@@ -86,3 +86,24 @@ TEST(AppOptions, RejectsBadInputWithOneLine) {
     }
   }
 }
+
+TEST(AppOptions, EditFlags) {
+  const auto o = parse({"--image", "a.png", "--edit-box", "0,0.25,0.5,1", "--edit-class", "7", "--edit-count", "3"});
+  EXPECT_EQ(o.edit_box, (std::vector<double>{0, 0.25, 0.5, 1}));
+  EXPECT_EQ(o.edit_class, 7);
+  EXPECT_EQ(o.edit_count, 3);
+  EXPECT_TRUE(o.edits());
+  const auto m = parse({"--image", "a.png", "--edit-mask", "m.png", "--outpaint"});
+  EXPECT_EQ(m.edit_mask, "m.png");
+  EXPECT_TRUE(m.outpaint);
+  for (const std::vector<const char*>& bad : std::vector<std::vector<const char*>>{
+           {"--edit-box", "0,0,1,1"},                                            // no --image
+           {"--image", "a.png", "--edit-box", "0,0,1"},                           // three numbers
+           {"--image", "a.png", "--edit-box", "0.5,0,0.5,1"},                     // empty box
+           {"--image", "a.png", "--edit-box", "0,0,1,1", "--edit-mask", "m.png"},  // both
+           {"--image", "a.png", "--edit-box", "0,0,1,1", "--keep-scales", "2"},    // edit and regenerate
+           {"--image", "a.png", "--outpaint"},                                     // outpaint without a mask
+           {"--image", "a.png", "--edit-box", "0,0,1,1", "--edit-count", "9"}}) {
+    EXPECT_THROW(parse(bad), vs::Error) << bad.size();
+  }
+}

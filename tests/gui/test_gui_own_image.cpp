@@ -108,6 +108,37 @@ TEST(GuiOwnImage, UnreadableImageIsAnErrorNotACrash) {
       << read_text(report);
 }
 
+TEST(GuiOwnImage, EditsABoxBeforeTheScreenshot) {
+  const std::string picture = write_picture();
+  const std::string png = std::string(GUI_OUTPUT_DIR) + "/gui_test_own_image_edit.png";
+  const std::string report = std::string(GUI_OUTPUT_DIR) + "/gui_test_own_image_edit.json";
+  std::remove(report.c_str());
+  const ProcessResult r = run_gui("--frames 30 --wait-workers 120 " + fixture_flags() + " --image " + picture +
+                                  " --edit-box 0,0,0.5,1 --edit-count 3 --seed 4 --screenshot " + png +
+                                  " --report-json " + report);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("edited (in-painting, 3 results, seed 4)"), std::string::npos) << r.output;
+  const vs::io::json::Value j = vs::io::json::parse(read_text(report));
+  EXPECT_EQ(report_text(j, "panels.own_image.mode"), "edit");
+  EXPECT_EQ(report_text(j, "panels.own_image.edit_finished"), "true");
+  EXPECT_EQ(report_text(j, "panels.own_image.edit_results"), "3");
+  // The fixture's last scale is 8×8: the top half is 32 tokens, as `edit --box 0,0,0.5,1`.
+  EXPECT_EQ(report_text(j, "panels.own_image.generated_tokens"), "32");
+  EXPECT_EQ(report_text(j, "panels.own_image.pyramid_drawn"), "7");
+}
+
+TEST(GuiOwnImage, UnreadableEditMaskIsAnError) {
+  const std::string picture = write_picture();
+  const std::string report = std::string(GUI_OUTPUT_DIR) + "/gui_test_own_image_bad_mask.json";
+  std::remove(report.c_str());
+  const ProcessResult r = run_gui("--frames 10 --wait-workers 60 " + fixture_flags() + " --image " + picture +
+                                  " --edit-mask /nonexistent/mask.png --report-json " + report);
+  EXPECT_EQ(r.exit_code, 6) << r.output;
+  const vs::io::json::Value j = vs::io::json::parse(read_text(report));
+  EXPECT_NE(report_text(j, "panels.own_image.edit_error").find("/nonexistent/mask.png"), std::string::npos)
+      << read_text(report);
+}
+
 TEST(GuiOwnImage, KeepScalesNeedsAnImage) {
   const ProcessResult r = run_process(std::string(VARSCOPE_GUI) + " --keep-scales 2 2>&1");
   EXPECT_EQ(r.exit_code, 2) << r.output;

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "app/gui/session/own_image_session.h"
+#include "core/edit/edit_mask.h"
 #include "core/generator/generator.h"
 #include "core/io/image_io.h"
 #include "tests/gui/settle.h"
@@ -116,6 +117,38 @@ TEST_P(OwnImage, EncodesThePyramidAndRegeneratesFromAPrefix) {
   own.regenerate(99, request());
   ASSERT_TRUE(settle(own));
   EXPECT_EQ(own.regen_keep_scales(), K - 1);
+}
+
+TEST_P(OwnImage, EditsWithAMaskLikeTheGenerator) {
+  const std::string path = write_test_image();
+  OwnImageSession own;
+  own.edit({}, request(), 2);  // nothing encoded: ignored
+  EXPECT_FALSE(own.regenerating());
+  own.encode(path, g());
+  ASSERT_TRUE(settle(own));
+  const int K = g()->info().num_scales(), last = g()->info().scales.back();
+  const std::vector<float> keep = vs::gen::box_keep_mask(last, 0.0, 0.0, 0.5, 1.0, false);
+  own.edit(keep, request(), 3);
+  ASSERT_TRUE(settle(own));
+  ASSERT_TRUE(own.regenerate_error().empty()) << own.regenerate_error();
+  ASSERT_TRUE(own.regen_finished());
+  EXPECT_TRUE(own.last_run_was_edit());
+  EXPECT_EQ(own.edit_keep(), keep);
+  ASSERT_EQ(own.regenerated().size(), size_t(K));  // every scale, watched filling in
+  const RegenFrame& final_frame = own.regenerated().back();
+  ASSERT_EQ(final_frame.rgb_rows.size(), 3u);  // three results side by side
+  // The same images as the Generator's edit of the same pyramid, mask, labels and seed.
+  vs::gen::SamplingRequest r = request();
+  r.labels.assign(3, r.labels.front());
+  r.edit.image = g()->encode(vs::io::read_image_square(path, g()->info().image_side));
+  r.edit.keep = keep;
+  const vs::Tensor expected = g()->sample(r).image01;
+  for (int b = 0; b < 3; ++b) EXPECT_EQ(final_frame.rgb_rows[b], vs::io::image01_to_rgb8(expected, b)) << b;
+  EXPECT_NE(final_frame.rgb_rows[0], final_frame.rgb_rows[1]);
+  // A regeneration afterwards is not an edit.
+  own.regenerate(1, request());
+  ASSERT_TRUE(settle(own));
+  EXPECT_FALSE(own.last_run_was_edit());
 }
 
 TEST_P(OwnImage, BadImageNoModelAndBadVariantAreErrors) {

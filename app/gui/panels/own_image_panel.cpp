@@ -8,6 +8,7 @@
 
 #include "app/gui/panels/generation_panel.h"
 #include "core/generator/describe.h"
+#include "core/io/image_io.h"
 #include "core/io/json.h"
 
 namespace vs::gui {
@@ -21,6 +22,7 @@ void heading(const char* text) {
 }
 
 const ImU32 kKeptColor = IM_COL32(255, 210, 80, 255);
+const ImU32 kGeneratedTint = IM_COL32(235, 40, 60, 165);  // tokens an edit generates
 
 std::unique_ptr<RgbTexture> texture_of(const std::vector<uint8_t>& rgb, int side) {
   auto texture = std::make_unique<RgbTexture>();
@@ -38,6 +40,15 @@ OwnImagePanel::OwnImagePanel(std::shared_ptr<const GenerationSource> source, con
     pending_path_ = options.image_path;
   }
   if (options.keep_scales >= 0) keep_scales_ = pending_keep_ = options.keep_scales;
+  if (options.edits()) {
+    mode_ = Mode::kEdit, select_mode_ = true;
+    pending_edit_ = true;
+    pending_edit_box_ = options.edit_box;
+    pending_edit_mask_ = options.edit_mask;
+    task_ = options.outpaint ? EditTask::kOutpaint : options.edit_class >= 0 ? EditTask::kClassEdit : EditTask::kInpaint;
+    edit_class_ = std::max(0, options.edit_class);
+    edit_count_ = options.edit_count;
+  }
   // Start from --class / --seed (the Generation panel's too); update() then follows the
   // Generation panel whenever it runs with another class or seed.
   const gen::SamplingRequest shown = source_->shown_request();
@@ -64,7 +75,8 @@ void OwnImagePanel::open_image(const std::string& path) {
 bool OwnImagePanel::busy() const {
   // Pending work is resolved by update() as soon as no model is loading; an error (no
   // model, a bad image) ends the wait, so a headless run waiting on busy() cannot hang.
-  return own_.busy() || !pending_path_.empty() || (pending_keep_ >= 0 && own_.error().empty());
+  return own_.busy() || !pending_path_.empty() || (pending_keep_ >= 0 && own_.error().empty()) ||
+         (pending_edit_ && own_.error().empty() && edit_error_.empty());
 }
 
 gen::SamplingRequest OwnImagePanel::live_request() const {
@@ -116,6 +128,20 @@ void OwnImagePanel::start_pending_work() {
     regenerate(pending_keep_);
     pending_keep_ = -1;
   }
+  // --edit-box / --edit-mask: painted on the encoded image, then run once.
+  if (pending_edit_ && own_.encoded() && !own_.encoding()) {
+    pending_edit_ = false;
+    mask_.reset(own_.input_side());
+    try {
+      if (!pending_edit_box_.empty())
+        mask_.box_fraction(pending_edit_box_[0], pending_edit_box_[1], pending_edit_box_[2], pending_edit_box_[3], true);
+      else
+        mask_.set_from_picture(io::read_image_square(pending_edit_mask_, own_.input_side()).data);
+      start_edit();
+    } catch (const std::exception& e) {
+      edit_error_ = e.what();
+    }
+  }
 }
 
 void OwnImagePanel::update() {
@@ -131,6 +157,8 @@ void OwnImagePanel::rebuild_textures() {
     input_.reset();
     recons_.clear(), tokens_.clear();
     if (!own_.input_rgb().empty()) input_ = texture_of(own_.input_rgb(), own_.input_side());
+    if (mask_.side() != own_.input_side()) mask_.reset(own_.input_side());
+    shown_mask_serial_ = ~uint64_t(0);
     float hi = 1e-6f;  // one range for every scale, so scales compare
     for (const EncodedScale& s : own_.scales())
       for (float v : s.token_view) hi = std::max(hi, v);
@@ -147,7 +175,12 @@ void OwnImagePanel::rebuild_textures() {
     regenerated_.reset();
     const auto& frames = own_.regenerated();
     if (!frames.empty() && !frames.back().rgb.empty()) regenerated_ = texture_of(frames.back().rgb, frames.back().image_side);
+    edit_results_.clear();
+    if (own_.last_run_was_edit() && !frames.empty())
+      for (const std::vector<uint8_t>& rgb : frames.back().rgb_rows)
+        edit_results_.push_back(texture_of(rgb, frames.back().image_side));
   }
+  rebuild_mask_view();
 }
 
 std::string OwnImagePanel::report_fields() const {
@@ -155,15 +188,27 @@ std::string OwnImagePanel::report_fields() const {
          ", \"scales\": " + std::to_string(own_.encoded() ? num_scales() : 0) + ", \"error\": " +
          io::json::quote(own_.error()) + ", \"summary\": " + io::json::quote(summary()) +
          ", \"pictures_drawn\": " + std::to_string(pictures_drawn_) + ", \"pyramid_drawn\": " +
-         std::to_string(pyramid_drawn_) + ", \"error_shown\": " + io::json::quote(shown_error_);
+         std::to_string(pyramid_drawn_) + ", \"error_shown\": " + io::json::quote(shown_error_) +
+         ", \"mode\": " + (mode_ == Mode::kEdit ? "\"edit\"" : "\"regenerate\"") +
+         ", \"painted_pixels\": " + std::to_string(mask_.painted_pixels()) + ", \"generated_tokens\": " +
+         std::to_string(generated_tokens()) +
+         ", \"edit_results\": " + std::to_string(shown_edit_rows_) + ", \"edit_finished\": " +
+         (own_.last_run_was_edit() && own_.regen_finished() ? "true" : "false") +
+         ", \"edit_error\": " + io::json::quote(edit_error_);
 }
 
 std::string OwnImagePanel::summary() const {
   if (!own_.error().empty()) return "image error: " + own_.error();
+  if (!edit_error_.empty()) return "edit error: " + edit_error_;
   if (!own_.encoded()) return "no image encoded";
   std::string s = "image " + own_.image_path() + ": " + std::to_string(num_scales()) + " scales encoded (" +
                   gen::family_name(own_.generator()->info().family) + ")";
   if (!own_.regenerate_error().empty()) return s + ", regeneration failed: " + own_.regenerate_error();
+  if (own_.regen_finished() && own_.last_run_was_edit()) {
+    const gen::SamplingRequest& r = own_.regen_request();
+    return s + ", edited (" + edit_task_name(task_) + ", " + std::to_string(r.labels.size()) + " results, seed " +
+           std::to_string(r.seed) + ")";
+  }
   if (own_.regen_finished()) {
     const gen::SamplingRequest& r = own_.regen_request();
     s += ", regenerated keeping " + std::to_string(own_.regen_keep_scales()) + " scales (class " +
@@ -260,8 +305,11 @@ void OwnImagePanel::draw_pyramid() {
   const int n = num_scales();
   if (n == 0 || int(tokens_.size()) != n) return;
   const bool ids = own_.holds_ids();
-  heading(ids ? "Token pyramid and the reconstruction after each scale (click: keep up to it)"
-              : "Latent pyramid (‖token‖) and each scale's latent decoded (click: keep up to it)");
+  if (mode_ == Mode::kEdit)
+    heading("The edit at every scale: red tokens are generated (paint or erase tokens here too)");
+  else
+    heading(ids ? "Token pyramid and the reconstruction after each scale (click: keep up to it)"
+                : "Latent pyramid (‖token‖) and each scale's latent decoded (click: keep up to it)");
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   const float side = std::clamp((ImGui::GetContentRegionAvail().x - spacing * (n - 1)) / n, 24.0f, 128.0f);
   ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -282,15 +330,26 @@ void OwnImagePanel::draw_pyramid() {
       else
         ImGui::SetTooltip("scale %d token (%d, %d): ‖token‖ = %.3f", s + 1, row, col, scale.token_view[t]);
     }
-    const bool clicked_tokens = ImGui::IsItemClicked();
+    const bool clicked_tokens = mode_ == Mode::kRegenerate && ImGui::IsItemClicked();
+    if (mode_ == Mode::kEdit) {
+      const std::vector<uint8_t> generated = generated_at_scale(s);
+      const float cell = side / scale_side;
+      for (int t = 0; t < scale_side * scale_side; ++t)
+        if (generated[t])
+          draw->AddRectFilled({p0.x + (t % scale_side) * cell, p0.y + (t / scale_side) * cell},
+                              {p0.x + (t % scale_side + 1) * cell, p0.y + (t / scale_side + 1) * cell}, kGeneratedTint);
+      if (ImGui::IsItemHovered() && row >= 0 && col >= 0 &&
+          (ImGui::IsMouseDown(ImGuiMouseButton_Left) || ImGui::IsMouseDown(ImGuiMouseButton_Right)))
+        paint_token(s, row, col);
+    }
     if (!recons_[s]->empty()) {
       recons_[s]->draw({side, side});
     } else {
       ImGui::Dummy({side, side});
       draw->AddText({p0.x + 4, p0.y + side + 4}, ImGui::GetColorU32(ImGuiCol_TextDisabled), "decoding…");
     }
-    if (clicked_tokens || ImGui::IsItemClicked()) keep_scales_ = std::min(s + 1, n - 1);
-    if (s < kept) draw->AddRect({p0.x - 1, p0.y - 1}, {p0.x + side + 1, p0.y + 2 * side + ImGui::GetStyle().ItemSpacing.y + 1},
+    if (clicked_tokens || (mode_ == Mode::kRegenerate && ImGui::IsItemClicked())) keep_scales_ = std::min(s + 1, n - 1);
+    if (mode_ == Mode::kRegenerate && s < kept) draw->AddRect({p0.x - 1, p0.y - 1}, {p0.x + side + 1, p0.y + 2 * side + ImGui::GetStyle().ItemSpacing.y + 1},
                                 kKeptColor, 0, 0, 2);
     ImGui::EndGroup();
   }
@@ -329,10 +388,22 @@ void OwnImagePanel::draw() {
                         own_.reconstructed() ? "" : " · decoding the reconstructions…");
   }
   if (!own_.encoded()) return;
+  if (ImGui::BeginTabBar("own_image_mode")) {
+    const ImGuiTabItemFlags regen_flags = select_mode_ && mode_ == Mode::kRegenerate ? ImGuiTabItemFlags_SetSelected : 0;
+    const ImGuiTabItemFlags edit_flags = select_mode_ && mode_ == Mode::kEdit ? ImGuiTabItemFlags_SetSelected : 0;
+    select_mode_ = false;
+    if (ImGui::BeginTabItem("Regenerate from a scale", nullptr, regen_flags)) mode_ = Mode::kRegenerate, ImGui::EndTabItem();
+    if (ImGui::BeginTabItem("Edit with a mask", nullptr, edit_flags)) mode_ = Mode::kEdit, ImGui::EndTabItem();
+    ImGui::EndTabBar();
+  }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float side = std::clamp(std::min((avail.x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3, avail.y * 0.42f), 48.0f, 320.0f);
-  draw_images(side);
-  draw_controls();
+  if (mode_ == Mode::kEdit) {
+    draw_edit(side);
+  } else {
+    draw_images(side);
+    draw_controls();
+  }
   draw_pyramid();
 }
 

@@ -15,6 +15,7 @@
 #include "app/gui/widgets/gl/colormap_image.h"
 #include "app/gui/widgets/gl/rgb_texture.h"
 #include "app/gui/session/own_image_session.h"
+#include "app/gui/session/paint_mask.h"
 #include "app/gui/panels/panel.h"
 #include "app/gui/widgets/file_browser.h"
 #include "app/gui/session/generation_source.h"
@@ -43,7 +44,7 @@ class OwnImagePanel : public Panel {
   void open_image(const std::string& path);
   std::string report_fields() const override;
   // The image could not be encoded or regenerated (a headless run then exits non-zero).
-  bool failed() const { return !own_.error().empty() || !own_.regenerate_error().empty(); }
+  bool failed() const { return !own_.error().empty() || !own_.regenerate_error().empty() || !edit_error_.empty(); }
   // File ▸ Open image…: the file browser on PNG and JPEG files.
   void browse() {
     browser_.open("Open image", FileBrowser::Mode::kFile, path_[0] ? path_ : "", {".png", ".jpg", ".jpeg"});
@@ -66,6 +67,21 @@ class OwnImagePanel : public Panel {
   void draw_images(float side);
   void draw_controls();
   void draw_pyramid();
+  // Edit with a mask (own_image_edit.cpp): the paintable image, the tools, the results.
+  enum class Mode { kRegenerate, kEdit };
+  void draw_edit(float side);
+  void draw_edit_canvas(float side);
+  void draw_edit_tools(float width);
+  void draw_edit_results(float side);
+  // The tokens of scale `scale` an edit generates (side² flags), from the mask as painted.
+  std::vector<uint8_t> generated_at_scale(int scale) const;
+  int generated_tokens() const;  // at the last scale
+  // Paints token (row, col) of scale `scale` as the mouse says (left: paint, right: erase).
+  void paint_token(int scale, int row, int col);
+  void start_edit();
+  void export_edit();
+  gen::SamplingRequest edit_request() const;
+  void rebuild_mask_view();
 
   std::shared_ptr<const GenerationSource> source_;
   const GenerationPanel* generation_;
@@ -85,6 +101,25 @@ class OwnImagePanel : public Panel {
   // The class and seed of the run on screen, to follow the Generation panel.
   int64_t seen_class_ = -1;
   uint64_t seen_seed_ = 0;
+
+  Mode mode_ = Mode::kRegenerate;
+  PaintMask mask_;
+  EditTask task_ = EditTask::kInpaint;
+  int edit_class_ = 0, edit_count_ = 2;
+  float brush_ = 3.0f;        // brush radius in image pixels
+  bool box_tool_ = false;     // drag a box instead of painting
+  bool box_dragging_ = false;
+  ImVec2 box_start_{0, 0};    // image pixels
+  std::vector<double> pending_edit_box_;  // --edit-box: painted once encoded, then run
+  std::string pending_edit_mask_;        // --edit-mask
+  bool pending_edit_ = false;
+  bool select_mode_ = false;  // select mode_'s tab on the next frame
+  std::string edit_error_;    // --edit-mask could not be read
+  std::string edit_message_;  // the last export's paths, or why it failed
+  uint64_t shown_mask_serial_ = ~uint64_t(0);
+  std::unique_ptr<RgbTexture> mask_view_;  // the image with the painted region tinted
+  std::vector<std::unique_ptr<RgbTexture>> edit_results_;
+  int shown_edit_rows_ = 0;
 
   int shown_serial_ = -1, shown_regen_serial_ = -1;
   std::unique_ptr<RgbTexture> input_, regenerated_;  // null: nothing to show

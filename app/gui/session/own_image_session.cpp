@@ -34,6 +34,7 @@ class RegenPublisher : public gen::GenerationObserver {
     if (e.image01) {
       frame.image_side = int(e.image01->dim(3));
       frame.rgb = io::image01_to_rgb8(*e.image01, 0);
+      for (int64_t b = 0; b < e.image01->dim(0); ++b) frame.rgb_rows.push_back(io::image01_to_rgb8(*e.image01, b));
     }
     frame.code = first_row(e.code, e.side);
     context_.publish(std::move(frame));
@@ -126,11 +127,32 @@ void OwnImageSession::regenerate(int keep_scales, gen::SamplingRequest request) 
   request.prefix.clear();
   for (int s = 0; s < keep_scales; ++s) request.prefix.push_back(scales_[s].code);
   request.keep_scales = keep_scales;
+  regen_keep_ = keep_scales;
+  edit_run_ = false;
+  edit_keep_.clear();
+  start_run(std::move(request));
+}
+
+void OwnImageSession::edit(std::vector<float> keep, gen::SamplingRequest request, int count) {
+  if (!encoded() || !generator_ || encoding()) return;
+  request.prefix.clear();
+  request.keep_scales = 0;
+  request.labels.assign(size_t(std::max(1, count)), request.labels.empty() ? -1 : request.labels.front());
+  request.edit.image.clear();
+  for (const EncodedScale& scale : scales_) request.edit.image.push_back(scale.code);
+  request.edit.keep = keep;
+  regen_keep_ = -1;
+  edit_run_ = true;
+  edit_keep_ = std::move(keep);
+  start_run(std::move(request));
+}
+
+void OwnImageSession::start_run(gen::SamplingRequest request) {
   request.decode_each_scale = true;
   request.decode_final = false;  // the last scale's picture is the image
-  regen_keep_ = keep_scales;
   regen_request_ = request;
   regen_request_.prefix.clear();  // kept as scales_; the request shows what was asked
+  regen_request_.edit.image.clear();
   regen_frames_.clear();
   regen_error_.clear();
   ++regen_serial_;

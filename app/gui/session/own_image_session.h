@@ -43,6 +43,7 @@ struct RegenFrame {
   int image_side = 0;
   std::vector<uint8_t> rgb;  // image_side² × 3
   gen::ScaleCode code;       // row 0
+  std::vector<std::vector<uint8_t>> rgb_rows;  // every image of the batch (an edit's several results)
 };
 
 // The token map of a scale code (row 0) as `side²` values: ids as numbers, latent tokens
@@ -63,6 +64,11 @@ class OwnImageSession {
   // Keeps the first keep_scales ∈ [0, num_scales) scales of the encoded image and samples
   // the rest with `request` (its class and seed included); needs a finished encode.
   void regenerate(int keep_scales, gen::SamplingRequest request);
+  // Zero-shot editing (core/edit): samples every scale with the encoded image's tokens
+  // kept where `keep` (last side² values, 1 = keep) says, `count` results side by side
+  // (rows of one batch: image b draws from stream b of the request's seed, as `edit
+  // --count`). Needs a finished encode; shares the regeneration's frames and errors.
+  void edit(std::vector<float> keep, gen::SamplingRequest request, int count);
   // UI thread, every frame: drains the workers.
   void update();
   bool busy() const { return encoding() || regenerating(); }
@@ -90,6 +96,9 @@ class OwnImageSession {
   bool regen_finished() const;
   const std::string& regenerate_error() const { return regen_error_; }
   int regen_serial() const { return regen_serial_; }  // bumps on every new frame
+  // Whether the last run was an edit, and its keep mask (last side², 1 = kept).
+  bool last_run_was_edit() const { return edit_run_; }
+  const std::vector<float>& edit_keep() const { return edit_keep_; }
 
  private:
   std::string path_, error_;
@@ -107,7 +116,10 @@ class OwnImageSession {
   std::string regen_error_;
   int regen_serial_ = 0;
   bool regen_was_running_ = false;
+  bool edit_run_ = false;
+  std::vector<float> edit_keep_;
   BackgroundJob<RegenFrame> regen_job_;
+  void start_run(gen::SamplingRequest request);
 };
 
 }  // namespace vs::gui

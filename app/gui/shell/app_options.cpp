@@ -22,6 +22,22 @@ int parse_int(const std::string& flag, const std::string& text, int lo, int hi) 
   return int(value);
 }
 
+// "y0,x0,y1,x1": four fractions with 0 ≤ y0 < y1 ≤ 1 and 0 ≤ x0 < x1 ≤ 1.
+std::vector<double> parse_fractions(const std::string& flag, const std::string& text) {
+  std::vector<double> values;
+  const char* p = text.c_str();
+  while (*p) {
+    char* end = nullptr;
+    values.push_back(std::strtod(p, &end));
+    if (end == p || (*end != ',' && *end != '\0')) values.clear(), p = "";
+    else p = *end ? end + 1 : end;
+  }
+  const bool ok = values.size() == 4 && values[0] >= 0 && values[0] < values[2] && values[2] <= 1 && values[1] >= 0 &&
+                  values[1] < values[3] && values[3] <= 1;
+  if (!ok) throw Error(flag + ": expected y0,x0,y1,x1 with 0 <= y0 < y1 <= 1 and 0 <= x0 < x1 <= 1, got '" + text + "'");
+  return values;
+}
+
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
   return s;
@@ -75,7 +91,7 @@ std::string app_usage() {
   return "usage: varscope [--frames N] [--screenshot OUT.png] [--panel NAME] [--size WxH]\n"
          "                [--wait-workers SECONDS] [--workspace var|theory|lessons] [--lesson N [--run-lesson] [--presenter]]\n"
          "                [--model VAR --vae VAE [--patch-nums 1,2,...] --generate --class C --seed S]\n"
-         "                [--image PNG [--keep-scales K]] [--report-json PATH] [--keys F:KEY,...] [--help]\n"
+         "                [--image PNG [--keep-scales K | --edit-box B | --edit-mask M]] [--report-json PATH] [--keys F:KEY,...] [--help]\n"
          "  The VARScope explorer: attention scaling, the threshold picture, the phase transition.\n"
          "  --frames N             render N frames and exit (headless testing; needs a display or xvfb-run)\n"
          "  --screenshot OUT.png   after the last frame, write the window's pixels to OUT.png\n"
@@ -100,6 +116,10 @@ std::string app_usage() {
          "  --report-json PATH     at exit, write the model / error / generation state as JSON\n"
          "  --image PATH           encode this PNG/JPEG with the model's VQ-VAE (the Your image panel)\n"
          "  --keep-scales K        then regenerate it keeping its first K token maps (0 = none)\n"
+         "  --edit-box Y0,X0,Y1,X1 or edit it: generate this box (fractions of the image), keep the rest\n"
+         "  --edit-mask PNG        ... or generate the white of this mask picture\n"
+         "  --outpaint             keep the box/mask instead and generate the rest\n"
+         "  --edit-class C         a class edit toward class C (else unconditional); --edit-count N results\n"
          "  --keys F:KEY,...       headless: press KEY (space, left, right: the scale strip's keys) F\n"
          "                         frames after the run would have ended (--frames drawn, workers idle)\n"
          "  --size WxH             window size in pixels (default 1600x1000)\n"
@@ -190,6 +210,17 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
       if (options.image_path.empty()) throw Error("--image: empty path");
     } else if (flag == "--keep-scales") {
       options.keep_scales = parse_int(flag, value(), 0, 1000);
+    } else if (flag == "--edit-box") {
+      options.edit_box = parse_fractions(flag, value());
+    } else if (flag == "--edit-mask") {
+      options.edit_mask = value();
+      if (options.edit_mask.empty()) throw Error("--edit-mask: empty path");
+    } else if (flag == "--outpaint") {
+      options.outpaint = true;
+    } else if (flag == "--edit-class") {
+      options.edit_class = parse_int(flag, value(), 0, 1 << 20);
+    } else if (flag == "--edit-count") {
+      options.edit_count = parse_int(flag, value(), 1, 4);
     } else if (flag == "--keys") {
       options.keys = parse_keys(value());
     } else if (flag == "--workspace") {
@@ -208,6 +239,11 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
     }
   }
   if (options.keep_scales >= 0 && options.image_path.empty()) throw Error("--keep-scales: needs --image");
+  if (!options.edit_box.empty() && !options.edit_mask.empty()) throw Error("--edit-box and --edit-mask: give one");
+  if (options.edits() && options.image_path.empty()) throw Error("--edit-box/--edit-mask: needs --image");
+  if (options.edits() && options.keep_scales >= 0) throw Error("--keep-scales and an edit: give one");
+  if (!options.edits() && (options.outpaint || options.edit_class >= 0 || options.edit_count != 1))
+    throw Error("--outpaint, --edit-class and --edit-count: need --edit-box or --edit-mask");
   if (options.run_lesson && options.lesson == 0) throw Error("--run-lesson: needs --lesson N");
   if (!options.screenshot_path.empty() && !frames_given) options.frames = 20;
   // Keys are pressed by the headless frame loop only; interactively the user has a keyboard.

@@ -34,6 +34,14 @@ struct AppOptions {
   std::string report_json;      // write the run's state (model, error, scales) here at exit
   std::string image_path;       // "Your image": encode this PNG/JPEG once the model is open
   int keep_scales = -1;         // then regenerate keeping its first k token maps (-1: don't)
+  // ...or edit it (zero-shot, "Your image" ▸ Edit): the box y0,x0,y1,x1 in fractions, or a
+  // painted mask PNG (white = generate), the task, the class of a class edit, the results.
+  std::vector<double> edit_box;
+  std::string edit_mask;
+  bool outpaint = false;
+  int edit_class = -1;  // ≥ 0: a class edit toward this class
+  int edit_count = 1;
+  bool edits() const { return !edit_box.empty() || !edit_mask.empty(); }
   std::vector<KeyPress> keys;   // headless: keys to press, in frame order
   // Lessons: open the Lessons workspace on this chapter (1-based; 0: not asked), and
   // press its "Run it" once (headless tests of every chapter's experiment).
