@@ -12,10 +12,11 @@ namespace vs {
 int64_t count_nan(const float* x, int64_t n);
 int64_t count_non_finite(const float* x, int64_t n);
 
-// For weights at load: throws vs::Error "WHAT: N of M values are NaN or +inf (the first at
-// index I)" when any is. −inf passes: attention-mask buffers of real checkpoints hold it;
-// +inf is no weight's value (a planted one gave a plausible image and exit 0).
-void check_weight_values(const Tensor& t, const std::string& what);
+// For weights at load: throws vs::Error "WHAT: N of M values are NaN or infinite (the
+// first at index I)" when any is. Only an attention-mask buffer (`name` holds "mask" or
+// "attn_bias", like VAR's attn_bias_for_masking) may hold −inf; in any other tensor an
+// infinity is no weight's value (a planted one gave a plausible image and exit 0).
+void check_weight_values(const Tensor& t, const std::string& name, const std::string& what);
 
 // Throws vs::Error "WHAT: N of M values are NaN or infinite (the first at index I)".
 void check_all_finite(const Tensor& t, const std::string& what);

@@ -107,7 +107,7 @@ class TorchZipLoader {
         fail("state-dict entry " + printable_name(key.text) + " is not a tensor");
       const pk::TensorRef& ref = doc_.tensors[static_cast<size_t>(value.index)];
       ck.tensors[key.text] = to_float(key.text, ref);
-      check_weight_values(ck.tensors[key.text], path_ + ": tensor " + printable_name(key.text));
+      check_weight_values(ck.tensors[key.text], key.text, path_ + ": tensor " + printable_name(key.text));
       if (const ZipEntry* storage = zip_.find(prefix_ + "data/" + doc_.storages[ref.storage].key))
         zip_.release(*storage);
       ck.dtypes[key.text] = doc_.storages[ref.storage].dtype;
@@ -264,7 +264,7 @@ Checkpoint load_safetensors(const std::string& path) {
   ck.metadata = file.metadata();
   for (const TensorInfo& info : file.tensors()) {
     ck.tensors[info.name] = file.read_float(info.name);
-    check_weight_values(ck.tensors[info.name], path + ": tensor " + printable_name(info.name));
+    check_weight_values(ck.tensors[info.name], info.name, path + ": tensor " + printable_name(info.name));
     file.release(info.name);
     ck.dtypes[info.name] = dtype_name(info.dtype);
   }

@@ -1,5 +1,5 @@
-// Issue 12's silent wrong output: NaN weights are refused at load naming the tensor
-// (infinities pass: mask buffers hold −inf), and an image holding NaN is never written.
+// Issue 12's silent wrong output: NaN and infinite weights are refused at load naming the
+// tensor (only mask buffers may hold −inf), and an image holding NaN is never written.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -35,7 +35,7 @@ TEST(NonFinite, NanWeightsAreRefusedAtLoadNamingTheTensor) {
   writer.add("decoder.\x1b[31mweight", broken);
   writer.write(path);
   EXPECT_EQ(message_of([&] { load_checkpoint(path); }),
-            path + ": tensor 'decoder.\\x1b[31mweight': 1 of 4 values are NaN or +inf (the first at index 2)");
+            path + ": tensor 'decoder.\\x1b[31mweight': 1 of 4 values are NaN or infinite (the first at index 2)");
 }
 
 // +inf planted in VAR's head_nm.ada_lin weight gave a plausible image and exit 0.
@@ -48,11 +48,32 @@ TEST(NonFinite, PlusInfinityWeightsAreRefusedMinusInfinityMasksPass) {
   writer.add("head.weight", broken);
   writer.write(path);
   EXPECT_EQ(message_of([&] { load_checkpoint(path); }),
-            path + ": tensor 'head.weight': 1 of 4 values are NaN or +inf (the first at index 1)");
+            path + ": tensor 'head.weight': 1 of 4 values are NaN or infinite (the first at index 1)");
   SafetensorsWriter masks_only;
   masks_only.add("attn_bias_for_masking", Tensor({3}, -std::numeric_limits<float>::infinity()));
   masks_only.write(path);
   EXPECT_EQ(load_checkpoint(path).tensors.size(), 1u);
+}
+
+// −inf in an ordinary weight used to pass (only +inf was refused): it is no weight's value.
+TEST(NonFinite, MinusInfinityOutsideMasksIsRefused) {
+  const std::string path = temp_dir() + "/minus_inf_weight.safetensors";
+  SafetensorsWriter writer;
+  Tensor broken({4}, 1.0f);
+  broken.data[3] = -std::numeric_limits<float>::infinity();
+  writer.add("blocks.0.attn.proj.weight", broken);
+  writer.write(path);
+  EXPECT_EQ(message_of([&] { load_checkpoint(path); }),
+            path + ": tensor 'blocks.0.attn.proj.weight': 1 of 4 values are NaN or infinite (the first at index 3)");
+  SafetensorsWriter mask;
+  mask.add("blocks.0.attn.mask", Tensor({2}, -std::numeric_limits<float>::infinity()));
+  mask.write(path);
+  EXPECT_EQ(load_checkpoint(path).tensors.size(), 1u);
+  Tensor plus({2}, std::numeric_limits<float>::infinity());  // +inf: not even in a mask
+  SafetensorsWriter bad_mask;
+  bad_mask.add("attn_bias_for_masking", plus);
+  bad_mask.write(path);
+  EXPECT_NE(message_of([&] { load_checkpoint(path); }).find("NaN or +inf"), std::string::npos);
 }
 
 TEST(NonFinite, AnImageWithNanIsNeverWritten) {
