@@ -166,6 +166,7 @@ Tensor decode_image(const std::string& path, const uint8_t* data, size_t size) {
                 std::to_string(kMaxImagePixels) + "-pixel budget (" + std::to_string(kMaxImageSide) + "x" +
                 std::to_string(kMaxImageSide) + ")");
   if (kind == FileKind::kPng) check_png_data_size(path, data, size);
+  else check_jpeg_data_size(path, size, w, h);
   // stb's buffers live outside Tensor's own check: the decoded pixels, the inflated PNG rows
   // or the progressive JPEG's coefficients, and one more copy while converting channels.
   check_memory(double(w) * h * kDecodeBytesPerPixel, path + ": decoding a " + std::to_string(w) + "x" +

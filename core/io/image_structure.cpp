@@ -146,4 +146,13 @@ void check_jpeg_structure(const std::string& label, const uint8_t* bytes, size_t
   }
 }
 
+void check_jpeg_data_size(const std::string& label, size_t size, int width, int height) {
+  const int64_t blocks = ((int64_t(width) + 7) / 8) * ((int64_t(height) + 7) / 8);
+  const int64_t needed = (blocks + 7) / 8;
+  if (int64_t(size) < needed)
+    throw Error(label + ": the JPEG image is truncated: its " + std::to_string(width) + "x" + std::to_string(height) +
+                " header needs at least " + std::to_string(needed) + " bytes of image data (one bit per 8x8 block), " +
+                "the file has " + std::to_string(size));
+}
+
 }  // namespace vs::io

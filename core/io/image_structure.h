@@ -25,4 +25,11 @@ void check_png_data_size(const std::string& label, const uint8_t* bytes, size_t 
 // is reached after at least one scan. Run it before anything else parses the file (stbi_info reads the tables).
 void check_jpeg_structure(const std::string& label, const uint8_t* bytes, size_t size);
 
+// Throws vs::Error "LABEL: ..." when a JPEG of `size` bytes cannot hold the image data its
+// width x height header declares: every 8x8 block of the full-resolution component is coded
+// in a DC scan with a Huffman code of at least one bit, so the file needs at least one bit
+// per block. stb decodes what is missing as blank: a 2 KB progressive JPEG declaring
+// 4096x4096 became a mostly blank image with exit 0.
+void check_jpeg_data_size(const std::string& label, size_t size, int width, int height);
+
 }  // namespace vs::io

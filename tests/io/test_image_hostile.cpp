@@ -180,6 +180,25 @@ TEST_F(ImageHostile, AJpegWithoutAScanIsRefused) {
             path + ": the JPEG image has no scan (no image data before its end-of-image marker)");
 }
 
+// A small JPEG whose frame header is patched to declare 4096 x 4096: stb decoded the missing
+// blocks as blank (a mostly empty 4096² image, exit 0). One bit per 8x8 block is the least
+// any JPEG needs; this file has far less.
+TEST_F(ImageHostile, AJpegDeclaringMoreBlocksThanItsDataCanCodeIsRefused) {
+  std::vector<uint8_t> jpeg = small_jpeg();
+  size_t sof = 2;
+  while (sof + 9 < jpeg.size() && !(jpeg[sof] == 0xff && (jpeg[sof + 1] == 0xc0 || jpeg[sof + 1] == 0xc2))) ++sof;
+  ASSERT_LT(sof + 9, jpeg.size());
+  jpeg[sof + 5] = 0x10, jpeg[sof + 6] = 0x00;  // height 4096
+  jpeg[sof + 7] = 0x10, jpeg[sof + 8] = 0x00;  // width 4096
+  const std::string path = save("declares_4096.jpg", jpeg);
+  EXPECT_EQ(message_of([&] { read_image(path); }),
+            path + ": the JPEG image is truncated: its 4096x4096 header needs at least 32768 bytes of image data "
+                   "(one bit per 8x8 block), the file has " + std::to_string(jpeg.size()));
+  // The unpatched image still reads.
+  const std::string whole = save("whole.jpg", small_jpeg());
+  EXPECT_EQ(read_image(whole).shape, (Shape{1, 3, 16, 16}));
+}
+
 // Virtual memory of this process now (VmSize of /proc/self/status), in bytes.
 int64_t address_space_bytes() {
   std::ifstream status("/proc/self/status");
