@@ -66,6 +66,14 @@ AccelPlan plan_accel(const AccelSpec& spec, const PlanTarget& target) {
   // cfg-drop may start one past the last scale: its null setting.
   plan.uncond_from = spec.uncond_from ? scale_index(spec, target, "cfg-drop:from", *spec.uncond_from, true) : K;
   if (spec.fastvar) plan_fastvar(spec, target, plan);
+  if (!spec.code_drafter.empty()) {
+    plan.code_drafter = spec.code_drafter;
+    // switch = K: the drafter samples everything; 0: the loaded model alone (the null setting).
+    plan.code_switch = scale_index(spec, target, "code:switch", spec.code_switch.value_or(std::max(-2, -K)), true);
+    if (plan.code_switch > plan.last_scale + 1)
+      refuse(spec, target, "code:switch=" + std::to_string(plan.code_switch) + " comes after the last scale sampled (" +
+                               std::to_string(plan.last_scale) + ")");
+  }
   if (!target.flowar) {
     if (spec.guidance) refuse(spec, target, "cfg-drop:guidance is FlowAR's guidance interval; VAR has none");
     if (spec.steps || !spec.steps_per_scale.empty()) refuse(spec, target, "steps: is FlowAR's; VAR has no Euler steps");

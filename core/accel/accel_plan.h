@@ -29,6 +29,9 @@ struct AccelPlan {
   // (a prune share of 0 everywhere is the exact run).
   int fastvar_cache_scale = -1;
   std::vector<double> prune_ratio;
+  // CoDe: the drafter model and how many scales it drafts (0: none; the exact run).
+  std::string code_drafter;
+  int code_switch = 0;
   bool skips_scales(int num_scales) const { return last_scale < num_scales - 1; }
   bool prunes() const { return !prune_ratio.empty(); }
 };

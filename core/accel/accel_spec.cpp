@@ -84,6 +84,10 @@ void read_method(const std::string& method, AccelSpec& spec) {
     spec.fastvar = true;
     if (params.has("cache")) spec.fastvar_cache = params.get_int("cache", 0, 1, kMaxIndex);
     if (params.has("prune")) spec.fastvar_prune = prune_list(params, params.get_text("prune"));
+  } else if (name == "code") {
+    spec.code_drafter = params.get_text("drafter");
+    if (spec.code_drafter.empty()) params.fail("code needs drafter=MODEL (a shipped name or a checkpoint path)");
+    if (params.has("switch")) spec.code_switch = params.get_int("switch", -2, -kMaxIndex, kMaxIndex);
   } else {
     params.fail("unknown method '" + name + "'");
   }
@@ -94,7 +98,8 @@ void read_method(const std::string& method, AccelSpec& spec) {
 
 std::string valid_accel_specs() {
   return "none, skip:after=K, cfg-drop[:from=K][:guidance=G], steps:n=N | steps:per=N0,N1,..., "
-         "fastvar[:cache=SIDE][:prune=SIDE@SHARE,...] (joined by '+'; K a scale index, negative from the end)";
+         "fastvar[:cache=SIDE][:prune=SIDE@SHARE,...], code:drafter=MODEL[:switch=K] "
+         "(joined by '+'; K a scale index, negative from the end)";
 }
 
 AccelSpec parse_accel(const std::string& text) {
@@ -119,6 +124,18 @@ AccelSpec parse_accel(const std::string& text) {
     begin = end + 1;
   }
   return spec;
+}
+
+std::string without_collaborative_decoding(const std::string& spec) {
+  std::string kept;
+  size_t begin = 0;
+  while (begin <= spec.size()) {
+    const size_t end = std::min(spec.find('+', begin), spec.size());
+    const std::string method = spec.substr(begin, end - begin);
+    if (method != "code" && method.rfind("code:", 0) != 0) kept += (kept.empty() ? "" : "+") + method;
+    begin = end + 1;
+  }
+  return kept.empty() ? "none" : kept;
 }
 
 }  // namespace vs::accel

@@ -11,6 +11,11 @@
 //                                 scale sides; default cache = the third-to-last side,
 //                                 prune the second-to-last at 0.4 and the last at 0.5 —
 //                                 the spec's VAR-256 analogue (10; 13@0.4, 16@0.5), [D]
+//   code:drafter=MODEL[:switch=N] CoDe's collaborative decoding (§3): MODEL (a shipped name
+//                                 or a checkpoint of the same family and tokenizer) drafts
+//                                 scales 0…N−1, the loaded model refines N… after a
+//                                 teacher-forced prefill; default N = -2 (the last two
+//                                 scales refined, the spec's d30 → d16 with N = 8 of 10)
 // Scale indices are 0-based; a negative one counts from the end (-1 = the last scale).
 // Defaults: skip after=-2 (the last scale skipped), cfg-drop from=-1 (the last scale).
 // Rules and their provenance: provenance.h.
@@ -32,8 +37,11 @@ struct AccelSpec {
   bool fastvar = false;
   std::optional<int> fastvar_cache;                 // side of the cache scale
   std::vector<std::pair<int, double>> fastvar_prune;  // (side, share pruned); empty: the default
+  std::string code_drafter;        // CoDe: the drafter model; empty: no CoDe
+  std::optional<int> code_switch;  // CoDe: the first scale the loaded model samples
   bool none() const {
-    return !skip_after && !uncond_from && !guidance && steps == 0 && steps_per_scale.empty() && !fastvar;
+    return !skip_after && !uncond_from && !guidance && steps == 0 && steps_per_scale.empty() && !fastvar &&
+           code_drafter.empty();
   }
 };
 
@@ -43,5 +51,9 @@ std::string valid_accel_specs();
 // Spec string -> methods. Throws one vs::Error line ("acceleration 'X': why; valid
 // methods: …") on an unknown method, a repeated one, a bad or unknown parameter.
 AccelSpec parse_accel(const std::string& spec);
+
+// The spec without its `code:` method ("none" when nothing else is left): what the drafter
+// and the refiner each run once CoDe has split the scales between them.
+std::string without_collaborative_decoding(const std::string& spec);
 
 }  // namespace vs::accel

@@ -19,6 +19,9 @@ std::vector<std::string> extrapolations(const AccelSpec& spec, bool flowar) {
   if (spec.fastvar)
     lines.push_back("fastvar [D]: FastVAR was reported on Infinity and HART only; this port to class-conditional VAR "
                     "and its default cache and prune sides are not reported anywhere");
+  if (!spec.code_drafter.empty() && flowar)
+    lines.push_back("code on FlowAR [D]: collaborative decoding was reported on VAR (d30 drafts, d16 refines); the "
+                    "FlowAR split is the spec's extrapolation");
   return lines;
 }
 

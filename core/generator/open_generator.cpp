@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "core/error.h"
+#include "core/generator/collaborative_decoding.h"
 #include "core/flowar/flowar_generator.h"
 #include "core/generator/flop_estimate.h"
 #include "core/generator/generator.h"
@@ -31,13 +32,13 @@ std::unique_ptr<Generator> open_generator(const io::ModelRef& ref, const std::ve
     auto model = std::make_shared<const var::VarModel>(var::VarModel::load(ref.model_path, ref.vae_path, scales));
     info.sample_flops = var_sample_flops(model->config());
     info.decode_flops = var_decode_flops(model->image_side());
-    return var::make_var_generator(std::move(model), std::move(info));
+    return with_collaborative_decoding(var::make_var_generator(std::move(model), std::move(info)));
   }
   // The VAE first: its loader holds the checkpoint and a copy at once, so loading it
   // before the larger transformer keeps the peak lower.
   auto vae = std::make_shared<const flowar::KlVae>(flowar::KlVae::load(ref.vae_path));
   auto model = std::make_shared<const flowar::FlowArModel>(flowar::FlowArModel::load(ref.model_path, scales));
-  return flowar::make_flowar_generator(std::move(model), std::move(vae), std::move(info));
+  return with_collaborative_decoding(flowar::make_flowar_generator(std::move(model), std::move(vae), std::move(info)));
 }
 
 std::unique_ptr<Generator> open_generator(const std::string& name_or_path, const std::string& vae_override) {

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "core/error.h"
+#include "core/generator/collaborative_decoding.h"
 #include "core/flowar/flowar_generator.h"
 #include "core/flowar/random_flowar.h"
 #include "core/generator/flop_estimate.h"
@@ -43,7 +44,7 @@ std::unique_ptr<Generator> open_random_generator(const std::string& spec, const 
     ModelInfo info = random_info(spec);
     info.sample_flops = var_sample_flops(model->config());
     info.decode_flops = var_decode_flops(model->image_side());
-    return var::make_var_generator(std::move(model), std::move(info));
+    return with_collaborative_decoding(var::make_var_generator(std::move(model), std::move(info)));
   }
   const std::string size = flowar_size(spec);
   if (size.empty()) throw Error("random model '" + spec + "' is not one of " + kSpecs);
@@ -51,7 +52,7 @@ std::unique_ptr<Generator> open_random_generator(const std::string& spec, const 
   // The VAE first: its loader copies the checkpoint, so the peak stays lower this way.
   auto vae = std::make_shared<const flowar::KlVae>(flowar::random_kl_vae(2));
   auto model = std::make_shared<const flowar::FlowArModel>(flowar::random_flowar(size, 1));
-  return flowar::make_flowar_generator(std::move(model), std::move(vae), random_info(spec));
+  return with_collaborative_decoding(flowar::make_flowar_generator(std::move(model), std::move(vae), random_info(spec)));
 }
 
 double random_generator_bytes(const std::string& spec) {
