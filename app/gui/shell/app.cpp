@@ -26,6 +26,7 @@
 #include "core/printable.h"
 #include "app/gui/panels/own_image_panel.h"
 #include "app/gui/panels/accelerate_panel.h"
+#include "app/gui/panels/criterion_panel.h"
 #include "app/gui/panels/attention_panel.h"
 #include "app/gui/panels/compare_panel.h"
 #include "app/gui/panels/generation_panel.h"
@@ -578,6 +579,9 @@ int App::run() {
   // The practical speed-ups against the exact run; a tab of the inspector, opened from View (or by --accel).
   add_panel(std::make_unique<AcceleratePanel>(session_, wake, options_.accel_spec), !options_.accel_spec.empty(),
                      "var", "inspector");
+  // The bounded-entry criterion over the whole model; a tab of the inspector (View, or --criterion N).
+  add_panel(std::make_unique<CriterionPanel>(session_, generation_, wake, options_.criterion_samples),
+            options_.criterion_samples > 0, "var", "inspector");
   // Over the strip and the inspector; opened by File ▸ Open image…, a dropped image or --image.
   auto own_image = std::make_unique<OwnImagePanel>(session_, generation_, wake, options_);
   own_image_ = own_image.get();
@@ -596,6 +600,7 @@ int App::run() {
     slot.visible = settings_.get_bool(std::string(slot.panel->key()) + ".visible", slot.visible);
     if (slot.panel->key() == std::string("compare") && !options_.compare_spec.empty()) slot.visible = slot.bring_front = true;
     if (slot.panel->key() == std::string("accelerate") && !options_.accel_spec.empty()) slot.visible = slot.bring_front = true;
+    if (slot.panel->key() == std::string("criterion") && options_.criterion_samples > 0) slot.visible = slot.bring_front = true;
     if (slot.panel.get() == own_image_ && !options_.image_path.empty()) slot.visible = slot.bring_front = true;
     slot.panel->load(settings_);
   }

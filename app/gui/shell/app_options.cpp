@@ -81,6 +81,7 @@ std::string canonical_panel_name(const std::string& name) {
   if (n == "attention" || n == "attention inspector") return "attention";
   if (n == "compare" || n == "exact vs approximate") return "compare";
   if (n == "accelerate" || n == "acceleration") return "accelerate";
+  if (n == "criterion") return "criterion";
   if (n == "gauges" || n == "norms" || n == "norm gauges") return "gauges";
   if (n == "own_image" || n == "image" || n == "your image") return "own_image";
   if (n == "lessons" || n == "lesson") return "lessons";
@@ -97,7 +98,7 @@ std::string app_usage() {
          "  --screenshot OUT.png   after the last frame, write the window's pixels to OUT.png\n"
          "                         (implies --frames 20 when --frames is not given)\n"
          "  --panel NAME           show only one panel, full window: generation, strip, attention,\n"
-         "                         gauges, compare, accelerate, image, theory, scaling, phase\n"
+         "                         gauges, compare, accelerate, criterion, image, theory, scaling, phase\n"
          "  --workspace W          var (generation, scales, attention, gauges; default), theory or lessons\n"
          "  --lesson N             open the Lessons workspace on chapter N (1-8)\n"
          "  --run-lesson           press that chapter's Run it once the explorer has started\n"
@@ -116,6 +117,7 @@ std::string app_usage() {
          "  --report-json PATH     at exit, write the model / error / generation state as JSON\n"
          "  --image PATH           encode this PNG/JPEG with the model's VQ-VAE (the Your image panel)\n"
          "  --keep-scales K        then regenerate it keeping its first K token maps (0 = none)\n"
+         "  --criterion N          run the Criterion panel (every head's zone) over N images once the model is open\n"
          "  --edit-box Y0,X0,Y1,X1 or edit it: generate this box (fractions of the image), keep the rest\n"
          "  --edit-mask PNG        ... or generate the white of this mask picture\n"
          "  --outpaint             keep the box/mask instead and generate the rest\n"
@@ -152,7 +154,7 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
       options.panel = canonical_panel_name(name);
       if (options.panel.empty())
         throw Error("--panel: unknown panel '" + name +
-                    "'; valid: generation, strip, attention, gauges, compare, accelerate, image, theory, scaling, phase, lessons");
+                    "'; valid: generation, strip, attention, gauges, compare, accelerate, criterion, image, theory, scaling, phase, lessons");
     } else if (flag == "--size") {
       const std::string text = value();
       const size_t x = text.find('x');
@@ -210,6 +212,8 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
       if (options.image_path.empty()) throw Error("--image: empty path");
     } else if (flag == "--keep-scales") {
       options.keep_scales = parse_int(flag, value(), 0, 1000);
+    } else if (flag == "--criterion") {
+      options.criterion_samples = parse_int(flag, value(), 1, 64);
     } else if (flag == "--edit-box") {
       options.edit_box = parse_fractions(flag, value());
     } else if (flag == "--edit-mask") {

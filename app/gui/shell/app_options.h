@@ -30,6 +30,7 @@ struct AppOptions {
   std::string compare_spec;     // compare the generation with this attention variant (headless)
   std::string attention;        // the generation's attention variant spec; empty: the picker's
   std::string accel_spec;       // run the Accelerate panel with this spec once generated (headless)
+  int criterion_samples = 0;    // > 0: run the Criterion panel over this many images once the model is open
   std::string browse;           // open the file browser at start: "model", "image", "export"
   std::string report_json;      // write the run's state (model, error, scales) here at exit
   std::string image_path;       // "Your image": encode this PNG/JPEG once the model is open
