@@ -107,3 +107,10 @@ TEST(AppOptions, EditFlags) {
     EXPECT_THROW(parse(bad), vs::Error) << bad.size();
   }
 }
+
+TEST(AppOptions, UiScale) {
+  EXPECT_EQ(parse({}).ui_scale, 0.0f);
+  EXPECT_EQ(parse({"--ui-scale", "2"}).ui_scale, 2.0f);
+  EXPECT_THROW(parse({"--ui-scale", "9"}), vs::Error);
+  EXPECT_THROW(parse({"--ui-scale", "two"}), vs::Error);
+}

@@ -1,3 +1,4 @@
+#include "app/gui/widgets/ui_px.h"
 #include "app/gui/panels/attention_panel.h"
 
 #include <imgui.h>
@@ -273,7 +274,7 @@ void AttentionPanel::draw_matrix() {
                         matrix_.value_at(hr, hc));
     }
   }
-  draw_legend(std::min(avail.x, std::max(size.x, 260.0f)));  // wide enough for its five labels
+  draw_legend(std::min(avail.x, std::max(size.x, ui_px(260.0f))));  // wide enough for its five labels
   if (!causal) return;
   if (sel.query >= 0 && sel.query < m->queries)  // the pinned query's row
     draw->AddRect({p0.x, p0.y + cell * sel.query}, {p0.x + size.x, p0.y + cell * (sel.query + 1)},
@@ -312,7 +313,7 @@ void AttentionPanel::draw_query_overlay(int query) {
   const int qs = info.scales[size_t(m->key.scale)];
   ImGui::Text("query (%d, %d) of scale %d%s:", query / qs, query % qs, m->key.scale + 1,
               session_->selection.query >= 0 ? " (pinned)" : "");
-  const float side = std::clamp(ImGui::GetContentRegionAvail().x / float(std::max(1, scales)) - 6, 32.0f, 96.0f);
+  const float side = std::clamp(ImGui::GetContentRegionAvail().x / float(std::max(1, scales)) - 6, ui_px(32.0f), ui_px(96.0f));
   ImDrawList* draw = ImGui::GetWindowDrawList();
   for (int s = 0; s < scales; ++s) {
     if (s) ImGui::SameLine();

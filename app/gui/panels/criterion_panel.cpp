@@ -1,3 +1,4 @@
+#include "app/gui/widgets/ui_px.h"
 #include "app/gui/panels/criterion_panel.h"
 
 #include <imgui.h>
@@ -151,7 +152,7 @@ void CriterionPanel::draw_head_map() {
   ImGui::TextDisabled("every head at every scale: colour = zone, brightness = B_eff/√(ln L) (hover for the numbers)");
   const float label = ImGui::CalcTextSize("scale 00 ").x;
   const int columns = blocks * heads;
-  const float cell = std::clamp((ImGui::GetContentRegionAvail().x - label) / float(std::max(1, columns)), 6.0f, 28.0f);
+  const float cell = std::clamp((ImGui::GetContentRegionAvail().x - label) / float(std::max(1, columns)), ui_px(6.0f), ui_px(28.0f));
   ImDrawList* draw = ImGui::GetWindowDrawList();
   heads_drawn_ = 0;
   for (int s = 0; s < scales; ++s) {

@@ -1,3 +1,4 @@
+#include "app/gui/widgets/ui_px.h"
 #include "app/gui/panels/own_image_panel.h"
 
 #include <imgui.h>
@@ -311,7 +312,7 @@ void OwnImagePanel::draw_pyramid() {
     heading(ids ? "Token pyramid and the reconstruction after each scale (click: keep up to it)"
                 : "Latent pyramid (‖token‖) and each scale's latent decoded (click: keep up to it)");
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
-  const float side = std::clamp((ImGui::GetContentRegionAvail().x - spacing * (n - 1)) / n, 24.0f, 128.0f);
+  const float side = std::clamp((ImGui::GetContentRegionAvail().x - spacing * (n - 1)) / n, ui_px(24.0f), ui_px(128.0f));
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const int kept = own_.regen_keep_scales() >= 0 && own_.regenerating() ? own_.regen_keep_scales() : keep_scales_;
   for (int s = 0; s < n; ++s) {
@@ -397,7 +398,7 @@ void OwnImagePanel::draw() {
     ImGui::EndTabBar();
   }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float side = std::clamp(std::min((avail.x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3, avail.y * 0.42f), 48.0f, 320.0f);
+  const float side = std::clamp(std::min((avail.x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3, avail.y * 0.42f), ui_px(48.0f), ui_px(320.0f));
   if (mode_ == Mode::kEdit) {
     draw_edit(side);
   } else {

@@ -1,3 +1,4 @@
+#include "app/gui/widgets/ui_px.h"
 #include "app/gui/panels/scale_strip_panel.h"
 
 #include <imgui.h>
@@ -92,7 +93,7 @@ void ScaleStripPanel::draw() {
   // the selected scale below keeps most of the window.
   const float cell = std::clamp(std::min((avail_w - 8.0f * total) / float(std::max(1, total)),
                                          ImGui::GetContentRegionAvail().y * 0.2f),
-                                24.0f, 128.0f);
+                                ui_px(24.0f), ui_px(128.0f));
   // The strip: picture over token grid per scale; a click selects the scale.
   ImGui::BeginChild("strip", {0, cell * 2 + ImGui::GetTextLineHeightWithSpacing() * 2 + 16}, false,
                     ImGuiWindowFlags_HorizontalScrollbar);
@@ -118,7 +119,7 @@ void ScaleStripPanel::draw() {
   ImGui::EndChild();
   // The selected scale large, its token grid beside it.
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float big = std::max(64.0f, std::min(avail.y - ImGui::GetTextLineHeightWithSpacing() * 2, avail.x * 0.6f));
+  const float big = std::max(ui_px(64.0f), std::min(avail.y - ImGui::GetTextLineHeightWithSpacing() * 2, avail.x * 0.6f));
   if (!message_.empty()) ImGui::TextDisabled("%s", message_.c_str());
   ImGui::Text("scale %d of %d (%d×%d tokens)%s", sel + 1, total, frames[sel].side, frames[sel].side,
               sel + 1 == total ? " · final image" : int(frames.size()) < total ? " · more scales to come" : "");

@@ -547,7 +547,8 @@ int App::run() {
   style.ItemSpacing = {8, 5};
   float scale_x = 1, scale_y = 1;
   glfwGetWindowContentScale(window_, &scale_x, &scale_y);
-  const float scale = std::max(1.0f, std::max(scale_x, scale_y));
+  // --ui-scale overrides what the monitor reports (remote desktops often report 1 on HiDPI).
+  const float scale = options_.ui_scale > 0 ? options_.ui_scale : std::max(1.0f, std::max(scale_x, scale_y));
   style.ScaleAllSizes(scale);
   content_scale_ = scale;
   load_fonts(scale);

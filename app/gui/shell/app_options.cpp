@@ -117,6 +117,7 @@ std::string app_usage() {
          "  --report-json PATH     at exit, write the model / error / generation state as JSON\n"
          "  --image PATH           encode this PNG/JPEG with the model's VQ-VAE (the Your image panel)\n"
          "  --keep-scales K        then regenerate it keeping its first K token maps (0 = none)\n"
+         "  --ui-scale S           widgets and fonts at scale S (default: the monitor's content scale)\n"
          "  --criterion N          run the Criterion panel (every head's zone) over N images once the model is open\n"
          "  --edit-box Y0,X0,Y1,X1 or edit it: generate this box (fractions of the image), keep the rest\n"
          "  --edit-mask PNG        ... or generate the white of this mask picture\n"
@@ -212,6 +213,12 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
       if (options.image_path.empty()) throw Error("--image: empty path");
     } else if (flag == "--keep-scales") {
       options.keep_scales = parse_int(flag, value(), 0, 1000);
+    } else if (flag == "--ui-scale") {
+      const std::string text = value();
+      char* end = nullptr;
+      options.ui_scale = std::strtof(text.c_str(), &end);
+      if (text.empty() || *end != '\0' || !(options.ui_scale >= 0.5f && options.ui_scale <= 4.0f))
+        throw Error("--ui-scale: expected a number in [0.5, 4], got '" + text + "'");
     } else if (flag == "--criterion") {
       options.criterion_samples = parse_int(flag, value(), 1, 64);
     } else if (flag == "--edit-box") {

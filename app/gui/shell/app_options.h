@@ -18,6 +18,7 @@ struct AppOptions {
   std::string screenshot_path;  // write a PNG of the window after the last frame
   std::string panel;            // show only this panel, full window ("theory", "scaling", "phase")
   int width = 1600, height = 1000;
+  float ui_scale = 0;           // > 0: widgets and fonts at this scale instead of the monitor's content scale
   double wait_workers_s = 0;    // headless: after the frames, keep rendering until the
                                 // workers finish (at most this long), so plots are full
   bool help = false;
