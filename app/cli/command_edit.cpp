@@ -60,6 +60,7 @@ Tensor kept_region_picture(const Tensor& image01, const std::vector<float>& keep
 int command_edit(Args& args) {
   const io::ModelRef ref = model_ref_flag(args);
   const std::string image_path = args.require("image");
+  const io::SquareFit fit = io::parse_square_fit(args.get("fit", "crop"), "--fit");
   const std::string mask_path = args.get("mask", "");
   const std::string box_text = args.get("box", "");
   const bool outpaint = args.flag("outpaint");
@@ -87,8 +88,8 @@ int command_edit(Args& args) {
   args.finish();
 
   const int last = info.scales.back();
-  const Tensor image = io::read_image_square(image_path, info.image_side);  // (1, 3, S, S) in [-1, 1]
-  request.edit.keep = box.empty() ? gen::keep_mask_from_picture(io::read_image_square(mask_path, last), outpaint)
+  const Tensor image = io::read_image_square(image_path, info.image_side, fit);  // (1, 3, S, S) in [-1, 1]
+  request.edit.keep = box.empty() ? gen::keep_mask_from_picture(io::read_image_square(mask_path, last, fit), outpaint)
                                   : gen::box_keep_mask(last, box[0], box[1], box[2], box[3], outpaint);
   int kept = 0;
   for (float v : request.edit.keep) kept += v > 0.5f;

@@ -41,6 +41,7 @@ int command_encode(Args& args) {
   const std::string vae_path = model_given ? std::string() : args.require("vae");
   const std::vector<int> scales_flag = patch_nums_flag(args);
   const std::string image_path = args.require("image");
+  const io::SquareFit fit = io::parse_square_fit(args.get("fit", "crop"), "--fit");
   const std::string out_path = args.require("out");
   const std::string scales_dir = args.get("scales-dir", "");
   const long label = args.get_int("class", -2, -1, 1L << 30);
@@ -50,7 +51,7 @@ int command_encode(Args& args) {
   const std::unique_ptr<gen::Tokenizer> tokenizer =
       model_given ? gen::open_tokenizer(ref, scales_flag) : gen::open_tokenizer(vae_path, scales_flag);
   const std::vector<int>& scales = tokenizer->scales();
-  const Tensor image = io::read_image_square(image_path, tokenizer->image_side());  // (1, 3, S, S) in [-1, 1]
+  const Tensor image = io::read_image_square(image_path, tokenizer->image_side(), fit);  // (1, 3, S, S) in [-1, 1]
   const gen::Pyramid pyramid = tokenizer->encode(image);
   std::string scales_text;
   int64_t tokens = 0;

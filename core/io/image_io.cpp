@@ -191,9 +191,42 @@ Tensor decode_image(const std::string& path, const uint8_t* data, size_t size) {
   return image;
 }
 
-Tensor fit_square(const Tensor& image, int side) {
-  check_image_tensor(image, "fit_square");
+namespace {
+
+// The picture centred on a square of its longer side, the rest its border's mean colour.
+Tensor pad_to_square(const Tensor& image) {
+  const int64_t B = image.dim(0), H = image.dim(2), W = image.dim(3), S = std::max(H, W);
+  const int64_t top = (S - H) / 2, left = (S - W) / 2;
+  Tensor out({B, 3, S, S});
+  for (int64_t bc = 0; bc < B * 3; ++bc) {
+    const float* src = image.ptr() + bc * H * W;
+    double sum = 0;
+    int64_t count = 0;
+    for (int64_t x = 0; x < W; ++x) sum += src[x] + src[(H - 1) * W + x], count += 2;
+    for (int64_t y = 0; y < H; ++y) sum += src[y * W] + src[y * W + W - 1], count += 2;
+    float* dst = out.ptr() + bc * S * S;
+    std::fill(dst, dst + S * S, float(sum / double(count)));
+    for (int64_t y = 0; y < H; ++y) std::copy(src + y * W, src + (y + 1) * W, dst + (top + y) * S + left);
+  }
+  return out;
+}
+
+}  // namespace
+
+SquareFit parse_square_fit(const std::string& text, const std::string& flag) {
+  if (text == "crop") return SquareFit::kCrop;
+  if (text == "pad") return SquareFit::kPad;
+  throw Error(flag + " " + text + ": expected crop (the centred square) or pad (letterbox onto a square)");
+}
+
+const char* square_fit_name(SquareFit fit) { return fit == SquareFit::kPad ? "pad" : "crop"; }
+
+Tensor fit_square(const Tensor& image_in, int side, SquareFit fit) {
+  check_image_tensor(image_in, "fit_square");
   if (side < 1) throw Error("fit_square: side must be positive, got " + std::to_string(side));
+  const bool pad = fit == SquareFit::kPad && image_in.dim(2) != image_in.dim(3);
+  const Tensor padded = pad ? pad_to_square(image_in) : Tensor();
+  const Tensor& image = pad ? padded : image_in;
   const int64_t B = image.dim(0), H = image.dim(2), W = image.dim(3);
   const int64_t crop = std::min(H, W), top = (H - crop) / 2, left = (W - crop) / 2;
   const AxisWeights ax = axis_weights(static_cast<int>(crop), side);
@@ -222,6 +255,8 @@ Tensor fit_square(const Tensor& image, int side) {
   return out;
 }
 
-Tensor read_image_square(const std::string& path, int side) { return fit_square(read_image(path), side); }
+Tensor read_image_square(const std::string& path, int side, SquareFit fit) {
+  return fit_square(read_image(path), side, fit);
+}
 
 }  // namespace vs::io

@@ -42,9 +42,15 @@ Tensor decode_image(const std::string& label, const uint8_t* bytes, size_t size)
 // centred square, then resample to side × side per axis — area averaging (exact
 // box-filter overlap) when shrinking, bilinear (half-pixel centres, edge clamp) when
 // enlarging. Area keeps downscaled photos free of aliasing; the result stays in [-1, 1].
-Tensor fit_square(const Tensor& image, int side);
+// kPad instead letterboxes the picture onto a square of its longer side, filled with the
+// mean colour of its border pixels (a product photo's background), so nothing is cut off.
+enum class SquareFit { kCrop, kPad };
+Tensor fit_square(const Tensor& image, int side, SquareFit fit = SquareFit::kCrop);
+// "crop" or "pad"; anything else is one vs::Error naming the flag.
+SquareFit parse_square_fit(const std::string& text, const std::string& flag);
+const char* square_fit_name(SquareFit fit);
 
 // read_image followed by fit_square.
-Tensor read_image_square(const std::string& path, int side);
+Tensor read_image_square(const std::string& path, int side, SquareFit fit = SquareFit::kCrop);
 
 }  // namespace vs::io

@@ -79,6 +79,7 @@ TEST(CliEdit, Refusals) {
       {"--box 0,0,1,1 --class 10", "outside [0, 10)"},
       {"--box 0,0,1,1 --steps 4", "FlowAR option"},
       {"--mask " + dir + "/missing.png", "missing.png"},
+      {"--box 0,0,1,1 --fit stretch", "expected crop"},
   };
   for (const Case& c : cases) {
     const auto run = run_cli(base + c.args);

@@ -139,6 +139,22 @@ TEST(GuiOwnImage, UnreadableEditMaskIsAnError) {
       << read_text(report);
 }
 
+TEST(GuiOwnImage, ANonSquarePictureSaysSoAndIsPaddedOnRequest) {
+  const std::string path = std::string(GUI_OUTPUT_DIR) + "/gui_own_image_wide.png";
+  std::vector<unsigned char> rgb(size_t(300) * 200 * 3, 40);
+  stbi_write_png(path.c_str(), 300, 200, 3, rgb.data(), 300 * 3);
+  const std::string report = std::string(GUI_OUTPUT_DIR) + "/gui_test_own_image_wide.json";
+  std::remove(report.c_str());
+  const ProcessResult r = run_gui("--frames 15 --wait-workers 60 " + fixture_flags() + " --image " + path +
+                                  " --fit pad --report-json " + report);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const vs::io::json::Value j = vs::io::json::parse(read_text(report));
+  EXPECT_EQ(report_text(j, "panels.own_image.source_size"), "300x200");
+  EXPECT_EQ(report_text(j, "panels.own_image.fit"), "pad");
+  const ProcessResult bad = run_process(std::string(VARSCOPE_GUI) + " --fit stretch 2>&1");
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+}
+
 TEST(GuiOwnImage, KeepScalesNeedsAnImage) {
   const ProcessResult r = run_process(std::string(VARSCOPE_GUI) + " --keep-scales 2 2>&1");
   EXPECT_EQ(r.exit_code, 2) << r.output;

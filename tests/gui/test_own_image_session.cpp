@@ -119,6 +119,34 @@ TEST_P(OwnImage, EncodesThePyramidAndRegeneratesFromAPrefix) {
   EXPECT_EQ(own.regen_keep_scales(), K - 1);
 }
 
+TEST_P(OwnImage, ANonSquarePictureIsCroppedOrPadded) {
+  const std::string path = write_test_image();  // 48×40
+  const int side = g()->info().image_side;
+  OwnImageSession own;
+  own.encode(path, g());
+  ASSERT_TRUE(settle(own));
+  EXPECT_EQ(own.source_width(), 48);
+  EXPECT_EQ(own.source_height(), 40);
+  EXPECT_EQ(own.fit(), vs::io::SquareFit::kCrop);
+  const std::vector<uint8_t> cropped = own.input_rgb();
+  EXPECT_EQ(cropped, vs::io::image01_to_rgb8(
+                         [&] {
+                           vs::Tensor t = vs::io::read_image_square(path, side);
+                           for (float& x : t.data) x = (x + 1.0f) * 0.5f;
+                           return t;
+                         }(),
+                         0));
+  own.encode(path, g(), vs::io::SquareFit::kPad);
+  ASSERT_TRUE(settle(own));
+  EXPECT_EQ(own.fit(), vs::io::SquareFit::kPad);
+  vs::Tensor padded = vs::io::read_image_square(path, side, vs::io::SquareFit::kPad);
+  for (float& x : padded.data) x = (x + 1.0f) * 0.5f;
+  EXPECT_EQ(own.input_rgb(), vs::io::image01_to_rgb8(padded, 0));
+  EXPECT_NE(own.input_rgb(), cropped);
+  // The pyramid is the padded picture's.
+  EXPECT_EQ(own.scales().back().code.ids, g()->encode(vs::io::read_image_square(path, side, vs::io::SquareFit::kPad)).back().ids);
+}
+
 TEST_P(OwnImage, EditsWithAMaskLikeTheGenerator) {
   const std::string path = write_test_image();
   OwnImageSession own;

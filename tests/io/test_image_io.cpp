@@ -75,6 +75,28 @@ TEST(ImageIo, FitSquareCropsCentreThenAreaAverages) {
       }
 }
 
+TEST(ImageIo, FitSquarePadLetterboxesOntoTheBorderColour) {
+  // H 2, W 4 of 0.5 with a border of 0.5: padded to 4x4, the two new rows take the border
+  // mean; at side 4 (no resampling) the picture sits in rows 1..2.
+  Tensor image({1, 3, 2, 4}, 0.5f);
+  image.data[1] = -1.0f;  // one border pixel of channel 0 darker: its mean moves
+  const Tensor out = vs::io::fit_square(image, 4, vs::io::SquareFit::kPad);
+  ASSERT_EQ(out.shape, (vs::Shape{1, 3, 4, 4}));
+  const float border0 = (0.5f * 11 + -1.0f) / 12;  // channel 0: 12 border samples (rows twice, columns twice)
+  for (int x = 0; x < 4; ++x) {
+    EXPECT_NEAR(out.data[0 * 16 + 0 * 4 + x], border0, 1e-6);  // padding above
+    EXPECT_NEAR(out.data[0 * 16 + 3 * 4 + x], border0, 1e-6);  // and below
+    EXPECT_NEAR(out.data[1 * 16 + 0 * 4 + x], 0.5f, 1e-6);     // channel 1: all 0.5
+  }
+  EXPECT_NEAR(out.data[0 * 16 + 1 * 4 + 1], -1.0f, 1e-6);  // the picture, unmoved horizontally
+  EXPECT_NEAR(out.data[0 * 16 + 1 * 4 + 0], 0.5f, 1e-6);
+  // A square picture is the same either way.
+  const Tensor square({1, 3, 3, 3}, 0.25f);
+  EXPECT_EQ(vs::io::fit_square(square, 2, vs::io::SquareFit::kPad).data, vs::io::fit_square(square, 2).data);
+  EXPECT_EQ(vs::io::parse_square_fit("pad", "--fit"), vs::io::SquareFit::kPad);
+  EXPECT_THROW(vs::io::parse_square_fit("stretch", "--fit"), vs::Error);
+}
+
 TEST(ImageIo, FitSquareNonIntegerAreaAndBilinearUp) {
   // 3 -> 2: output 0 covers source [0, 1.5): (a + 0.5 b) / 1.5.
   Tensor row({1, 3, 3, 3});

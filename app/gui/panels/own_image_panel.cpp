@@ -41,6 +41,7 @@ OwnImagePanel::OwnImagePanel(std::shared_ptr<const GenerationSource> source, con
     pending_path_ = options.image_path;
   }
   if (options.keep_scales >= 0) keep_scales_ = pending_keep_ = options.keep_scales;
+  if (!options.fit.empty()) fit_ = io::parse_square_fit(options.fit, "--fit"), fit_given_ = true;
   if (options.edits()) {
     mode_ = Mode::kEdit, select_mode_ = true;
     pending_edit_ = true;
@@ -58,14 +59,35 @@ OwnImagePanel::OwnImagePanel(std::shared_ptr<const GenerationSource> source, con
   if (options.seed >= 0) seed_ = (unsigned long long)options.seed;
 }
 
+void OwnImagePanel::draw_fit_notice() {
+  const int w = own_.source_width(), h = own_.source_height();
+  if (w == 0 || w == h) return;
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextColored({1.0f, 0.8f, 0.35f, 1.0f}, "%d×%d is not square:", w, h);
+  ImGui::SameLine();
+  int fit = int(fit_);
+  const char* fits[] = {"centre-cropped to a square", "letterboxed (padded) to a square"};
+  ImGui::SetNextItemWidth(ImGui::CalcTextSize(fits[1]).x + ImGui::GetFrameHeight() * 2);
+  if (ImGui::Combo("##fit", &fit, fits, 2) && fit != int(fit_)) {
+    fit_ = io::SquareFit(fit);
+    pending_path_ = own_.image_path();  // encode again with the other fit
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Crop keeps the centred %d×%d square; pad keeps the whole picture on its border's mean colour.\n"
+                      "The CLI does the same with encode/edit --fit crop|pad.",
+                      std::min(w, h), std::min(w, h));
+}
+
 void OwnImagePanel::load(const Settings& s) {
   if (!path_[0]) std::snprintf(path_, sizeof path_, "%s", s.get("own_image.path", "").c_str());
   if (pending_keep_ < 0) keep_scales_ = std::max(0, s.get_int("own_image.keep_scales", keep_scales_));
+  if (!fit_given_) fit_ = s.get("own_image.fit", "crop") == "pad" ? io::SquareFit::kPad : io::SquareFit::kCrop;
 }
 
 void OwnImagePanel::save(Settings& s) const {
   s.set("own_image.path", path_);
   s.set_int("own_image.keep_scales", keep_scales_);
+  s.set("own_image.fit", io::square_fit_name(fit_));
 }
 
 void OwnImagePanel::open_image(const std::string& path) {
@@ -121,7 +143,7 @@ void OwnImagePanel::start_pending_work() {
   if (!pending_path_.empty()) {
     // Without a model the session records the "open a model first" error; a model opened
     // later re-encodes the image (above).
-    own_.encode(pending_path_, generator);
+    own_.encode(pending_path_, generator, fit_);
     image_ = pending_path_, pending_path_.clear();
   }
   // --keep-scales waits for an encoding (through a "no model yet" error, too).
@@ -193,7 +215,8 @@ std::string OwnImagePanel::report_fields() const {
          ", \"mode\": " + (mode_ == Mode::kEdit ? "\"edit\"" : "\"regenerate\"") +
          ", \"painted_pixels\": " + std::to_string(mask_.painted_pixels()) + ", \"generated_tokens\": " +
          std::to_string(generated_tokens()) +
-         ", \"edit_results\": " + std::to_string(shown_edit_rows_) + ", \"edit_finished\": " +
+         ", \"source_size\": \"" + std::to_string(own_.source_width()) + "x" + std::to_string(own_.source_height()) +
+         "\", \"fit\": \"" + io::square_fit_name(own_.fit()) + "\"" + ", \"edit_results\": " + std::to_string(shown_edit_rows_) + ", \"edit_finished\": " +
          (own_.last_run_was_edit() && own_.regen_finished() ? "true" : "false") +
          ", \"edit_error\": " + io::json::quote(edit_error_);
 }
@@ -389,6 +412,7 @@ void OwnImagePanel::draw() {
                         own_.reconstructed() ? "" : " · decoding the reconstructions…");
   }
   if (!own_.encoded()) return;
+  draw_fit_notice();
   if (ImGui::BeginTabBar("own_image_mode")) {
     const ImGuiTabItemFlags regen_flags = select_mode_ && mode_ == Mode::kRegenerate ? ImGuiTabItemFlags_SetSelected : 0;
     const ImGuiTabItemFlags edit_flags = select_mode_ && mode_ == Mode::kEdit ? ImGuiTabItemFlags_SetSelected : 0;

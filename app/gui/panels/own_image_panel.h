@@ -67,6 +67,7 @@ class OwnImagePanel : public Panel {
   void draw_images(float side);
   void draw_controls();
   void draw_pyramid();
+  void draw_fit_notice();  // "300×200: centre-cropped" with the crop / pad choice
   // Edit with a mask (own_image_edit.cpp): the paintable image, the tools, the results.
   enum class Mode { kRegenerate, kEdit };
   void draw_edit(float side);
@@ -96,6 +97,8 @@ class OwnImagePanel : public Panel {
   std::string pending_path_;   // to encode once a model is open
   int pending_keep_ = -1;      // --keep-scales: regenerate once encoded
   int keep_scales_ = 1;        // the slider: scales of the image kept
+  io::SquareFit fit_ = io::SquareFit::kCrop;  // how a picture that is not square is fitted
+  bool fit_given_ = false;                    // --fit: not overridden by the saved choice
   int class_id_ = 0;
   unsigned long long seed_ = 0;
   // The class and seed of the run on screen, to follow the Generation panel.

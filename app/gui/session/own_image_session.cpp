@@ -76,15 +76,18 @@ bool looks_like_image(const std::string& path) {
 
 OwnImageSession::OwnImageSession(std::function<void()> wake) : encode_job_(wake), regen_job_(wake) {}
 
-void OwnImageSession::encode(const std::string& path, std::shared_ptr<const gen::Generator> generator) {
+void OwnImageSession::encode(const std::string& path, std::shared_ptr<const gen::Generator> generator,
+                             io::SquareFit fit) {
   // Cancel both and join: the encoder pass is not interruptible, but one image through the
   // encoder is short next to a generation.
   regen_job_.stop();
   regen_was_running_ = false;
   path_ = path;
   generator_ = std::move(generator);
+  fit_ = fit;
   error_.clear();
   input_side_ = 0;
+  source_width_ = source_height_ = 0;
   input_rgb_.clear();
   scales_.clear();
   regen_keep_ = -1;
@@ -97,9 +100,11 @@ void OwnImageSession::encode(const std::string& path, std::shared_ptr<const gen:
   }
   std::shared_ptr<const gen::Generator> g = generator_;
   encode_was_running_ = true;
-  encode_job_.start([path, g](BackgroundJob<EncodeItem>::Context& context) {
-    const Tensor image = io::read_image_square(path, g->info().image_side);  // (1, 3, S, S) in [-1, 1]
+  encode_job_.start([path, g, fit](BackgroundJob<EncodeItem>::Context& context) {
+    const Tensor source = io::read_image(path);
+    const Tensor image = io::fit_square(source, g->info().image_side, fit);  // (1, 3, S, S) in [-1, 1]
     EncodeItem first;
+    first.source_width = int(source.dim(3)), first.source_height = int(source.dim(2));
     first.pyramid = g->encode(image);
     Tensor image01 = image;
     for (float& x : image01.data) x = (x + 1.0f) * 0.5f;
@@ -171,6 +176,7 @@ void OwnImageSession::update() {
   for (EncodeItem& item : encode_job_.take()) {
     if (item.scale < 0) {
       input_side_ = item.image_side;
+      source_width_ = item.source_width, source_height_ = item.source_height;
       input_rgb_ = std::move(item.input_rgb);
       const std::vector<int>& sides = generator_->info().scales;
       scales_.clear();

@@ -15,6 +15,7 @@
 
 #include "app/gui/workers/background_job.h"
 #include "core/generator/generator.h"
+#include "core/io/image_io.h"
 
 namespace vs::gui {
 
@@ -32,6 +33,7 @@ struct EncodedScale {
 struct EncodeItem {
   int scale = -1;
   int image_side = 0;
+  int source_width = 0, source_height = 0;  // scale -1: the file's own size
   std::vector<uint8_t> input_rgb;  // scale -1: the image as the tokenizer sees it
   gen::Pyramid pyramid;            // scale -1
   std::vector<uint8_t> recon_rgb;  // scale ≥ 0
@@ -60,7 +62,9 @@ class OwnImageSession {
 
   // Starts encoding `path` with `generator`'s tokenizer (stops a running encode or
   // regeneration). No model (null): an error.
-  void encode(const std::string& path, std::shared_ptr<const gen::Generator> generator);
+  // `fit`: how a picture that is not square becomes one (centre crop or letterbox).
+  void encode(const std::string& path, std::shared_ptr<const gen::Generator> generator,
+              io::SquareFit fit = io::SquareFit::kCrop);
   // Keeps the first keep_scales ∈ [0, num_scales) scales of the encoded image and samples
   // the rest with `request` (its class and seed included); needs a finished encode.
   void regenerate(int keep_scales, gen::SamplingRequest request);
@@ -84,6 +88,10 @@ class OwnImageSession {
   // Whether the pyramid holds token ids (else latent tokens).
   bool holds_ids() const { return encoded() && !scales_.front().code.ids.empty(); }
   int input_side() const { return input_side_; }
+  // The file's own size (before the square fit) and the fit used.
+  int source_width() const { return source_width_; }
+  int source_height() const { return source_height_; }
+  io::SquareFit fit() const { return fit_; }
   const std::vector<uint8_t>& input_rgb() const { return input_rgb_; }
   const std::vector<EncodedScale>& scales() const { return scales_; }
   int serial() const { return serial_; }  // bumps on every change of the encoding
@@ -104,6 +112,8 @@ class OwnImageSession {
   std::string path_, error_;
   std::shared_ptr<const gen::Generator> generator_;
   int input_side_ = 0;
+  int source_width_ = 0, source_height_ = 0;
+  io::SquareFit fit_ = io::SquareFit::kCrop;
   std::vector<uint8_t> input_rgb_;
   std::vector<EncodedScale> scales_;
   int serial_ = 0;

@@ -8,6 +8,7 @@
 #include "core/accel/accel_spec.h"
 #include "core/attention/attention.h"
 #include "core/error.h"
+#include "core/io/image_io.h"
 
 namespace vs::gui {
 
@@ -116,6 +117,7 @@ std::string app_usage() {
          "                         (e.g. poly:degree=2) and show exact vs approximate\n"
          "  --report-json PATH     at exit, write the model / error / generation state as JSON\n"
          "  --image PATH           encode this PNG/JPEG with the model's VQ-VAE (the Your image panel)\n"
+         "  --fit crop|pad         a picture that is not square: centre-crop it (default) or letterbox it\n"
          "  --keep-scales K        then regenerate it keeping its first K token maps (0 = none)\n"
          "  --ui-scale S           widgets and fonts at scale S (default: the monitor's content scale)\n"
          "  --criterion N          run the Criterion panel (every head's zone) over N images once the model is open\n"
@@ -213,6 +215,9 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
       if (options.image_path.empty()) throw Error("--image: empty path");
     } else if (flag == "--keep-scales") {
       options.keep_scales = parse_int(flag, value(), 0, 1000);
+    } else if (flag == "--fit") {
+      options.fit = value();
+      io::parse_square_fit(options.fit, "--fit");  // crop or pad, checked here
     } else if (flag == "--ui-scale") {
       const std::string text = value();
       char* end = nullptr;

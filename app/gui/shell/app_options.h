@@ -35,6 +35,7 @@ struct AppOptions {
   std::string browse;           // open the file browser at start: "model", "image", "export"
   std::string report_json;      // write the run's state (model, error, scales) here at exit
   std::string image_path;       // "Your image": encode this PNG/JPEG once the model is open
+  std::string fit;              // "crop" / "pad": how a picture that is not square is fitted (empty: the saved choice)
   int keep_scales = -1;         // then regenerate keeping its first k token maps (-1: don't)
   // ...or edit it (zero-shot, "Your image" ▸ Edit): the box y0,x0,y1,x1 in fractions, or a
   // painted mask PNG (white = generate), the task, the class of a class edit, the results.
