@@ -128,6 +128,31 @@ TEST(GuiLessons, Chapter8RunsAnAccelerationAgainstExactBeside) {
   EXPECT_NE(report_text(run.report, "panels.accelerate.pruned_scales"), "0");
 }
 
+// A finished run stays with its chapter while the reader looks at another one.
+TEST(GuiLessons, AChaptersResultIsKeptWhenComingBack) {
+  const std::string report = std::string(GUI_OUTPUT_DIR) + "/gui_test_lesson_kept.json";
+  std::remove(report.c_str());
+  const ProcessResult r = run_gui("--lesson 2 --run-lesson --frames 12 --wait-workers 300 --size 1024x700 "
+                                  "--keys 1:right,3:left --report-json " + report);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const vs::io::json::Value j = vs::io::json::parse(read_text(report));
+  EXPECT_EQ(report_text(j, "panels.lessons.chapter"), "2");
+  EXPECT_EQ(report_text(j, "panels.lessons.run"), "done");
+}
+
+// Chapter 6 opens the shipped FlowAR; leaving it opens the reader's model again.
+TEST(GuiLessons, LeavingChapter6GivesBackTheModel) {
+  const std::string report = std::string(GUI_OUTPUT_DIR) + "/gui_test_lesson6_back.json";
+  std::remove(report.c_str());
+  const std::string model = std::string(VARSCOPE_SOURCE_DIR) + "/assets/models/fmnist-var.safetensors";
+  const ProcessResult r = run_gui("--model " + model + " --lesson 6 --run-lesson --frames 12 --wait-workers 300 "
+                                  "--size 1024x700 --keys 1:right --report-json " + report);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const vs::io::json::Value j = vs::io::json::parse(read_text(report));
+  EXPECT_EQ(report_text(j, "panels.lessons.chapter"), "7");
+  EXPECT_EQ(report_text(j, "family"), "var");
+}
+
 TEST(GuiLessons, ArrowKeysStepChapters) {
   const std::string report = std::string(GUI_OUTPUT_DIR) + "/gui_test_lesson_keys.json";
   std::remove(report.c_str());

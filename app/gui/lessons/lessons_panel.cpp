@@ -73,6 +73,12 @@ void LessonsPanel::select(int index) {
   if (chapters_.empty()) return;
   index = std::clamp(index, 0, int(chapters_.size()) - 1);
   if (index == index_ && state_ != RunState::kIdle) return;
+  if (state_ == RunState::kDone || state_ == RunState::kFailed)
+    kept_[index_] = {state_, run_error_, session_->model_path(), bench_};
+  // Leaving chapter 6: the model the reader had open comes back.
+  if (chapter_number() == 6 && index != index_ && !model_before_.empty() && session_->model_path() == flowar_path_)
+    session_->open(model_before_, vae_before_);
+  if (index != index_) model_before_.clear();
   index_ = index;
   bench_job_.stop();
   bench_.clear();
@@ -84,6 +90,13 @@ void LessonsPanel::select(int index) {
   depth_ = {};
   values_.clear();
   values_key_.clear();
+  // The chapter's last run, if it ran on the model open now.
+  const auto kept = kept_.find(index_);
+  if (kept != kept_.end() && kept->second.model_path == session_->model_path()) {
+    state_ = kept->second.state;
+    run_error_ = kept->second.run_error;
+    bench_ = kept->second.bench;
+  }
 }
 
 void LessonsPanel::step_chapter(int delta) { select(index_ + delta); }
@@ -117,7 +130,10 @@ void LessonsPanel::run() {
       run_error_ = "no shipped FlowAR model (assets/models/fmnist-flowar.safetensors) found";
       return;
     }
-    if (session_->model_path() != flowar_path_) session_->open(flowar_path_);
+    if (session_->model_path() != flowar_path_) {
+      if (model_before_.empty()) model_before_ = session_->model_path(), vae_before_ = session_->vae_path();
+      session_->open(flowar_path_);
+    }
     wants_flowar_ = true;
   }
 }

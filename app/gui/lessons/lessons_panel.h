@@ -7,6 +7,7 @@
 // steps chapters with PageUp/PageDown or ←/→ while the Lessons workspace is on screen.
 #pragma once
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -81,6 +82,15 @@ class LessonsPanel : public Panel {
   bool wants_generation_ = false;   // the experiment waits for a finished generation
   bool wants_flowar_ = false;       // chapter 6 opened the shipped FlowAR
   std::string flowar_path_;
+  // The model open before chapter 6 switched to FlowAR: opened again when the reader leaves it.
+  std::string model_before_, vae_before_;
+  // A finished chapter's run, kept while the reader visits other chapters (for the model it ran on).
+  struct KeptRun {
+    RunState state = RunState::kIdle;
+    std::string run_error, model_path;
+    std::vector<vs::attention::ScalingPoint> bench;
+  };
+  std::map<int, KeptRun> kept_;
   lessons::Values values_;
   Settings companion_setup_;
   int companion_serial_ = 0;
