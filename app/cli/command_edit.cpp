@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cstdio>
 #include <limits>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -17,6 +16,7 @@
 #include "core/edit/edit_defaults.h"
 #include "core/edit/edit_mask.h"
 #include "core/error.h"
+#include "core/number_text.h"
 #include "core/generator/describe.h"
 #include "core/io/image_io.h"
 
@@ -27,18 +27,10 @@ namespace {
 // --box y0,x0,y1,x1: four fractions of the image.
 std::vector<double> parse_box(const std::string& text) {
   std::vector<double> values;
-  std::stringstream in(text);
-  std::string part;
-  while (std::getline(in, part, ',')) {
-    size_t used = 0;
-    double v = 0;
-    try {
-      v = std::stod(part, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != part.size()) throw Error("--box " + text + ": expected four numbers y0,x0,y1,x1");
-    values.push_back(v);
+  for (const std::string& item : split_items(text)) {
+    const std::optional<double> v = parse_whole_double(item);
+    if (!v) throw Error("--box " + text + ": expected four numbers y0,x0,y1,x1");
+    values.push_back(*v);
   }
   if (values.size() != 4) throw Error("--box " + text + ": expected four numbers y0,x0,y1,x1 (fractions of the image)");
   return values;

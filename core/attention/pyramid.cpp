@@ -2,10 +2,10 @@
 
 #include <cmath>
 #include <limits>
-#include <sstream>
 
 #include "core/attention/pyramid_family.h"
 #include "core/error.h"
+#include "core/number_text.h"
 
 namespace vs::attention {
 
@@ -43,17 +43,10 @@ std::string pyramid_to_string(const std::vector<int>& sides) {
 
 std::vector<int> parse_pyramid(const std::string& text) {
   std::vector<int> sides;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    size_t used = 0;
-    long value = 0;
-    try {
-      value = std::stol(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != item.size() || value < 1 || value > 65536)
+  for (const std::string& item : split_items(text)) {
+    const std::optional<long> parsed = parse_whole_long(item);
+    const long value = parsed.value_or(0);
+    if (!parsed || value < 1 || value > 65536)
       throw Error("pyramid '" + text + "': '" + item + "' is not a side between 1 and 65536");
     if (!sides.empty() && value <= sides.back())
       throw Error("pyramid '" + text + "': sides must increase strictly");

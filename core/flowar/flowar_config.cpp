@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/number_text.h"
 #include "core/printable.h"
 
 namespace vs::flowar {
@@ -50,12 +51,10 @@ std::vector<int> parse_scales(const std::string& text, const std::string& where)
     throw Error(where + ": scales metadata " + printable_name(text) + " " + why);
   };
   std::vector<int> out;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
+  for (const std::string& item : split_items(text)) {
     if (item.empty() || item.size() > 4 || item.find_first_not_of("0123456789") != std::string::npos)
       refuse("is not a comma-separated list of positive integers");
-    const int side = std::stoi(item);
+    const int side = int(*parse_whole_long(item));
     if (side < 1 || side > kMaxSide) refuse("has a side outside [1, " + std::to_string(kMaxSide) + "]");
     if (!out.empty() && side <= out.back()) refuse("is not strictly increasing");
     if (out.size() == kMaxScales) refuse("has more than " + std::to_string(kMaxScales) + " scales");

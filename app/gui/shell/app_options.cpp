@@ -8,6 +8,7 @@
 #include "core/accel/accel_spec.h"
 #include "core/attention/attention.h"
 #include "core/error.h"
+#include "core/number_text.h"
 #include "core/io/image_io.h"
 
 namespace vs::gui {
@@ -26,15 +27,14 @@ int parse_int(const std::string& flag, const std::string& text, int lo, int hi) 
 // "y0,x0,y1,x1": four fractions with 0 ≤ y0 < y1 ≤ 1 and 0 ≤ x0 < x1 ≤ 1.
 std::vector<double> parse_fractions(const std::string& flag, const std::string& text) {
   std::vector<double> values;
-  const char* p = text.c_str();
-  while (*p) {
-    char* end = nullptr;
-    values.push_back(std::strtod(p, &end));
-    if (end == p || (*end != ',' && *end != '\0')) values.clear(), p = "";
-    else p = *end ? end + 1 : end;
+  bool numbers = true;
+  for (const std::string& item : split_items(text)) {
+    const std::optional<double> v = parse_whole_double(item);
+    numbers = numbers && v.has_value();
+    values.push_back(v.value_or(0));
   }
-  const bool ok = values.size() == 4 && values[0] >= 0 && values[0] < values[2] && values[2] <= 1 && values[1] >= 0 &&
-                  values[1] < values[3] && values[3] <= 1;
+  const bool ok = numbers && values.size() == 4 && values[0] >= 0 && values[0] < values[2] && values[2] <= 1 &&
+                  values[1] >= 0 && values[1] < values[3] && values[3] <= 1;
   if (!ok) throw Error(flag + ": expected y0,x0,y1,x1 with 0 <= y0 < y1 <= 1 and 0 <= x0 < x1 <= 1, got '" + text + "'");
   return values;
 }
