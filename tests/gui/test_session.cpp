@@ -56,6 +56,7 @@ TEST_P(SessionTest, GeneratesEveryScaleWithPictureCodeAndNorms) {
   ASSERT_EQ(session.frames().size(), info.scales.size()) << session.generation_error();
   EXPECT_FALSE(session.generation_cancelled());
   EXPECT_TRUE(session.run_complete());
+  EXPECT_GT(session.last_generation_ms(), 0.0);  // Generate → final image, for the run report
   for (size_t k = 0; k < info.scales.size(); ++k) {
     const ScaleFrame& f = session.frames()[k];
     EXPECT_EQ(f.scale, int(k));
@@ -135,4 +136,20 @@ TEST(Session, MissingAndWrongFilesAreErrors) {
   ASSERT_TRUE(settle(session));
   EXPECT_EQ(session.info(), nullptr);
   EXPECT_NE(session.load_error().find("fmnist-flowar-vae.safetensors"), std::string::npos) << session.load_error();
+}
+
+// "random:SPEC" opens the official shapes with random weights (no file); a bad spec is an error.
+TEST(Session, RandomWeightModels) {
+  Session session;
+  session.open("random:var-d2", "");
+  ASSERT_TRUE(settle(session));
+  ASSERT_NE(session.info(), nullptr) << session.load_error();
+  EXPECT_EQ(session.info()->family, vs::gen::Family::kVar);
+  EXPECT_EQ(session.info()->num_scales(), 10);  // the official 256 px schedule
+  EXPECT_TRUE(session.vae_path().empty());
+  EXPECT_LT(session.last_generation_ms(), 0);  // nothing generated yet
+  session.open("random:var-d99", "");
+  ASSERT_TRUE(settle(session));
+  EXPECT_EQ(session.info(), nullptr);
+  EXPECT_NE(session.load_error().find("var-d99"), std::string::npos) << session.load_error();
 }

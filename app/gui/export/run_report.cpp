@@ -25,6 +25,8 @@ std::string run_report_json(const Session& session, const std::string& extra_fie
   j += "  \"scale_ms\": [";
   for (size_t i = 0; i < frames.size(); ++i) j += (i ? ", " : "") + std::to_string(frames[i].ms);
   j += "],\n";
+  // From Generate to the final image on the UI thread (issue 13's explorer-vs-CLI measure).
+  j += "  \"generation_ms\": " + std::to_string(session.last_generation_ms()) + ",\n";
   std::map<std::string, size_t> norms;  // head-norm records per module
   if (info)
     for (const gen::ModuleInfo& m : info->modules) norms[observe::module_name(m.module)] = 0;

@@ -1,11 +1,14 @@
 #include "app/gui/session/session.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "app/gui/session/frame_recorder.h"
 #include "core/error.h"
+#include "core/generator/random_generator.h"
 #include "core/io/input_file.h"
 #include "core/io/model_ref.h"
+#include "core/memory_budget.h"
 
 namespace vs::gui {
 
@@ -20,6 +23,8 @@ std::string sibling_vae_path(const std::string& path) {
 
 }  // namespace
 
+bool is_random_model(const std::string& path) { return path.rfind(kRandomModelPrefix, 0) == 0; }
+
 Session::Session(std::function<void()> wake) : load_job_(wake), gen_job_(wake), capture_job_(wake) {}
 
 void Session::open(const std::string& model_path, const std::string& vae_path, const std::vector<int>& scales) {
@@ -27,13 +32,20 @@ void Session::open(const std::string& model_path, const std::string& vae_path, c
   capture_job_.stop();
   generate_pending_ = capture_pending_ = false;
   model_path_ = model_path;
-  vae_path_ = vae_path.empty() ? sibling_vae_path(model_path) : vae_path;
+  const bool random = is_random_model(model_path);
+  vae_path_ = random ? std::string() : vae_path.empty() ? sibling_vae_path(model_path) : vae_path;
   load_error_.clear();
   load_pending_ = true;
   generator_.reset();
   reset_run();
   const std::string model = model_path_, vae = vae_path_;
-  load_job_.start([model, vae, scales](BackgroundJob<std::shared_ptr<const gen::Generator>>::Context& context) {
+  load_job_.start([model, vae, scales, random](BackgroundJob<std::shared_ptr<const gen::Generator>>::Context& context) {
+    if (random) {  // "random:var-d16": the official shapes with random weights, refused before allocating
+      const std::string spec = model.substr(std::string(kRandomModelPrefix).size());
+      check_memory(gen::random_generator_bytes(spec), model);
+      context.publish(std::shared_ptr<const gen::Generator>(gen::open_random_generator(spec, scales)));
+      return;
+    }
     // Regular files only (a pipe would block the worker for ever), named in the error.
     io::check_regular_file(model, "model checkpoint");
     io::check_regular_file(vae, "tokenizer (VAE) checkpoint");
@@ -87,7 +99,13 @@ void Session::update() {
     }
   }
   const bool gen_finished = gen_was_running_ && !gen_job_.running();  // before take(): nothing left behind
-  for (ScaleFrame& frame : gen_job_.take()) frames_.push_back(std::move(frame));
+  for (ScaleFrame& frame : gen_job_.take()) {
+    // From Generate to the final image here, on the UI thread: what the user waits.
+    if (frame.scale + 1 == frame.num_scales)
+      last_generation_ms_ =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - generate_requested_).count();
+    frames_.push_back(std::move(frame));
+  }
   if (gen_finished) {
     gen_was_running_ = false;
     gen_error_ = gen_job_.error();
@@ -112,6 +130,8 @@ void Session::update() {
 }
 
 void Session::generate(const gen::SamplingRequest& request, int stop_after, bool continue_current) {
+  generate_requested_ = std::chrono::steady_clock::now();
+  last_generation_ms_ = -1;
   pending_ = request;
   stop_after_pending_ = stop_after;
   continue_pending_ = continue_current;

@@ -5,6 +5,7 @@
 // (capture_attention). The strip, inspector, gauges, exports and the report read it; only
 // the UI thread calls its methods, workers talk to it through BackgroundJob queues.
 #pragma once
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -16,6 +17,11 @@
 #include "app/gui/workers/background_job.h"
 
 namespace vs::gui {
+
+// "random:var-d16", "random:flowar-S": a model of the official shapes with random weights
+// (gen::open_random_generator) — timings and attention at full size, no download.
+constexpr const char* kRandomModelPrefix = "random:";
+bool is_random_model(const std::string& path);
 
 // What the strip, inspector and gauges look at; shared so they stay in step.
 struct Selection {
@@ -63,6 +69,9 @@ class Session : public GenerationSource {
   const std::string& generation_error() const { return gen_error_; }
   bool generation_cancelled() const { return gen_cancelled_; }
   int generation_serial() const override { return generation_serial_; }
+  // Milliseconds from the last generate() to its final scale reaching the UI thread; < 0:
+  // none finished since.
+  double last_generation_ms() const { return last_generation_ms_; }
   bool run_complete() const override;
   // The Euler step under way while generating (steps 0: the family takes none).
   gen::StepEvent step_progress() const;
@@ -95,6 +104,8 @@ class Session : public GenerationSource {
   std::string gen_error_;
   bool gen_cancelled_ = false, gen_was_running_ = false;
   int generation_serial_ = 0;
+  std::chrono::steady_clock::time_point generate_requested_{};
+  double last_generation_ms_ = -1;
   BackgroundJob<ScaleFrame> gen_job_;
 
   CaptureKey capture_key_;
