@@ -54,6 +54,9 @@ TEST(GuiVarPanels, ExactVersusApproximateSideBySide) {
   ASSERT_TRUE(compare && compare->kind == vs::io::json::Value::Kind::Object) << read_text(report);
   EXPECT_EQ(compare->find("family")->text, "var");
   EXPECT_EQ(compare->find("approx_variant")->text, "poly:degree=2");
+  // The picker shows the variant --compare ran, not the saved or default choice.
+  EXPECT_EQ(report_text(j, "panels.compare.picker"), "poly:degree=2:basis=taylor");
+  EXPECT_EQ(report_text(j, "panels.compare.picker_matches"), "true");
   const vs::io::json::Value* scales = compare->find("scales");
   ASSERT_TRUE(scales && scales->array.size() == 7u);
   EXPECT_EQ(scales->array[0].find("image_error")->text, "0");

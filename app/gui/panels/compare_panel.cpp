@@ -7,8 +7,23 @@
 
 #include "app/gui/export/compare_export.h"
 #include "app/gui/widgets/module_title.h"
+#include "core/attention/attention.h"
+#include "core/io/json.h"
 
 namespace vs::gui {
+
+namespace {
+
+// Whether two specs run the same variant (their canonical spellings agree).
+bool same_variant(const std::string& a, const std::string& b) {
+  try {
+    return attention::make_variant(a)->spec() == attention::make_variant(b)->spec();
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
 
 ComparePanel::ComparePanel(std::shared_ptr<const GenerationSource> source, std::function<void()> wake,
                            std::string auto_spec)
@@ -16,9 +31,28 @@ ComparePanel::ComparePanel(std::shared_ptr<const GenerationSource> source, std::
   variant_.family = 1;  // poly: the method of the theory panels
 }
 
+void ComparePanel::load(const Settings& settings) {
+  variant_.load(settings, "compare.variant");
+  if (!auto_spec_.empty()) show_in_picker(auto_spec_);
+}
+
+void ComparePanel::show_in_picker(const std::string& spec) {
+  try {
+    picker_matches_ = variant_.set_spec(spec);
+  } catch (const std::exception&) {
+    picker_matches_ = false;  // the comparison itself reports the bad spec
+  }
+}
+
+std::string ComparePanel::report_fields() const {
+  return "\"picker\": " + io::json::quote(variant_.spec()) + ", \"picker_matches\": " +
+         (picker_matches_ ? "true" : "false");
+}
+
 void ComparePanel::start(const std::string& spec) {
   std::shared_ptr<const gen::Generator> generator = source_->generator();  // kept alive by the job
   if (!generator) return;
+  show_in_picker(spec);
   reference_ = source_->shown_request();
   model_path_ = source_->model_path();
   spec_ = spec;
@@ -64,7 +98,9 @@ void ComparePanel::update() {
 
 void ComparePanel::draw() {
   const bool complete = source_->run_complete();
-  variant_.draw("approximation");
+  const std::string& ran = spec_.empty() ? auto_spec_ : spec_;
+  if (variant_.draw("approximation") && !ran.empty()) picker_matches_ = same_variant(variant_.spec(), ran);
+  if (!picker_matches_ && !ran.empty()) ImGui::TextDisabled("on screen: %s", ran.c_str());
   const bool can = source_->generator() && complete && !job_.running();
   if (!can) ImGui::BeginDisabled();
   if (ImGui::Button("Regenerate the same seed with it")) start(variant_.spec());

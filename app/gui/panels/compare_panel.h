@@ -28,8 +28,11 @@ class ComparePanel : public Panel {
   void draw() override;
   void update() override;
   bool busy() const override { return job_.running() || was_running_ || !auto_spec_.empty(); }
-  void load(const Settings& settings) override { variant_.load(settings, "compare.variant"); }
+  // --compare SPEC wins over the saved choice, so the picker shows what runs.
+  void load(const Settings& settings) override;
   void save(Settings& settings) const override { variant_.save(settings, "compare.variant"); }
+  // The picker's spec and whether it is the one on screen.
+  std::string report_fields() const override;
 
   // The --report-json member describing the comparison on screen ("compare": null when none).
   std::string report_field() const;
@@ -37,6 +40,7 @@ class ComparePanel : public Panel {
  private:
   void draw_head_errors();  // the selected scale's per-head attention error, per module
   void start(const std::string& spec);
+  void show_in_picker(const std::string& spec);
   void export_errors();
 
   std::shared_ptr<const GenerationSource> source_;
@@ -48,6 +52,7 @@ class ComparePanel : public Panel {
   gen::SamplingRequest reference_;  // of the comparison
   std::string model_path_;
   std::string spec_, error_;
+  bool picker_matches_ = true;  // the picker's spec runs the variant of spec_ (or of --compare)
   std::string export_message_;  // the last export's result
   std::vector<CompareFrame> frames_;
   int head_scale_ = -1;  // the scale whose per-head errors are shown (-1: the latest)
