@@ -46,6 +46,9 @@ TEST(AppOptions, ParsesModelAndGenerationFlags) {
   EXPECT_EQ(o.seed, 9);
   EXPECT_EQ(o.report_json, "r.json");
   EXPECT_EQ(o.compare_spec, "poly:degree=2");
+  EXPECT_EQ(o.compare_view, "images");
+  EXPECT_EQ(parse({"--compare-view", "maps"}).compare_view, "maps");
+  EXPECT_THROW(parse({"--compare-view", "heads"}), vs::Error);
   EXPECT_EQ(o.workspace, "theory");
   EXPECT_EQ(o.panel, "attention");
   EXPECT_EQ(parse({}).workspace, "var");

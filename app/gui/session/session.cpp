@@ -194,6 +194,14 @@ CaptureKey Session::selected_key() const {
   return key;
 }
 
+bool Session::selected_site(CaptureKey* key, int* head) const {
+  if (frames_.empty() || !generator_) return false;
+  *key = selected_key();
+  const gen::ModuleInfo* m = module_info(key->module);
+  *head = m ? std::clamp(selection.head, 0, std::max(0, m->heads - 1)) : 0;
+  return true;
+}
+
 void Session::request_capture(const CaptureKey& key) {
   // The same key as the map (or the failure) on screen: nothing to do; a failed capture is
   // not retried every frame.

@@ -71,6 +71,7 @@ class Session : public GenerationSource {
 
   // Capture of the selection's site (the selected scale, module, kind, Euler step, block).
   CaptureKey selected_key() const;
+  bool selected_site(CaptureKey* key, int* head) const override;
   void request_capture(const CaptureKey& key);
   const AttentionMap* attention_map() const { return has_map_ ? &map_ : nullptr; }
   bool capturing() const { return capture_job_.running() || capture_pending_; }

@@ -572,7 +572,8 @@ int App::run() {
   add_panel(std::make_unique<AttentionPanel>(session_), true, "var", "inspector");
   add_panel(std::move(gauges), true, "var", "gauges");
   // Shares the attention inspector's place; opened from View (or by --compare).
-  auto compare = std::make_unique<ComparePanel>(session_, wake, options_.compare_spec);
+  auto compare = std::make_unique<ComparePanel>(session_, wake, options_.compare_spec,
+                                               options_.compare_view == "maps");
   compare_ = compare.get();
   add_panel(std::move(compare), false, "var", "inspector");
   // The practical speed-ups against the exact run; a tab of the inspector, opened from View (or by --accel).

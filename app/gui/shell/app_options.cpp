@@ -95,8 +95,10 @@ std::string app_usage() {
          "  --attention SPEC       generate with this attention variant (as varscope-cli's --attention)\n"
          "  --accel SPEC           once generated, run it again with these acceleration methods against exact\n"
          "  --compare SPEC         once generated, regenerate the same seed with this attention variant\n"
-         "  --browse WHAT          open the file browser at start: model, image or export (folder)\n"
          "                         (e.g. poly:degree=2) and show exact vs approximate\n"
+         "  --compare-view VIEW    what the compare panel opens on: images (default) or maps (the\n"
+         "                         selected site's exact and approximate attention and their difference)\n"
+         "  --browse WHAT          open the file browser at start: model, image or export (folder)\n"
          "  --report-json PATH     at exit, write the model / error / generation state as JSON\n"
          "  --image PATH           encode this PNG/JPEG with the model's VQ-VAE (the Your image panel)\n"
          "  --keep-scales K        then regenerate it keeping its first K token maps (0 = none)\n"
@@ -173,6 +175,10 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
       options.select_query = v.size() == 4 ? v[3] - 1 : -1;
     } else if (flag == "--compare") {
       options.compare_spec = value();
+    } else if (flag == "--compare-view") {
+      options.compare_view = value();
+      if (options.compare_view != "images" && options.compare_view != "maps")
+        throw Error("--compare-view: expected images or maps, got '" + options.compare_view + "'");
     } else if (flag == "--accel") {
       options.accel_spec = value();
       accel::parse_accel(options.accel_spec);  // a malformed spec is a flag error, before any window

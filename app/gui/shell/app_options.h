@@ -28,6 +28,7 @@ struct AppOptions {
   std::string workspace = "var";  // which panels show: "var" (generation), "theory" or "lessons"
   int select_step = -1, select_layer = 0, select_head = 0, select_query = -1;  // --select, 0-based here
   std::string compare_spec;     // compare the generation with this attention variant (headless)
+  std::string compare_view = "images";  // the compare panel's first tab: "images" or "maps"
   std::string attention;        // the generation's attention variant spec; empty: the picker's
   std::string accel_spec;       // run the Accelerate panel with this spec once generated (headless)
   std::string browse;           // open the file browser at start: "model", "image", "export"
