@@ -89,6 +89,25 @@ TEST(GuiVarPanels, ExactAndApproximateMapsAtTheSelectedSite) {
   EXPECT_GT(std::stod(report_text(j, "panels.compare.maps.max_abs_difference")), 0.0);
 }
 
+TEST(GuiVarPanels, ClassBySeedGrid) {
+  const std::string png = std::string(GUI_OUTPUT_DIR) + "/gui_test_grid.png";
+  const std::string report = std::string(GUI_OUTPUT_DIR) + "/gui_test_grid.json";
+  std::remove(png.c_str());
+  std::remove(report.c_str());
+  const ProcessResult r = run_gui("--frames 20 --wait-workers 150 --panel grid --size 1000x800 " + fixture_flags() +
+                                  " --grid 3,0,5/7,1 --screenshot " + png + " --report-json " + report);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_EQ(load_png(png).width, 1000) << "no PNG at " << png;
+  // Three classes × two seeds, in the order given, every image of the fixture's 8·16 px.
+  const vs::io::json::Value j = vs::io::json::parse(read_text(report));
+  EXPECT_EQ(report_text(j, "panels.grid.shown"), "true") << read_text(report);
+  EXPECT_EQ(report_text(j, "panels.grid.classes"), "3,0,5");
+  EXPECT_EQ(report_text(j, "panels.grid.seeds"), "7,1");
+  EXPECT_EQ(report_text(j, "panels.grid.cells"), "6");
+  EXPECT_EQ(report_text(j, "panels.grid.side"), "128");
+  EXPECT_EQ(report_text(j, "panels.grid.message"), "");
+}
+
 TEST(GuiVarPanels, AttentionInspectorWithPinnedQuery) {
   const std::string png = std::string(GUI_OUTPUT_DIR) + "/gui_test_attention.png";
   const std::string report = std::string(GUI_OUTPUT_DIR) + "/gui_test_attention.json";

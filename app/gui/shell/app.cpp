@@ -27,6 +27,7 @@
 #include "app/gui/panels/own_image_panel.h"
 #include "app/gui/panels/accelerate_panel.h"
 #include "app/gui/panels/attention_panel.h"
+#include "app/gui/panels/class_seed_grid_panel.h"
 #include "app/gui/panels/compare_panel.h"
 #include "app/gui/panels/generation_panel.h"
 #include "app/gui/panels/norm_gauges_panel.h"
@@ -458,7 +459,8 @@ void App::draw_frame() {
 
   if (reset_layout_)  // before the windows, so hidden panels get their default place too
     for (auto& slot : panels_)
-      slot.visible = slot.panel->key() != std::string("compare") && slot.panel->key() != std::string("own_image");
+      slot.visible = slot.panel->key() != std::string("compare") && slot.panel->key() != std::string("own_image") &&
+                     slot.panel->key() != std::string("grid");
   const bool solo = !options_.panel.empty();
   for (auto& slot : panels_) {
     slot.shown = false;
@@ -583,6 +585,9 @@ int App::run() {
   auto own_image = std::make_unique<OwnImagePanel>(session_, generation_, wake, options_);
   own_image_ = own_image.get();
   add_panel(std::move(own_image), false, "var", "scales");
+  // A tab beside the strip; opened from View (or by --grid).
+  add_panel(std::make_unique<ClassSeedGridPanel>(session_, generation_, wake, options_.grid), !options_.grid.empty(),
+            "var", "scales");
   add_panel(std::make_unique<ThresholdTheoryPanel>(wake), true, "theory", "theory");
   add_panel(std::make_unique<RuntimeScalingPanel>(wake), true, "theory", "scaling");
   add_panel(std::make_unique<PhaseTransitionPanel>(wake), true, "theory", "phase");
@@ -597,6 +602,7 @@ int App::run() {
     slot.visible = settings_.get_bool(std::string(slot.panel->key()) + ".visible", slot.visible);
     if (slot.panel->key() == std::string("compare") && !options_.compare_spec.empty()) slot.visible = slot.bring_front = true;
     if (slot.panel->key() == std::string("accelerate") && !options_.accel_spec.empty()) slot.visible = slot.bring_front = true;
+    if (slot.panel->key() == std::string("grid") && !options_.grid.empty()) slot.visible = slot.bring_front = true;
     if (slot.panel.get() == own_image_ && !options_.image_path.empty()) slot.visible = slot.bring_front = true;
     slot.panel->load(settings_);
   }

@@ -31,6 +31,7 @@ struct AppOptions {
   std::string compare_view = "images";  // the compare panel's first tab: "images" or "maps"
   std::string attention;        // the generation's attention variant spec; empty: the picker's
   std::string accel_spec;       // run the Accelerate panel with this spec once generated (headless)
+  std::string grid;             // "CLASSES/SEEDS": generate a class × seed grid once the model is open
   std::string browse;           // open the file browser at start: "model", "image", "export"
   std::string report_json;      // write the run's state (model, error, scales) here at exit
   std::string image_path;       // "Your image": encode this PNG/JPEG once the model is open
