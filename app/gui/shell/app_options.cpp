@@ -101,6 +101,8 @@ std::string app_usage() {
          "                         selected site's exact and approximate attention and their difference)\n"
          "  --grid CLASSES/SEEDS   once the model is open, generate a class × seed grid, e.g. 0,1,2,3/1,2\n"
          "  --browse WHAT          open the file browser at start: model, image or export (folder)\n"
+         "  --config-dir DIR       keep settings and sweep results in DIR instead of ~/.config/varscope\n"
+         "                         (headless runs read it too; without it they read no settings)\n"
          "  --report-json PATH     at exit, write the model / error / generation state as JSON\n"
          "  --image PATH           encode this PNG/JPEG with the model's VQ-VAE (the Your image panel)\n"
          "  --keep-scales K        then regenerate it keeping its first K token maps (0 = none)\n"
@@ -178,6 +180,9 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
       options.select_query = v.size() == 4 ? v[3] - 1 : -1;
     } else if (flag == "--compare") {
       options.compare_spec = value();
+    } else if (flag == "--config-dir") {
+      options.config_dir = value();
+      if (options.config_dir.empty()) throw Error("--config-dir: empty path");
     } else if (flag == "--grid") {
       options.grid = value();
       if (options.grid.find('/') == std::string::npos)

@@ -33,6 +33,7 @@ struct AppOptions {
   std::string accel_spec;       // run the Accelerate panel with this spec once generated (headless)
   std::string grid;             // "CLASSES/SEEDS": generate a class × seed grid once the model is open
   std::string browse;           // open the file browser at start: "model", "image", "export"
+  std::string config_dir;       // settings folder instead of ~/.config/varscope (read in headless runs too)
   std::string report_json;      // write the run's state (model, error, scales) here at exit
   std::string image_path;       // "Your image": encode this PNG/JPEG once the model is open
   int keep_scales = -1;         // then regenerate keeping its first k token maps (-1: don't)
