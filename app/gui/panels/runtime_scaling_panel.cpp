@@ -175,8 +175,10 @@ void RuntimeScalingPanel::start() {
   message_.clear();
   from_store_ = false, cancel_asked_ = false, was_running_ = true;
   job_.start([config](BackgroundJob<vs::attention::ScalingPoint>::Context& job) {
-    job.progress(0, 1, "waiting for the other measurement…");
-    const auto slot = acquire_measurement_slot(*job.cancel_flag());
+    // In line behind any other sweep (first come, first served); then the explorer's
+    // generation workers pause before the timing starts.
+    job.progress(0, 1, "waiting for the sweeps ahead, then for the explorer's generation to pause…");
+    const auto slot = acquire_measurement_slot(*job.cancel_flag(), /*timing=*/true);
     if (!slot.owns_lock()) return;
     vs::attention::run_scaling_benchmark(
         config, [&](int done, int total, const std::string& what) { job.progress(done, total, what); },

@@ -1,5 +1,6 @@
 // "Runtime scaling": runs core's scaling benchmark (vs::attention::run_scaling_benchmark)
-// on a worker, holding the one measurement slot (a second sweep waits for the first), and
+// on a worker, holding the one measurement slot for timing (a second sweep queues behind
+// the first; the explorer's generation, capture, comparison and grid pause meanwhile), and
 // fills a log–log plot of attention time (the timing protocol's minimum) against the final
 // side n per variant, live, each beside its cost model at this machine's GEMM rate
 // (dashed), with the slope over the asymptotic half, its 95 % interval and the model's in

@@ -6,6 +6,7 @@
 
 #include "core/attention/attention.h"
 #include "core/attention/pyramid.h"
+#include "app/gui/workers/pausing_observer.h"
 #include "core/error.h"
 
 namespace vs::gui {
@@ -84,7 +85,9 @@ AttentionPair capture_attention_pair(const gen::Generator& generator, gen::Sampl
   request.decode_final = false;
   request.cancel = cancel;
   PairObserver observer(key, head, *approx);
-  const gen::SampleResult result = generator.sample(request, &observer);
+  const MeasurementQueue::WorkerActivity activity(cancel);  // waits while a sweep times
+  PausingObserver pausing(&observer, cancel);
+  const gen::SampleResult result = generator.sample(request, &pausing);
   if (result.cancelled || (cancel && cancel->load())) throw Error("the capture was cancelled");
   if (!observer.found)
     throw Error(std::string("the run made no ") + observe::module_name(key.module) + " " +

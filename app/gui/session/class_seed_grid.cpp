@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "app/gui/export/export_folder.h"
+#include "app/gui/workers/pausing_observer.h"
 #include "core/error.h"
 #include "core/io/image_io.h"
 
@@ -54,6 +55,8 @@ void generate_grid(const gen::Generator& generator, gen::SamplingRequest base, c
   base.decode_final = true;
   base.keep_scales = 0, base.prefix.clear(), base.stop_after = -1;
   base.cancel = context.cancel_flag();
+  const MeasurementQueue::WorkerActivity activity(context.cancel_flag());  // waits while a sweep times
+  PausingObserver pausing(nullptr, context.cancel_flag());
   for (int i = 0; i < cells && !context.cancelled(); ++i) {
     const int row = i / int(spec.seeds.size()), col = i % int(spec.seeds.size());
     context.progress(i, cells, "class " + std::to_string(spec.classes[size_t(row)]) + ", seed " +
@@ -61,7 +64,7 @@ void generate_grid(const gen::Generator& generator, gen::SamplingRequest base, c
     gen::SamplingRequest request = base;
     request.labels = {spec.classes[size_t(row)]};
     request.seed = spec.seeds[size_t(col)];
-    const gen::SampleResult result = generator.sample(request);
+    const gen::SampleResult result = generator.sample(request, &pausing);
     if (result.cancelled || result.image01.numel() == 0) return;
     GridCell cell;
     cell.row = row, cell.col = col;

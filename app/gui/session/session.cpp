@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/gui/session/frame_recorder.h"
+#include "app/gui/workers/pausing_observer.h"
 #include "core/error.h"
 #include "core/io/input_file.h"
 #include "core/io/model_ref.h"
@@ -54,6 +55,10 @@ bool Session::busy() const {
   // The *_was_running_ flags cover a finished run whose last results are still queued.
   return loading() || gen_job_.running() || gen_was_running_ || generate_pending_ || capturing() ||
          capture_was_running_;
+}
+
+bool Session::paused_for_timing() const {
+  return (gen_job_.running() || capture_job_.running()) && MeasurementQueue::shared().quiet();
 }
 
 bool Session::run_complete() const {
@@ -174,7 +179,10 @@ void Session::start_generation() {
     FrameRecorder recorder(
         request.keep_scales, [&](ScaleFrame frame) { context.publish(std::move(frame)); },
         [&](const gen::StepEvent& e) { context.progress(e.step + 1, e.steps, std::to_string(e.scale)); });
-    generator->sample(request, &recorder);
+    // Steps aside between scales (and Euler steps) while a runtime sweep times.
+    const MeasurementQueue::WorkerActivity activity(context.cancel_flag());
+    PausingObserver pausing(&recorder, context.cancel_flag());
+    generator->sample(request, &pausing);
   });
 }
 

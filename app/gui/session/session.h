@@ -78,6 +78,9 @@ class Session : public GenerationSource {
   const std::string& capture_error() const { return capture_error_; }
   int capture_serial() const { return capture_serial_; }  // bumps on every new map
 
+  // A runtime sweep is timing: the generation and capture wait for it (issue 13).
+  bool paused_for_timing() const;
+
  private:
   void start_generation();
   void start_capture();
