@@ -122,7 +122,10 @@ void ComparePanel::update() {
     pair_error_ = pair_cancelled_ ? "" : pair_job_.error();  // a cancel we asked for is no failure
     pair_cancelled_ = false;
   }
-  request_pair();
+  // Replays only for a maps tab on screen (drawn last frame): not at every click in the
+  // inspector while nobody looks.
+  if (maps_tab_drawn_) request_pair();
+  maps_tab_drawn_ = false;
 }
 
 void ComparePanel::request_pair() {
@@ -219,6 +222,7 @@ void ComparePanel::draw() {
     ImGui::EndTabItem();
   }
   if (ImGui::BeginTabItem("Attention maps at the inspector's site", nullptr, maps_flags)) {
+    maps_tab_drawn_ = true;
     draw_pair();
     ImGui::EndTabItem();
   } else {

@@ -46,8 +46,8 @@ class ComparePanel : public Panel {
  private:
   void draw_images_and_errors();
   void draw_head_errors();  // the selected scale's per-head attention error, per module
-  // The maps at the inspector's site: asked for once the comparison has finished, again
-  // whenever the site, head, variant or run changes.
+  // The maps at the inspector's site: asked for once the comparison has finished and its
+  // tab is on screen, again whenever the site, head, variant or run changes.
   void request_pair();
   void draw_pair();
   void start(const std::string& spec);
@@ -83,6 +83,7 @@ class ComparePanel : public Panel {
   PairRequest pair_request_;  // the last one started (shown, running or failed)
   BackgroundJob<AttentionPair> pair_job_;
   bool pair_was_running_ = false, pair_cancelled_ = false, has_pair_ = false, pair_drawn_ = false;
+  bool maps_tab_drawn_ = false;  // by the last draw()
   AttentionPair pair_;
   std::string pair_error_;
   AttentionPairView pair_view_;
