@@ -46,6 +46,14 @@ TEST(AppOptions, ParsesModelAndGenerationFlags) {
   EXPECT_EQ(o.seed, 9);
   EXPECT_EQ(o.report_json, "r.json");
   EXPECT_EQ(o.compare_spec, "poly:degree=2");
+  EXPECT_EQ(o.compare_view, "images");
+  EXPECT_EQ(parse({"--compare-view", "maps"}).compare_view, "maps");
+  EXPECT_THROW(parse({"--compare-view", "heads"}), vs::Error);
+  EXPECT_EQ(parse({"--grid", "0,1,2/5,6"}).grid, "0,1,2/5,6");
+  EXPECT_EQ(parse({"--config-dir", "/tmp/vs"}).config_dir, "/tmp/vs");
+  EXPECT_THROW(parse({"--config-dir", ""}), vs::Error);
+  EXPECT_THROW(parse({"--grid", "0,1,2"}), vs::Error);
+  EXPECT_EQ(vs::gui::canonical_panel_name("Class × seed grid"), "grid");
   EXPECT_EQ(o.workspace, "theory");
   EXPECT_EQ(o.panel, "attention");
   EXPECT_EQ(parse({}).workspace, "var");

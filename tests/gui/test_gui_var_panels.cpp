@@ -54,12 +54,58 @@ TEST(GuiVarPanels, ExactVersusApproximateSideBySide) {
   ASSERT_TRUE(compare && compare->kind == vs::io::json::Value::Kind::Object) << read_text(report);
   EXPECT_EQ(compare->find("family")->text, "var");
   EXPECT_EQ(compare->find("approx_variant")->text, "poly:degree=2");
+  // The picker shows the variant --compare ran, not the saved or default choice.
+  EXPECT_EQ(report_text(j, "panels.compare.picker"), "poly:degree=2:basis=taylor");
+  EXPECT_EQ(report_text(j, "panels.compare.picker_matches"), "true");
   const vs::io::json::Value* scales = compare->find("scales");
   ASSERT_TRUE(scales && scales->array.size() == 7u);
   EXPECT_EQ(scales->array[0].find("image_error")->text, "0");
   EXPECT_EQ(scales->array[0].find("same_tokens")->text, "1");
   EXPECT_GT(std::stod(scales->array[6].find("image_error")->text), 0.0) << "poly degree 2 drifts by the last scale";
   EXPECT_LT(std::stod(scales->array[6].find("same_tokens")->text), 1.0);
+}
+
+TEST(GuiVarPanels, ExactAndApproximateMapsAtTheSelectedSite) {
+  const std::string png = std::string(GUI_OUTPUT_DIR) + "/gui_test_compare_maps.png";
+  const std::string report = std::string(GUI_OUTPUT_DIR) + "/gui_test_compare_maps.json";
+  std::remove(png.c_str());
+  std::remove(report.c_str());
+  const ProcessResult r = run_gui("--frames 20 --wait-workers 150 --panel compare --size 1000x800 " + fixture_flags() +
+                                  " --generate --select 5,2,1 --compare poly:degree=1 --compare-view maps --screenshot " +
+                                  png + " --report-json " + report);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_EQ(load_png(png).width, 1000) << "no PNG at " << png;
+  // The inspector's site (scale 5: 25 queries over 55 keys, block 2, head 1), both maps and
+  // their difference drawn; a degree-1 polynomial is visibly not softmax.
+  const vs::io::json::Value j = vs::io::json::parse(read_text(report));
+  EXPECT_EQ(report_text(j, "panels.compare.maps.scale"), "5") << read_text(report);
+  EXPECT_EQ(report_text(j, "panels.compare.maps.block"), "2");
+  EXPECT_EQ(report_text(j, "panels.compare.maps.head"), "1");
+  EXPECT_EQ(report_text(j, "panels.compare.maps.queries"), "25");
+  EXPECT_EQ(report_text(j, "panels.compare.maps.keys"), "55");
+  EXPECT_EQ(report_text(j, "panels.compare.maps.variant"), "poly:degree=1:basis=taylor");
+  EXPECT_EQ(report_text(j, "panels.compare.maps.drawn"), "true");
+  EXPECT_GT(std::stod(report_text(j, "panels.compare.maps.relative_error")), 0.0);
+  EXPECT_GT(std::stod(report_text(j, "panels.compare.maps.max_abs_difference")), 0.0);
+}
+
+TEST(GuiVarPanels, ClassBySeedGrid) {
+  const std::string png = std::string(GUI_OUTPUT_DIR) + "/gui_test_grid.png";
+  const std::string report = std::string(GUI_OUTPUT_DIR) + "/gui_test_grid.json";
+  std::remove(png.c_str());
+  std::remove(report.c_str());
+  const ProcessResult r = run_gui("--frames 20 --wait-workers 150 --panel grid --size 1000x800 " + fixture_flags() +
+                                  " --grid 3,0,5/7,1 --screenshot " + png + " --report-json " + report);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_EQ(load_png(png).width, 1000) << "no PNG at " << png;
+  // Three classes × two seeds, in the order given, every image of the fixture's 8·16 px.
+  const vs::io::json::Value j = vs::io::json::parse(read_text(report));
+  EXPECT_EQ(report_text(j, "panels.grid.shown"), "true") << read_text(report);
+  EXPECT_EQ(report_text(j, "panels.grid.classes"), "3,0,5");
+  EXPECT_EQ(report_text(j, "panels.grid.seeds"), "7,1");
+  EXPECT_EQ(report_text(j, "panels.grid.cells"), "6");
+  EXPECT_EQ(report_text(j, "panels.grid.side"), "128");
+  EXPECT_EQ(report_text(j, "panels.grid.message"), "");
 }
 
 TEST(GuiVarPanels, AttentionInspectorWithPinnedQuery) {

@@ -7,6 +7,7 @@
 
 #include "app/gui/widgets/variant_picker.h"
 #include "core/attention/attention.h"
+#include "core/error.h"
 
 namespace vs::gui {
 namespace {
@@ -51,6 +52,42 @@ TEST(VariantPicker, SettingsRoundTripAndBadValuesFallBack) {
   settings.set_double("compare.variant.poly_eps", 5.0);
   fallback.load(settings, "compare.variant");
   EXPECT_FLOAT_EQ(fallback.poly_eps, 0.3f);
+}
+
+// --compare SPEC: the picker shows the spec that runs, in every family, and says when it
+// can only hold the nearest choice.
+TEST(VariantPicker, ShowsAGivenSpec) {
+  struct Case {
+    const char* given;
+    const char* shown;
+    bool exact;
+  };
+  const Case cases[] = {
+      {"exact", "exact", true},
+      {"poly:degree=2", "poly:degree=2:basis=taylor", true},
+      {"poly:degree=5:basis=chebyshev", "poly:degree=5:basis=chebyshev", true},
+      {"poly:auto:eps=0.001", "poly:auto:eps=0.001:basis=chebyshev", true},
+      {"performer:features=32", "performer:features=32", true},
+      {"nystrom:landmarks=16", "nystrom:landmarks=16", true},
+      {"svd:rank=8", "svd:rank=8", true},
+      // No widget for the form or a seed, and 1024 features is past the slider.
+      {"poly:degree=2:form=squared", "poly:degree=2:basis=taylor", false},
+      {"performer:features=16:seed=9", "performer:features=16", false},
+      {"performer:features=1024", "performer:features=512", false},
+  };
+  for (const Case& c : cases) {
+    VariantPicker picker;  // starts on exact
+    EXPECT_EQ(picker.set_spec(c.given), c.exact) << c.given;
+    EXPECT_EQ(picker.spec(), c.shown) << c.given;
+  }
+}
+
+TEST(VariantPicker, ABadSpecLeavesThePickerAsItWas) {
+  VariantPicker picker;
+  picker.family = 3;
+  EXPECT_THROW(picker.set_spec("poly:degree=banana"), Error);
+  EXPECT_THROW(picker.set_spec("lsh:buckets=4"), Error);
+  EXPECT_EQ(picker.spec(), "nystrom:landmarks=32");
 }
 
 }  // namespace

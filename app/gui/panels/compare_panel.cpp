@@ -7,18 +7,64 @@
 
 #include "app/gui/export/compare_export.h"
 #include "app/gui/widgets/module_title.h"
+#include "core/attention/attention.h"
+#include "core/io/json.h"
 
 namespace vs::gui {
 
+namespace {
+
+// Whether two specs run the same variant (their canonical spellings agree).
+bool same_variant(const std::string& a, const std::string& b) {
+  try {
+    return attention::make_variant(a)->spec() == attention::make_variant(b)->spec();
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
 ComparePanel::ComparePanel(std::shared_ptr<const GenerationSource> source, std::function<void()> wake,
-                           std::string auto_spec)
-    : source_(std::move(source)), auto_spec_(std::move(auto_spec)), job_(std::move(wake)) {
+                           std::string auto_spec, bool maps_first)
+    : source_(std::move(source)), auto_spec_(std::move(auto_spec)), job_(wake), maps_first_(maps_first),
+      pair_job_(wake) {
   variant_.family = 1;  // poly: the method of the theory panels
+}
+
+void ComparePanel::load(const Settings& settings) {
+  variant_.load(settings, "compare.variant");
+  if (!auto_spec_.empty()) show_in_picker(auto_spec_);
+}
+
+void ComparePanel::show_in_picker(const std::string& spec) {
+  try {
+    picker_matches_ = variant_.set_spec(spec);
+  } catch (const std::exception&) {
+    picker_matches_ = false;  // the comparison itself reports the bad spec
+  }
+}
+
+std::string ComparePanel::report_fields() const {
+  std::string maps = "null";
+  if (has_pair_) {
+    char numbers[160];
+    std::snprintf(numbers, sizeof numbers, "\"max_abs_difference\": %.9g, \"relative_error\": %.9g",
+                  pair_.max_abs_difference, pair_.relative_error);
+    maps = "{\"scale\": " + std::to_string(pair_.key.scale + 1) + ", \"block\": " + std::to_string(pair_.key.block + 1) +
+           ", \"head\": " + std::to_string(pair_.head + 1) + ", \"queries\": " + std::to_string(pair_.queries) +
+           ", \"keys\": " + std::to_string(pair_.keys) + ", \"variant\": " + io::json::quote(pair_.approx_spec) +
+           ", " + numbers + ", \"drawn\": " + (pair_drawn_ ? "true" : "false") + "}";
+  }
+  return "\"picker\": " + io::json::quote(variant_.spec()) + ", \"picker_matches\": " +
+         (picker_matches_ ? "true" : "false") + ", \"maps\": " + maps +
+         (pair_error_.empty() ? "" : ", \"maps_error\": " + io::json::quote(pair_error_));
 }
 
 void ComparePanel::start(const std::string& spec) {
   std::shared_ptr<const gen::Generator> generator = source_->generator();  // kept alive by the job
   if (!generator) return;
+  show_in_picker(spec);
   reference_ = source_->shown_request();
   model_path_ = source_->model_path();
   spec_ = spec;
@@ -26,6 +72,8 @@ void ComparePanel::start(const std::string& spec) {
   export_message_.clear();
   frames_.clear();
   shown_ = -1;
+  has_pair_ = false, pair_error_.clear();
+  fold_picker_ = true;
   serial_ = source_->generation_serial();
   was_running_ = true;
   const gen::SamplingRequest reference = reference_;
@@ -48,6 +96,8 @@ void ComparePanel::update() {
     frames_.clear();
     was_running_ = false;
     shown_ = -1;
+    has_pair_ = false;
+    if (pair_job_.running()) pair_job_.cancel(), pair_cancelled_ = true;
   }
   const bool finished = was_running_ && !job_.running();
   for (CompareFrame& f : job_.take()) frames_.push_back(std::move(f));
@@ -60,11 +110,90 @@ void ComparePanel::update() {
   // Nothing to compare with (no model, or a run that ended without a full image): give up
   // the automatic comparison instead of keeping the app busy.
   if (!source_->busy() && !complete) auto_spec_.clear();
+
+  const bool pair_finished = pair_was_running_ && !pair_job_.running();
+  for (AttentionPair& pair : pair_job_.take())
+    if (pair.generation_serial == source_->generation_serial()) {
+      pair_ = std::move(pair), has_pair_ = true;
+      pair_view_.set(pair_);
+    }
+  if (pair_finished) {
+    pair_was_running_ = false;
+    pair_error_ = pair_cancelled_ ? "" : pair_job_.error();  // a cancel we asked for is no failure
+    pair_cancelled_ = false;
+  }
+  // Replays only for a maps tab on screen (drawn last frame): not at every click in the
+  // inspector while nobody looks.
+  if (maps_tab_drawn_) request_pair();
+  maps_tab_drawn_ = false;
+}
+
+void ComparePanel::request_pair() {
+  PairRequest want;
+  // After the comparison (not beside it: two workers on two cores), for its variant.
+  if (spec_.empty() || frames_.empty() || job_.running() || !error_.empty() || !source_->run_complete() ||
+      !source_->selected_site(&want.key, &want.head))
+    return;
+  want.serial = source_->generation_serial(), want.spec = spec_;
+  if (want == pair_request_) return;
+  if (pair_job_.running()) {
+    pair_job_.cancel(), pair_cancelled_ = true;  // the next update starts the new one (no join on the UI thread)
+    return;
+  }
+  pair_request_ = want;
+  pair_error_.clear();
+  if (has_pair_ && pair_.generation_serial != want.serial) has_pair_ = false;
+  pair_was_running_ = true;
+  std::shared_ptr<const gen::Generator> generator = source_->generator();
+  const gen::SamplingRequest request = source_->shown_request();
+  pair_job_.start([generator, request, want](BackgroundJob<AttentionPair>::Context& context) {
+    context.progress(0, 1, "replaying up to scale " + std::to_string(want.key.scale + 1));
+    AttentionPair pair = capture_attention_pair(*generator, request, want.key, want.head, want.spec, context.cancel_flag());
+    pair.generation_serial = want.serial;
+    context.publish(std::move(pair));
+  });
+}
+
+void ComparePanel::draw_pair() {
+  pair_drawn_ = false;
+  if (!pair_error_.empty()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored({1, 0.45f, 0.4f, 1}, "%s", pair_error_.c_str());
+    ImGui::PopTextWrapPos();
+  }
+  if (!has_pair_) {
+    if (pair_error_.empty())
+      ImGui::TextDisabled(job_.running() ? "after the comparison: the maps at the inspector's site"
+                                         : "replaying the run up to the inspector's site…");
+    return;
+  }
+  const AttentionPair& p = pair_;
+  std::string where = std::string(module_title(p.key.module)) + ", scale " + std::to_string(p.key.scale + 1);
+  if (p.key.euler_step >= 0) where += ", Euler step " + std::to_string(p.key.euler_step + 1);
+  ImGui::PushTextWrapPos(0);
+  ImGui::Text("%s, %s block %d, head %d: %lld queries × %lld keys; %s: ‖ΔP‖/‖P‖ = %.3g, max |ΔP| = %.3g%s",
+              where.c_str(), observe::attention_kind_name(p.key.kind), p.key.block + 1, p.head + 1,
+              (long long)p.queries, (long long)p.keys, p.approx_spec.c_str(), p.relative_error, p.max_abs_difference,
+              pair_job_.running() ? " (updating…)" : "");
+  ImGui::PopTextWrapPos();
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("The run replayed to this call (same seed); both variants given its q, k, v.\n"
+                      "Choose the site and head in the Attention inspector.");
+  pair_view_.draw();
+  pair_drawn_ = true;
 }
 
 void ComparePanel::draw() {
   const bool complete = source_->run_complete();
-  variant_.draw("approximation");
+  const std::string& ran = spec_.empty() ? auto_spec_ : spec_;
+  // The picker folds away once a comparison is on screen (room for it in small windows);
+  // its header still names the variant.
+  if (fold_picker_) ImGui::SetNextItemOpen(false), fold_picker_ = false;
+  const std::string header = "Approximation: " + variant_.spec() + "###picker";
+  if (ImGui::CollapsingHeader(header.c_str(), ImGuiTreeNodeFlags_DefaultOpen) && variant_.draw("approximation") &&
+      !ran.empty())
+    picker_matches_ = same_variant(variant_.spec(), ran);
+  if (!picker_matches_ && !ran.empty()) ImGui::TextDisabled("on screen: %s", ran.c_str());
   const bool can = source_->generator() && complete && !job_.running();
   if (!can) ImGui::BeginDisabled();
   if (ImGui::Button("Regenerate the same seed with it")) start(variant_.spec());
@@ -85,6 +214,24 @@ void ComparePanel::draw() {
     ImGui::TextDisabled(job_.running() ? "sampling the reference and %s…" : "press the button to compare", spec_.c_str());
     return;
   }
+  if (!ImGui::BeginTabBar("compare views")) return;
+  const ImGuiTabItemFlags maps_flags = maps_first_ ? ImGuiTabItemFlags_SetSelected : 0;
+  maps_first_ = false;
+  if (ImGui::BeginTabItem("Images and errors")) {
+    draw_images_and_errors();
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem("Attention maps at the inspector's site", nullptr, maps_flags)) {
+    maps_tab_drawn_ = true;
+    draw_pair();
+    ImGui::EndTabItem();
+  } else {
+    pair_drawn_ = false;
+  }
+  ImGui::EndTabBar();
+}
+
+void ComparePanel::draw_images_and_errors() {
   const int scale = int(frames_.size()) - 1;  // the latest scale both runs have
   const CompareFrame& f = frames_[scale];
   if (shown_ != scale) {

@@ -284,6 +284,8 @@ void GenerationPanel::draw_progress() {
   std::snprintf(overlay, sizeof overlay, "%d / %d scales · %.0f ms%s", done, total, sum,
                 session_->generating() ? " · running" : session_->generation_cancelled() ? " · stopped" : "");
   ImGui::ProgressBar(total ? float(done) / total : 0.0f, {-1, 0}, overlay);
+  if (session_->paused_for_timing())
+    ImGui::TextDisabled("paused while a runtime sweep times (it needs the cores to itself)");
   const gen::StepEvent step = session_->step_progress();
   if (step.steps > 0) {
     std::snprintf(overlay, sizeof overlay, "scale %d: Euler step %d / %d", step.scale + 1, step.step, step.steps);

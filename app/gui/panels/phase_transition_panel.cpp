@@ -18,7 +18,26 @@
 
 namespace vs::gui {
 
-PhaseTransitionPanel::PhaseTransitionPanel(std::function<void()> wake) : job_(std::move(wake)) {}
+PhaseTransitionPanel::PhaseTransitionPanel(std::function<void()> wake, std::string store_path)
+    : job_(std::move(wake)), store_path_(std::move(store_path)) {}
+
+bool PhaseTransitionPanel::show_stored() {
+  if (store_path_.empty()) return false;
+  StoredPhaseSweep stored;
+  if (!load_phase_sweep(store_path_, &stored, &error_)) return false;
+  points_ = stored.points, run_label_ = stored.run_label, tokens_ = stored.tokens;
+  from_store_ = true;
+  stored_note_ = "measured " + stored.measured_at + (stored.complete ? "" : " (stopped part-way)") +
+                 ", kept from the last session; Run sweep measures again";
+  return true;
+}
+
+void PhaseTransitionPanel::store() {
+  if (store_path_.empty() || points_.empty()) return;
+  const StoredPhaseSweep sweep{run_label_, tokens_, points_, job_.error().empty() && !cancel_asked_, sweep_timestamp()};
+  const std::string error = store_sweep(store_path_, phase_sweep_json(sweep));
+  if (!error.empty()) error_ = "results not kept: " + error;
+}
 
 void PhaseTransitionPanel::load(const Settings& s) {
   side_ = std::clamp(s.get_int("phase.side", side_), 2, 64);
@@ -44,6 +63,8 @@ void PhaseTransitionPanel::save(Settings& s) const {
 void PhaseTransitionPanel::start() {
   error_.clear();
   points_.clear();
+  stored_note_.clear();
+  from_store_ = false, cancel_asked_ = false;
   std::vector<int> sides;
   try {
     sides = vs::attention::var_pyramid(side_);
@@ -59,6 +80,7 @@ void PhaseTransitionPanel::start() {
   const std::string spec = "poly:degree=" + std::to_string(degree) + ":basis=" + vs::theory::basis_name(basis);
   run_label_ = spec + ", n = " + std::to_string(side_) + " (L = " + std::to_string(tokens_) +
                "), d = " + std::to_string(head_dim);
+  was_running_ = true;
   job_.start([=](BackgroundJob<Point>::Context& job) {
     const auto exact = vs::attention::make_variant("exact");
     const auto poly = vs::attention::make_variant(spec);
@@ -87,15 +109,18 @@ void PhaseTransitionPanel::start() {
 }
 
 void PhaseTransitionPanel::update() {
-  // The built-in experiment starts with the window; a bigger one the user saved waits for
-  // its button instead of restarting unasked at every start.
+  // The last session's points are shown as they were; with none kept, the built-in
+  // experiment starts with the window, and a bigger one the user saved waits for its
+  // button instead of restarting unasked at every start.
   if (!started_once_) {
     started_once_ = true;
-    if (side_ <= kDefaultSide && steps_ <= kDefaultSteps) start();
+    if (!show_stored() && error_.empty() && side_ <= kDefaultSide && steps_ <= kDefaultSteps) start();
   }
+  const bool finished = was_running_ && !job_.running();
   for (const Point& p : job_.take()) points_.push_back(p);
   const std::string error = job_.error();
   if (!error.empty() && !job_.running()) error_ = error;
+  if (finished) was_running_ = false, store();
 }
 
 void PhaseTransitionPanel::draw_controls() {
@@ -113,15 +138,21 @@ void PhaseTransitionPanel::draw_controls() {
   ImGui::SliderInt("steps", &steps_, 2, 40);
   ImGui::PopItemWidth();
   if (job_.running()) {
-    if (ImGui::Button("Cancel", {-1, 0})) job_.cancel();
+    if (ImGui::Button("Cancel", {-1, 0})) job_.cancel(), cancel_asked_ = true;
     const JobProgress progress = job_.progress();
     ImGui::ProgressBar(float(progress.fraction()), {-1, 0});
     ImGui::TextDisabled("%s", progress.what.c_str());
   } else if (ImGui::Button("Run sweep", {-1, 0})) {
     start();
   }
-  if (!error_.empty()) ImGui::TextColored({1, 0.45f, 0.4f, 1}, "%s", error_.c_str());
+  auto coloured_wrapped = [](ImVec4 colour, const std::string& text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, colour);
+    ImGui::TextWrapped("%s", text.c_str());
+    ImGui::PopStyleColor();
+  };
+  if (!error_.empty()) coloured_wrapped({1, 0.45f, 0.4f, 1}, error_);
   if (!run_label_.empty()) ImGui::TextWrapped("Run: %s", run_label_.c_str());
+  if (!stored_note_.empty()) coloured_wrapped({0.6f, 0.8f, 0.6f, 1}, stored_note_);
   ImGui::TextWrapped("Q, K, V uniform in [−bound, bound]; β = the largest |logit| present (softmax scale 1/√d), "
                      "x = √β/√(ln L). Hover a point for its bound.");
 }

@@ -3,13 +3,15 @@
 // head_norms) for a sweep of entry bounds, on random inputs at a fixed pyramid (side n →
 // L tokens), head dim d and degree; with the zones shaded and the relative error of the
 // degree-g polynomial on exp over [−β, β] (core/theory) as the theory curve. Runs on a
-// worker; the attention runs are core's exact and poly variants.
+// worker; the attention runs are core's exact and poly variants. The last sweep's points
+// are kept (export/sweep_store.h) and shown at the next start without running again.
 #pragma once
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "app/gui/export/sweep_store.h"
 #include "app/gui/panels/panel.h"
 #include "app/gui/widgets/plot/plot.h"
 #include "app/gui/workers/background_job.h"
@@ -18,7 +20,8 @@ namespace vs::gui {
 
 class PhaseTransitionPanel : public Panel {
  public:
-  explicit PhaseTransitionPanel(std::function<void()> wake);
+  // store_path: where the last sweep's points are kept across restarts ("": not kept).
+  PhaseTransitionPanel(std::function<void()> wake, std::string store_path);
   const char* title() const override { return "Phase transition"; }
   const char* key() const override { return "phase"; }
   void draw() override;
@@ -27,21 +30,18 @@ class PhaseTransitionPanel : public Panel {
   void load(const Settings& settings) override;
   void save(Settings& settings) const override;
 
-  struct Point {
-    double bound;           // entries of Q, K, V uniform in [−bound, bound]
-    double beta;            // largest |logit| of the inputs (softmax scale 1/√d), measured
-    double ratio;           // √β / √(ln L)
-    double measured_error;  // ‖O_poly − O_exact‖_F / ‖O_exact‖_F
-    double exp_error;       // relative sup error of the polynomial on exp over [−β, β]
-  };
+  using Point = PhasePoint;
 
  public:
   std::string report_fields() const override {
-    return "\"points\": " + std::to_string(points_.size()) + ", \"error\": \"" + (error_.empty() ? "" : "yes") + "\"";
+    return "\"points\": " + std::to_string(points_.size()) + ", \"error\": \"" + (error_.empty() ? "" : "yes") + "\"" +
+           ", \"stored\": " + (from_store_ ? "true" : "false");
   }
 
  private:
   void start();
+  bool show_stored();  // the kept points of the last session; false when none
+  void store();
   void draw_controls();
 
   static constexpr int kDefaultSide = 16, kDefaultSteps = 14;
@@ -54,6 +54,8 @@ class PhaseTransitionPanel : public Panel {
   std::string run_label_;
   std::vector<Point> points_;
   BackgroundJob<Point> job_;
+  std::string store_path_, stored_note_;  // stored_note_: "measured …" of kept points
+  bool from_store_ = false, was_running_ = false, cancel_asked_ = false;
   plot::PlotState plot_state_;
 };
 

@@ -10,6 +10,7 @@
 
 #include "app/gui/shell/fonts.h"
 #include "app/gui/export/scaling_export.h"
+#include "app/gui/export/sweep_store.h"
 #include "app/gui/workers/measurement_slot.h"
 #include "core/attention/cost_model.h"
 #include "core/attention/scaling_fits.h"
@@ -59,7 +60,31 @@ void heading(const char* text) {
 
 }  // namespace
 
-RuntimeScalingPanel::RuntimeScalingPanel(std::function<void()> wake) : job_(std::move(wake)) {}
+RuntimeScalingPanel::RuntimeScalingPanel(std::function<void()> wake, std::string store_path)
+    : job_(std::move(wake)), store_path_(std::move(store_path)) {}
+
+bool RuntimeScalingPanel::show_stored() {
+  if (store_path_.empty()) return false;
+  StoredScalingSweep stored;
+  std::string error;
+  if (!load_scaling_sweep(store_path_, &stored, &error)) {
+    if (!error.empty()) message_ = error, message_is_error_ = true;
+    return false;
+  }
+  config_ = stored.config, points_ = stored.points;
+  from_store_ = true;
+  message_ = "measured " + stored.measured_at + (stored.complete ? "" : " (stopped part-way)") +
+             ", kept from the last session; Run sweep measures again";
+  message_is_error_ = false;
+  return true;
+}
+
+void RuntimeScalingPanel::store() {
+  if (store_path_.empty() || points_.empty()) return;
+  StoredScalingSweep sweep{config_, points_, job_.error().empty() && !cancel_asked_, sweep_timestamp()};
+  const std::string error = store_sweep(store_path_, scaling_sweep_json(sweep));
+  if (!error.empty()) message_ = "results not kept: " + error, message_is_error_ = true;
+}
 
 void RuntimeScalingPanel::load(const Settings& s) {
   sides_text_ = s.get("scaling.sides", sides_text_);
@@ -148,9 +173,12 @@ void RuntimeScalingPanel::start() {
   config_ = config;
   points_.clear();
   message_.clear();
+  from_store_ = false, cancel_asked_ = false, was_running_ = true;
   job_.start([config](BackgroundJob<vs::attention::ScalingPoint>::Context& job) {
-    job.progress(0, 1, "waiting for the other measurement…");
-    const auto slot = acquire_measurement_slot(*job.cancel_flag());
+    // In line behind any other sweep (first come, first served); then the explorer's
+    // generation workers pause before the timing starts.
+    job.progress(0, 1, "waiting for the sweeps ahead, then for the explorer's generation to pause…");
+    const auto slot = acquire_measurement_slot(*job.cancel_flag(), /*timing=*/true);
     if (!slot.owns_lock()) return;
     vs::attention::run_scaling_benchmark(
         config, [&](int done, int total, const std::string& what) { job.progress(done, total, what); },
@@ -159,19 +187,27 @@ void RuntimeScalingPanel::start() {
 }
 
 void RuntimeScalingPanel::update() {
-  // Never blank on first use: the small default sweep starts with the window. A sweep the
-  // user saved bigger (minutes at n = 256) waits for Run sweep instead of restarting
-  // unasked at every start.
+  // Never blank on first use: the last session's results are shown as they were, without
+  // measuring again; with none kept, the small built-in sweep starts with the window. A
+  // sweep the user saved bigger (minutes at n = 256) waits for Run sweep instead of
+  // restarting unasked at every start.
   if (!started_once_) {
     started_once_ = true;
-    if (sides_text_ == default_sides_ && quadratic_max_side_ <= default_quadratic_max_side_ && samples_ <= default_samples_)
+    const bool built_in = sides_text_ == default_sides_ && quadratic_max_side_ <= default_quadratic_max_side_ &&
+                          samples_ <= default_samples_;
+    if (show_stored()) {
+      // shown as measured
+    } else if (built_in) {
       start();
-    else
+    } else if (message_.empty()) {
       message_ = "the saved sweep (sides " + sides_text_ + ") runs when you press Run sweep", message_is_error_ = false;
+    }
   }
+  const bool finished = was_running_ && !job_.running();
   for (auto& point : job_.take()) points_.push_back(std::move(point));
   const std::string error = job_.error();
   if (!error.empty() && !job_.running()) message_ = error, message_is_error_ = true;
+  if (finished) was_running_ = false, store();
 }
 
 void RuntimeScalingPanel::export_to(const std::string& extension) {
@@ -253,16 +289,18 @@ void RuntimeScalingPanel::draw_controls() {
 
   ImGui::Spacing();
   if (job_.running()) {
-    if (ImGui::Button("Cancel", {-1, 0})) job_.cancel();
+    if (ImGui::Button("Cancel", {-1, 0})) job_.cancel(), cancel_asked_ = true;
     const JobProgress progress = job_.progress();
     ImGui::ProgressBar(float(progress.fraction()), {-1, 0});
     ImGui::TextDisabled("%s", progress.what.c_str());
   } else {
     if (ImGui::Button("Run sweep", {-1, 0})) start();
   }
-  if (!message_.empty())
-    ImGui::TextColored(message_is_error_ ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.6f, 0.8f, 0.6f, 1), "%s",
-                       message_.c_str());
+  if (!message_.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, message_is_error_ ? ImVec4(1, 0.45f, 0.4f, 1) : ImVec4(0.6f, 0.8f, 0.6f, 1));
+    ImGui::TextWrapped("%s", message_.c_str());
+    ImGui::PopStyleColor();
+  }
 
   ImGui::Spacing();
   heading("Export");

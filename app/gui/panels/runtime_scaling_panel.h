@@ -1,10 +1,13 @@
 // "Runtime scaling": runs core's scaling benchmark (vs::attention::run_scaling_benchmark)
-// on a worker, holding the one measurement slot (a second sweep waits for the first), and
+// on a worker, holding the one measurement slot for timing (a second sweep queues behind
+// the first; the explorer's generation, capture, comparison and grid pause meanwhile), and
 // fills a log–log plot of attention time (the timing protocol's minimum) against the final
 // side n per variant, live, each beside its cost model at this machine's GEMM rate
 // (dashed), with the slope over the asymptotic half, its 95 % interval and the model's in
 // the legend and local slopes in the tooltips; a second plot shows the relative error
-// against exact. One pyramid family per sweep, named in the title. Exports CSV/JSON.
+// against exact. One pyramid family per sweep, named in the title. Exports CSV/JSON. The
+// last sweep's results are kept (export/sweep_store.h) and shown at the next start
+// without measuring again.
 #pragma once
 #include <functional>
 #include <string>
@@ -19,7 +22,8 @@ namespace vs::gui {
 
 class RuntimeScalingPanel : public Panel {
  public:
-  explicit RuntimeScalingPanel(std::function<void()> wake);
+  // store_path: where the last sweep's results are kept across restarts ("": not kept).
+  RuntimeScalingPanel(std::function<void()> wake, std::string store_path);
   const char* title() const override { return "Runtime scaling"; }
   const char* key() const override { return "scaling"; }
   void draw() override;
@@ -30,7 +34,8 @@ class RuntimeScalingPanel : public Panel {
 
  public:
   std::string report_fields() const override {
-    return "\"points\": " + std::to_string(points_.size()) + ", \"variants\": " + std::to_string(config_.variants.size());
+    return "\"points\": " + std::to_string(points_.size()) + ", \"variants\": " + std::to_string(config_.variants.size()) +
+           ", \"stored\": " + (from_store_ ? "true" : "false");
   }
 
  private:
@@ -43,6 +48,9 @@ class RuntimeScalingPanel : public Panel {
   };
   std::vector<std::string> variant_specs() const;
   void start();
+  // The kept results of the last session, if any; false when there are none to show.
+  bool show_stored();
+  void store();
   void draw_controls();
   void draw_plots();
   void export_to(const std::string& extension);
@@ -69,6 +77,9 @@ class RuntimeScalingPanel : public Panel {
   vs::attention::ScalingConfig config_;  // of the run the points belong to
   std::vector<vs::attention::ScalingPoint> points_;
   BackgroundJob<vs::attention::ScalingPoint> job_;
+  std::string store_path_;
+  bool from_store_ = false;  // points_ came from the store, not from a run of this session
+  bool was_running_ = false, cancel_asked_ = false;
   plot::PlotState time_plot_, error_plot_;
 };
 

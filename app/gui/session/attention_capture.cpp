@@ -1,6 +1,7 @@
 #include "app/gui/session/attention_capture.h"
 
 #include "core/attention/pyramid.h"
+#include "app/gui/workers/pausing_observer.h"
 #include "core/error.h"
 
 namespace vs::gui {
@@ -70,7 +71,9 @@ AttentionMap capture_attention(const gen::Generator& generator, gen::SamplingReq
     grid->thumbnails.resize(size_t(grid->layers) * grid->heads);
   }
   MapObserver observer(key, grid);
-  const gen::SampleResult result = generator.sample(request, &observer);
+  const MeasurementQueue::WorkerActivity activity(cancel);  // waits while a sweep times
+  PausingObserver pausing(&observer, cancel);
+  const gen::SampleResult result = generator.sample(request, &pausing);
   if (result.cancelled || (cancel && cancel->load())) throw Error("the capture was cancelled");
   if (!observer.found)
     throw Error(std::string("the run made no ") + observe::module_name(key.module) + " " +

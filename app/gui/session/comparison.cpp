@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "app/gui/session/image_compare.h"
+#include "app/gui/workers/pausing_observer.h"
 #include "core/attention/attention.h"
 #include "core/io/image_io.h"
 
@@ -132,13 +133,16 @@ void run_comparison(const gen::Generator& generator, gen::SamplingRequest refere
   reference.decode_final = false;  // the last scale's picture is the image
   reference.cancel = context.cancel_flag();
   PictureRecorder pictures(context);
-  const gen::SampleResult reference_run = generator.sample(reference, &pictures);
+  const MeasurementQueue::WorkerActivity activity(context.cancel_flag());  // waits while a sweep times
+  PausingObserver pausing_reference(&pictures, context.cancel_flag());
+  const gen::SampleResult reference_run = generator.sample(reference, &pausing_reference);
   if (reference_run.cancelled) return;
 
   gen::SamplingRequest approx = reference;
   approx.attention = approx_spec;
   ComparingObserver comparing(pictures, reference_run.pyramid, context);
-  generator.sample(approx, &comparing);
+  PausingObserver pausing_approx(&comparing, context.cancel_flag());
+  generator.sample(approx, &pausing_approx);
 }
 
 }  // namespace vs::gui

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "app/gui/session/attention_capture.h"
 #include "core/generator/generator.h"
 
 namespace vs::gui {
@@ -26,6 +27,9 @@ class GenerationSource {
   virtual const std::string& model_path() const = 0;
   // A model is being read (or its family told): work for "the open model" waits.
   virtual bool loading() const = 0;
+  // The attention site and head the inspector shows (the compare panel's maps follow it);
+  // false when there is none (no run yet, or a source without a selection).
+  virtual bool selected_site(CaptureKey* key, int* head) const { return false; }
 };
 
 // "3 · Dress" with the model's class names, else "3".

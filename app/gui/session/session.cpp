@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "app/gui/session/frame_recorder.h"
+#include "app/gui/workers/pausing_observer.h"
 #include "core/error.h"
 #include "core/generator/random_generator.h"
 #include "core/io/input_file.h"
@@ -66,6 +67,10 @@ bool Session::busy() const {
   // The *_was_running_ flags cover a finished run whose last results are still queued.
   return loading() || gen_job_.running() || gen_was_running_ || generate_pending_ || capturing() ||
          capture_was_running_;
+}
+
+bool Session::paused_for_timing() const {
+  return (gen_job_.running() || capture_job_.running()) && MeasurementQueue::shared().quiet();
 }
 
 bool Session::run_complete() const {
@@ -194,7 +199,10 @@ void Session::start_generation() {
     FrameRecorder recorder(
         request.keep_scales, [&](ScaleFrame frame) { context.publish(std::move(frame)); },
         [&](const gen::StepEvent& e) { context.progress(e.step + 1, e.steps, std::to_string(e.scale)); });
-    generator->sample(request, &recorder);
+    // Steps aside between scales (and Euler steps) while a runtime sweep times.
+    const MeasurementQueue::WorkerActivity activity(context.cancel_flag());
+    PausingObserver pausing(&recorder, context.cancel_flag());
+    generator->sample(request, &pausing);
   });
 }
 
@@ -212,6 +220,14 @@ CaptureKey Session::selected_key() const {
       if (s.site.module == key.module) steps = std::max(steps, s.site.euler_step + 1);
   key.euler_step = steps == 0 ? -1 : selection.euler_step < 0 || selection.euler_step >= steps ? steps - 1 : selection.euler_step;
   return key;
+}
+
+bool Session::selected_site(CaptureKey* key, int* head) const {
+  if (frames_.empty() || !generator_) return false;
+  *key = selected_key();
+  const gen::ModuleInfo* m = module_info(key->module);
+  *head = m ? std::clamp(selection.head, 0, std::max(0, m->heads - 1)) : 0;
+  return true;
 }
 
 void Session::request_capture(const CaptureKey& key) {

@@ -80,11 +80,15 @@ class Session : public GenerationSource {
 
   // Capture of the selection's site (the selected scale, module, kind, Euler step, block).
   CaptureKey selected_key() const;
+  bool selected_site(CaptureKey* key, int* head) const override;
   void request_capture(const CaptureKey& key);
   const AttentionMap* attention_map() const { return has_map_ ? &map_ : nullptr; }
   bool capturing() const { return capture_job_.running() || capture_pending_; }
   const std::string& capture_error() const { return capture_error_; }
   int capture_serial() const { return capture_serial_; }  // bumps on every new map
+
+  // A runtime sweep is timing: the generation and capture wait for it (issue 13).
+  bool paused_for_timing() const;
 
  private:
   void start_generation();

@@ -28,6 +28,7 @@
 #include "app/gui/panels/accelerate_panel.h"
 #include "app/gui/panels/criterion_panel.h"
 #include "app/gui/panels/attention_panel.h"
+#include "app/gui/panels/class_seed_grid_panel.h"
 #include "app/gui/panels/compare_panel.h"
 #include "app/gui/panels/generation_panel.h"
 #include "app/gui/panels/norm_gauges_panel.h"
@@ -130,7 +131,7 @@ class App {
   GLFWwindow* window_ = nullptr;
   std::vector<PanelSlot> panels_;
   Settings settings_;
-  std::string settings_path_, ini_path_;
+  std::string settings_dir_, settings_path_, ini_path_;  // empty: nothing is read or kept
   bool reset_layout_ = false;
   bool save_window_png_ = false;
   int save_panel_png_ = -1;  // index into panels_ of a panel to save, -1: none
@@ -212,11 +213,14 @@ bool App::any_busy() const {
 }
 
 void App::load_settings() {
-  const std::string dir = config_directory();
-  if (headless() || dir.empty()) return;  // screenshots must not depend on a user's layout
+  // Screenshots must not depend on a user's layout: a headless run reads settings only
+  // from a folder it is given (--config-dir).
+  const std::string dir = options_.config_dir.empty() ? config_directory() : options_.config_dir;
+  if ((headless() && options_.config_dir.empty()) || dir.empty()) return;
+  settings_dir_ = dir;
   make_directories(dir);  // ImGui saves imgui.ini there during the session, not only at exit
   settings_path_ = dir + "/settings.ini";
-  ini_path_ = dir + "/imgui.ini";
+  if (!headless()) ini_path_ = dir + "/imgui.ini";  // a headless run lays out for its --size
   settings_.load(settings_path_);
   if (const std::string folder = settings_.get("export.folder", ""); !folder.empty()) set_export_folder(folder);
   const std::string recent = settings_.get("files.recent_folders", "");
@@ -225,8 +229,10 @@ void App::load_settings() {
     if (bar > begin) FileBrowser::recent_folders().push_back(recent.substr(begin, bar - begin));
     begin = bar + 1;
   }
-  options_.width = settings_.get_int("window.width", options_.width);
-  options_.height = settings_.get_int("window.height", options_.height);
+  if (!headless()) {  // a headless run keeps its --size
+    options_.width = settings_.get_int("window.width", options_.width);
+    options_.height = settings_.get_int("window.height", options_.height);
+  }
 }
 
 void App::save_settings() {
@@ -459,7 +465,8 @@ void App::draw_frame() {
 
   if (reset_layout_)  // before the windows, so hidden panels get their default place too
     for (auto& slot : panels_)
-      slot.visible = slot.panel->key() != std::string("compare") && slot.panel->key() != std::string("own_image");
+      slot.visible = slot.panel->key() != std::string("compare") && slot.panel->key() != std::string("own_image") &&
+                     slot.panel->key() != std::string("grid");
   const bool solo = !options_.panel.empty();
   for (auto& slot : panels_) {
     slot.shown = false;
@@ -574,7 +581,8 @@ int App::run() {
   add_panel(std::make_unique<AttentionPanel>(session_), true, "var", "inspector");
   add_panel(std::move(gauges), true, "var", "gauges");
   // Shares the attention inspector's place; opened from View (or by --compare).
-  auto compare = std::make_unique<ComparePanel>(session_, wake, options_.compare_spec);
+  auto compare = std::make_unique<ComparePanel>(session_, wake, options_.compare_spec,
+                                               options_.compare_view == "maps");
   compare_ = compare.get();
   add_panel(std::move(compare), false, "var", "inspector");
   // The practical speed-ups against the exact run; a tab of the inspector, opened from View (or by --accel).
@@ -587,9 +595,16 @@ int App::run() {
   auto own_image = std::make_unique<OwnImagePanel>(session_, generation_, wake, options_);
   own_image_ = own_image.get();
   add_panel(std::move(own_image), false, "var", "scales");
+  // A tab beside the strip; opened from View (or by --grid).
+  add_panel(std::make_unique<ClassSeedGridPanel>(session_, generation_, wake, options_.grid), !options_.grid.empty(),
+            "var", "scales");
   add_panel(std::make_unique<ThresholdTheoryPanel>(wake), true, "theory", "theory");
-  add_panel(std::make_unique<RuntimeScalingPanel>(wake), true, "theory", "scaling");
-  add_panel(std::make_unique<PhaseTransitionPanel>(wake), true, "theory", "phase");
+  // The sweeps' last results are kept beside the settings (not in headless runs).
+  const std::string sweeps = settings_dir_.empty() ? "" : settings_dir_ + "/sweeps/";
+  add_panel(std::make_unique<RuntimeScalingPanel>(wake, sweeps.empty() ? "" : sweeps + "scaling.json"), true, "theory",
+            "scaling");
+  add_panel(std::make_unique<PhaseTransitionPanel>(wake, sweeps.empty() ? "" : sweeps + "phase.json"), true, "theory",
+            "phase");
   auto lessons = std::make_unique<LessonsPanel>(session_, generation_, wake, options_.lesson, options_.run_lesson,
                                                 options_.presenter);
   lessons_ = lessons.get();
@@ -602,6 +617,7 @@ int App::run() {
     if (slot.panel->key() == std::string("compare") && !options_.compare_spec.empty()) slot.visible = slot.bring_front = true;
     if (slot.panel->key() == std::string("accelerate") && !options_.accel_spec.empty()) slot.visible = slot.bring_front = true;
     if (slot.panel->key() == std::string("criterion") && options_.criterion_samples > 0) slot.visible = slot.bring_front = true;
+    if (slot.panel->key() == std::string("grid") && !options_.grid.empty()) slot.visible = slot.bring_front = true;
     if (slot.panel.get() == own_image_ && !options_.image_path.empty()) slot.visible = slot.bring_front = true;
     slot.panel->load(settings_);
   }

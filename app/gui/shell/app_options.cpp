@@ -86,6 +86,7 @@ std::string canonical_panel_name(const std::string& name) {
   if (n == "gauges" || n == "norms" || n == "norm gauges") return "gauges";
   if (n == "own_image" || n == "image" || n == "your image") return "own_image";
   if (n == "lessons" || n == "lesson") return "lessons";
+  if (n == "grid" || n == "class × seed grid" || n == "class x seed grid") return "grid";
   return "";
 }
 
@@ -99,7 +100,7 @@ std::string app_usage() {
          "  --screenshot OUT.png   after the last frame, write the window's pixels to OUT.png\n"
          "                         (implies --frames 20 when --frames is not given)\n"
          "  --panel NAME           show only one panel, full window: generation, strip, attention,\n"
-         "                         gauges, compare, accelerate, criterion, image, theory, scaling, phase\n"
+         "                         gauges, compare, accelerate, criterion, image, grid, theory, scaling, phase\n"
          "  --workspace W          var (generation, scales, attention, gauges; default), theory or lessons\n"
          "  --lesson N             open the Lessons workspace on chapter N (1-8)\n"
          "  --run-lesson           press that chapter's Run it once the explorer has started\n"
@@ -114,8 +115,13 @@ std::string app_usage() {
          "  --attention SPEC       generate with this attention variant (as varscope-cli's --attention)\n"
          "  --accel SPEC           once generated, run it again with these acceleration methods against exact\n"
          "  --compare SPEC         once generated, regenerate the same seed with this attention variant\n"
-         "  --browse WHAT          open the file browser at start: model, image or export (folder)\n"
          "                         (e.g. poly:degree=2) and show exact vs approximate\n"
+         "  --compare-view VIEW    what the compare panel opens on: images (default) or maps (the\n"
+         "                         selected site's exact and approximate attention and their difference)\n"
+         "  --grid CLASSES/SEEDS   once the model is open, generate a class × seed grid, e.g. 0,1,2,3/1,2\n"
+         "  --browse WHAT          open the file browser at start: model, image or export (folder)\n"
+         "  --config-dir DIR       keep settings and sweep results in DIR instead of ~/.config/varscope\n"
+         "                         (headless runs read it too; without it they read no settings)\n"
          "  --report-json PATH     at exit, write the model / error / generation state as JSON\n"
          "  --image PATH           encode this PNG/JPEG with the model's VQ-VAE (the Your image panel)\n"
          "  --fit crop|pad         a picture that is not square: centre-crop it (default) or letterbox it\n"
@@ -158,7 +164,8 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
       options.panel = canonical_panel_name(name);
       if (options.panel.empty())
         throw Error("--panel: unknown panel '" + name +
-                    "'; valid: generation, strip, attention, gauges, compare, accelerate, criterion, image, theory, scaling, phase, lessons");
+                    "'; valid: generation, strip, attention, gauges, compare, accelerate, criterion, image, grid, theory, "
+                    "scaling, phase, lessons");
     } else if (flag == "--size") {
       const std::string text = value();
       const size_t x = text.find('x');
@@ -199,6 +206,17 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
       options.select_query = v.size() == 4 ? v[3] - 1 : -1;
     } else if (flag == "--compare") {
       options.compare_spec = value();
+    } else if (flag == "--config-dir") {
+      options.config_dir = value();
+      if (options.config_dir.empty()) throw Error("--config-dir: empty path");
+    } else if (flag == "--grid") {
+      options.grid = value();
+      if (options.grid.find('/') == std::string::npos)
+        throw Error("--grid: expected CLASSES/SEEDS, e.g. 0,1,2,3/1,2, got '" + options.grid + "'");
+    } else if (flag == "--compare-view") {
+      options.compare_view = value();
+      if (options.compare_view != "images" && options.compare_view != "maps")
+        throw Error("--compare-view: expected images or maps, got '" + options.compare_view + "'");
     } else if (flag == "--accel") {
       options.accel_spec = value();
       accel::parse_accel(options.accel_spec);  // a malformed spec is a flag error, before any window

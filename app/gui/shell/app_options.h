@@ -29,10 +29,13 @@ struct AppOptions {
   std::string workspace = "var";  // which panels show: "var" (generation), "theory" or "lessons"
   int select_step = -1, select_layer = 0, select_head = 0, select_query = -1;  // --select, 0-based here
   std::string compare_spec;     // compare the generation with this attention variant (headless)
+  std::string compare_view = "images";  // the compare panel's first tab: "images" or "maps"
   std::string attention;        // the generation's attention variant spec; empty: the picker's
   std::string accel_spec;       // run the Accelerate panel with this spec once generated (headless)
   int criterion_samples = 0;    // > 0: run the Criterion panel over this many images once the model is open
+  std::string grid;             // "CLASSES/SEEDS": generate a class × seed grid once the model is open
   std::string browse;           // open the file browser at start: "model", "image", "export"
+  std::string config_dir;       // settings folder instead of ~/.config/varscope (read in headless runs too)
   std::string report_json;      // write the run's state (model, error, scales) here at exit
   std::string image_path;       // "Your image": encode this PNG/JPEG once the model is open
   std::string fit;              // "crop" / "pad": how a picture that is not square is fitted (empty: the saved choice)

@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+
+#include "core/attention/attention.h"
+#include "core/attention/spec_params.h"
 
 namespace vs::gui {
 
@@ -22,6 +26,33 @@ std::string VariantPicker::spec() const {
     case 4: return "svd:rank=" + std::to_string(svd_rank);
     default: return "exact";
   }
+}
+
+bool VariantPicker::set_spec(const std::string& spec) {
+  // The variant's own spelling names every parameter, defaults included.
+  const std::string canonical = attention::make_variant(spec)->spec();
+  attention::SpecParams params(canonical);
+  auto number = [&](const std::string& key) { return std::strtod(params.get_text(key).c_str(), nullptr); };
+  auto whole = [&](const std::string& key, int lo, int hi) { return std::clamp(int(number(key)), lo, hi); };
+  VariantPicker picked = *this;
+  const std::string& name = params.name();
+  if (name == "poly") {
+    picked.family = 1;
+    picked.poly_auto = params.get_flag("auto");
+    picked.poly_chebyshev = params.get_text("basis") == "chebyshev";
+    if (picked.poly_auto) picked.poly_eps = float(std::clamp(number("eps"), 1e-4, 0.3));
+    else picked.poly_degree = whole("degree", 1, 8);
+  } else if (name == "performer") {
+    picked.family = 2, picked.performer_features = whole("features", 4, 512);
+  } else if (name == "nystrom") {
+    picked.family = 3, picked.nystrom_landmarks = whole("landmarks", 2, 256);
+  } else if (name == "svd") {
+    picked.family = 4, picked.svd_rank = whole("rank", 1, 128);
+  } else {
+    picked.family = 0;
+  }
+  *this = picked;
+  return attention::make_variant(this->spec())->spec() == canonical;
 }
 
 bool VariantPicker::draw(const char* label) {

@@ -19,6 +19,11 @@ struct VariantPicker {
   int performer_features = 64, nystrom_landmarks = 32, svd_rank = 16;
 
   std::string spec() const;
+  // Shows `spec` (a spec core's make_variant accepts, e.g. --compare's) in the widgets:
+  // true when spec() now runs the same variant, false when the picker holds only the
+  // nearest choice (a parameter it has no widget for, or outside a slider's range). A
+  // spec make_variant refuses throws its vs::Error and leaves the picker as it was.
+  bool set_spec(const std::string& spec);
   // Draws the combo and the chosen family's parameters; returns true when changed.
   bool draw(const char* label);
   void load(const Settings& settings, const std::string& prefix);

@@ -1,6 +1,6 @@
 // A float matrix shown through a colormap shader (shaders/colormap.frag): the values live
 // in an R32F texture, a render pass into an RGBA8 texture applies the normalisation
-// (linear or log10 between value_min and value_max) and viridis/magma, and ImGui::Image
+// (linear or log10 between value_min and value_max) and viridis/magma/diverging, and ImGui::Image
 // draws the result with nearest-neighbour sampling. Made for matrices like attention
 // probabilities (queries × keys) and error maps. GL objects: create and destroy with the
 // context current (the UI thread).
@@ -11,7 +11,9 @@
 
 namespace vs::gui {
 
-enum class Colormap { kViridis = 0, kMagma = 1 };
+// kDiverging: blue below the middle of the range, white at it, red above (for signed
+// values on a range symmetric about zero).
+enum class Colormap { kViridis = 0, kMagma = 1, kDiverging = 2 };
 
 struct ColormapParams {
   Colormap colormap = Colormap::kViridis;
