@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "app/gui/session/comparison.h"
+#include "app/gui/workers/measurement_slot.h"
 #include "core/accel/accel_spec.h"
 #include "core/accel/fidelity.h"
 #include "core/accel/provenance.h"
@@ -51,6 +52,11 @@ void run_acceleration(const gen::Generator& generator, const gen::SamplingReques
   reference.decode_final = true;
   reference.cancel = accelerated.cancel = context.cancel_flag();
   const int K = generator.info().num_scales();
+  // Both runs are timed against each other: they hold the timing slot, so no sweep runs and
+  // the explorer's other workers pause meanwhile (measurement_slot.h).
+  context.progress(0, 2 * K, "waiting for the cores");
+  const MeasurementQueue::Slot slot = MeasurementQueue::shared().acquire(*context.cancel_flag(), true);
+  if (!slot.owns_lock()) return;
 
   ScaleTimes exact;
   exact.on_each = [&](const gen::ScaleEvent& e) { context.progress(e.scale + 1, 2 * K, "exact"); };

@@ -1,6 +1,7 @@
 #include "app/gui/session/criterion_run.h"
 
 #include "app/cli/criterion_export.h"
+#include "app/gui/workers/pausing_observer.h"
 
 namespace vs::gui {
 
@@ -41,7 +42,10 @@ void run_criterion(const gen::Generator& generator, const gen::SamplingRequest& 
   request.cancel = context.cancel_flag();
   observe::CriterionObserver observer;
   CriterionProgress progress(observer, context);
-  const gen::SampleResult sampled = generator.sample(request, &progress);
+  // Steps aside between scales while a runtime sweep times (measurement_slot.h).
+  const MeasurementQueue::WorkerActivity activity(context.cancel_flag());
+  PausingObserver pausing(&progress, context.cancel_flag());
+  const gen::SampleResult sampled = generator.sample(request, &pausing);
   if (sampled.cancelled || context.cancelled()) return;
   result.rows = observer.rows(eps);
   result.histogram = observe::zone_histogram(result.rows);

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "app/gui/workers/pausing_observer.h"
 #include "core/error.h"
 #include "core/io/image_io.h"
 
@@ -167,7 +168,10 @@ void OwnImageSession::start_run(gen::SamplingRequest request) {
     gen::SamplingRequest r = request;
     r.cancel = context.cancel_flag();
     RegenPublisher publisher(context);
-    g->sample(r, &publisher);
+    // Steps aside between scales while a runtime sweep times (measurement_slot.h).
+    const MeasurementQueue::WorkerActivity activity(context.cancel_flag());
+    PausingObserver pausing(&publisher, context.cancel_flag());
+    g->sample(r, &pausing);
   });
 }
 
