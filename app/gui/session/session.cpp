@@ -26,7 +26,7 @@ std::string sibling_vae_path(const std::string& path) {
 
 bool is_random_model(const std::string& path) { return path.rfind(kRandomModelPrefix, 0) == 0; }
 
-Session::Session(std::function<void()> wake) : load_job_(wake), gen_job_(wake), capture_job_(wake) {}
+Session::Session(std::function<void()> wake) : wake_(wake), load_job_(wake), gen_job_(wake), capture_job_(wake) {}
 
 void Session::open(const std::string& model_path, const std::string& vae_path, const std::vector<int>& scales) {
   gen_job_.stop();
@@ -143,6 +143,7 @@ void Session::generate(const gen::SamplingRequest& request, int stop_after, bool
   generate_pending_ = true;
   gen_job_.cancel();      // update() starts the new run once this one has stopped (no join on the UI thread)
   capture_job_.cancel();  // its map would belong to the old run
+  if (wake_) wake_();     // the next frame's update() starts it, not a redraw timeout later
 }
 
 void Session::cancel() {

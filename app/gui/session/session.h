@@ -99,6 +99,7 @@ class Session : public GenerationSource {
   std::string model_path_, vae_path_, load_error_;
   bool load_pending_ = false;
   RequestMaker make_after_load_;
+  std::function<void()> wake_;  // wakes the UI loop (glfwPostEmptyEvent)
   BackgroundJob<std::shared_ptr<const gen::Generator>> load_job_;
 
   gen::SamplingRequest pending_, shown_;

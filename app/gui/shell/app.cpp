@@ -45,6 +45,9 @@
 
 namespace vs::gui {
 
+// The longest wait between two frames while workers run and nothing else happens.
+constexpr double kBusyRedrawSeconds = 1.0 / 15;
+
 namespace {
 
 std::string g_glfw_error;  // last GLFW error, for the one-line failure messages
@@ -633,13 +636,15 @@ int App::run() {
   int settle_frames = 3;  // frames still to draw after the last event, so ImGui settles
   const auto start = std::chrono::steady_clock::now();
   while (!glfwWindowShouldClose(window_) && !g_stop_signal) {
-    if (headless()) {
-      glfwPollEvents();
-    } else if (any_busy()) {
-      // Workers publish and wake us. The wait caps the loop near 60 Hz: the frame's own
-      // drawing adds to it, and a 1/30 s cap alone would keep us under the 30 fps goal.
-      glfwWaitEventsTimeout(1.0 / 60);
+    if (any_busy()) {
+      // Workers publish and wake us, and input wakes us: a frame then follows at once. With
+      // nothing new, redraw at most 15 times a second — a continuous 60 Hz redraw under
+      // software OpenGL took most of a core from the two the generation needs (issue 13).
+      // Headless runs wait the same way, so their timings are the interactive ones.
+      glfwWaitEventsTimeout(kBusyRedrawSeconds);
       settle_frames = 3;                 // and the frames after the last result
+    } else if (headless()) {
+      glfwPollEvents();
     } else if (settle_frames > 0) {
       glfwPollEvents();
       --settle_frames;
