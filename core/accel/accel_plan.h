@@ -29,6 +29,7 @@ struct AccelPlan {
   // (a prune share of 0 everywhere is the exact run).
   int fastvar_cache_scale = -1;
   std::vector<double> prune_ratio;
+  int share_cfg_from = 0;  // cfg-share: the first scale sharing CFG's attention (num_scales: none)
   bool skips_scales(int num_scales) const { return last_scale < num_scales - 1; }
   bool prunes() const { return !prune_ratio.empty(); }
 };

@@ -84,6 +84,8 @@ void read_method(const std::string& method, AccelSpec& spec) {
     spec.fastvar = true;
     if (params.has("cache")) spec.fastvar_cache = params.get_int("cache", 0, 1, kMaxIndex);
     if (params.has("prune")) spec.fastvar_prune = prune_list(params, params.get_text("prune"));
+  } else if (name == "cfg-share") {
+    spec.share_cfg_from = params.get_int("from", 0, -kMaxIndex, kMaxIndex);
   } else {
     params.fail("unknown method '" + name + "'");
   }
@@ -94,7 +96,8 @@ void read_method(const std::string& method, AccelSpec& spec) {
 
 std::string valid_accel_specs() {
   return "none, skip:after=K, cfg-drop[:from=K][:guidance=G], steps:n=N | steps:per=N0,N1,..., "
-         "fastvar[:cache=SIDE][:prune=SIDE@SHARE,...] (joined by '+'; K a scale index, negative from the end)";
+         "fastvar[:cache=SIDE][:prune=SIDE@SHARE,...], cfg-share[:from=K] "
+         "(joined by '+'; K a scale index, negative from the end)";
 }
 
 AccelSpec parse_accel(const std::string& text) {

@@ -11,6 +11,9 @@
 //                                 scale sides; default cache = the third-to-last side,
 //                                 prune the second-to-last at 0.4 and the last at 0.5 —
 //                                 the spec's VAR-256 analogue (10; 13@0.4, 16@0.5), [D]
+//   cfg-share[:from=K]            VAR: from scale K on (default 0, every scale) the
+//                                 unconditional rows take the conditional rows' attention
+//                                 probabilities over their own values (LiteVAR's ASC, §4)
 // Scale indices are 0-based; a negative one counts from the end (-1 = the last scale).
 // Defaults: skip after=-2 (the last scale skipped), cfg-drop from=-1 (the last scale).
 // Rules and their provenance: provenance.h.
@@ -32,8 +35,10 @@ struct AccelSpec {
   bool fastvar = false;
   std::optional<int> fastvar_cache;                 // side of the cache scale
   std::vector<std::pair<int, double>> fastvar_prune;  // (side, share pruned); empty: the default
+  std::optional<int> share_cfg_from;                  // cfg-share: the first scale that shares
   bool none() const {
-    return !skip_after && !uncond_from && !guidance && steps == 0 && steps_per_scale.empty() && !fastvar;
+    return !skip_after && !uncond_from && !guidance && steps == 0 && steps_per_scale.empty() && !fastvar &&
+           !share_cfg_from;
   }
 };
 

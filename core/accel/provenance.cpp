@@ -19,6 +19,9 @@ std::vector<std::string> extrapolations(const AccelSpec& spec, bool flowar) {
   if (spec.fastvar)
     lines.push_back("fastvar [D]: FastVAR was reported on Infinity and HART only; this port to class-conditional VAR "
                     "and its default cache and prune sides are not reported anywhere");
+  if (spec.share_cfg_from && *spec.share_cfg_from != 0)
+    lines.push_back("cfg-share:from [D]: LiteVAR shares the CFG halves' attention in every scale; starting at a later "
+                    "scale is ours");
   return lines;
 }
 
