@@ -153,7 +153,7 @@ TEST(WindowCalibration, WidthsKeepTheTargetMassOnAFreshGeneration) {
   EXPECT_GE(fresh.kept_share(widths), target);
 
   // The table as a file drives a generation: its windows exclude keys (on this small model
-  // the 0.95 windows are wide, so the 32-row tiles may still compute every pair), and the
+  // the 0.95 windows are wide, so the 16-row tiles may still compute every pair), and the
   // image is finite.
   const std::string path = vs::test::fresh_test_folder("window_generation") + "/widths.json";
   std::ofstream(path) << vs::attention::window_widths_json(widths);
