@@ -163,6 +163,22 @@ TEST(WindowCalibration, WidthsKeepTheTargetMassOnAFreshGeneration) {
   EXPECT_LT(window_work.allowed, exact_work.allowed);
   EXPECT_LE(window_work.pairs, exact_work.pairs);
   for (float x : windowed.image01.data) ASSERT_TRUE(std::isfinite(x));
+  // LiteVAR's dropping of blocks with a small share of the row mass: never the query's own
+  // block, and what is dropped is mass lost.
+  const vs::attention::WindowWidths dropping = calibration.choose_widths(target, 0.2);
+  int dropped = 0;
+  for (int l = 0; l < dropping.layers; ++l)
+    for (int h = 0; h < dropping.heads; ++h)
+      for (int s = 0; s < int(dropping.scales.size()); ++s) {
+        EXPECT_NE(dropping.at(l, h, s, s), vs::attention::kDroppedWindow);
+        for (int b = 0; b < s; ++b) dropped += dropping.at(l, h, s, b) == vs::attention::kDroppedWindow;
+      }
+  EXPECT_GT(dropped, 0);
+  EXPECT_LT(calibration.kept_share(dropping), calibration.kept_share(widths));
+  const std::string dropping_path = path + ".dropping.json";
+  std::ofstream(dropping_path) << vs::attention::window_widths_json(dropping);
+  for (float x : var().sample(request("window:widths=" + dropping_path, "none")).image01.data)
+    ASSERT_TRUE(std::isfinite(x));
   // On FlowAR, a VAR table is refused with the reason.
   const Generator& flowar = vs::test::shipped_generator("fmnist-flowar");
   SamplingRequest r = flowar.default_request();
