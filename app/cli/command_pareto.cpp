@@ -54,28 +54,32 @@ std::vector<std::string> split_list(const std::string& text, const char* flag) {
   return items;
 }
 
-// Attention calls, the query-key pairs they computed, and the KV cache's final size: the
-// cached transformers' (VAR, FlowAR's AR) keys per block and row are their last call's,
-// the values as many (the flownet attends within a scale and caches nothing).
+// Attention calls, the query-key pairs they computed (a variant that skips pairs, such as
+// window, says how many in its stats; otherwise every Lq x Lk pair), and the KV cache's
+// final size: the cached transformers' (VAR, FlowAR's AR) keys and values per block and
+// row are their last call's (cfg-share hands one call both rows' values and caches the
+// unconditional row's values only); the flownet attends within a scale and caches nothing.
 class WorkMeter : public gen::GenerationObserver {
  public:
-  void on_attention(const observe::AttentionCall& call, const attention::Result&) override {
+  void on_attention(const observe::AttentionCall& call, const attention::Result& result) override {
     ++calls;
-    pairs += double(call.q.dim(0)) * double(call.q.dim(1)) * double(call.k.dim(1));
+    const auto computed = result.stats.find("pairs_computed");
+    pairs += computed != result.stats.end() ? computed->second
+                                            : double(call.q.dim(0)) * double(call.q.dim(1)) * double(call.k.dim(1));
     const observe::Site& site = call.site;
     if (site.module != observe::Module::kFlownet) {
-      double& keys = cached_keys[{int(site.module), site.block, site.row}];
-      keys = std::max(keys, double(call.k.numel()));
+      double& floats = cached_floats[{int(site.module), site.block, site.row}];
+      floats = std::max(floats, double(call.k.numel() + (call.v ? call.v->numel() : call.k.numel())));
     }
   }
   double kv_bytes() const {
     double floats = 0;
-    for (const auto& [where, keys] : cached_keys) floats += 2 * keys;  // keys and values
+    for (const auto& [where, count] : cached_floats) floats += count;
     return floats * sizeof(float);
   }
   int64_t calls = 0;
   double pairs = 0;
-  std::map<std::tuple<int, int, int64_t>, double> cached_keys;
+  std::map<std::tuple<int, int, int64_t>, double> cached_floats;  // keys and values
 };
 
 struct Row {

@@ -59,12 +59,18 @@ std::string usage() {
       "            [--methods \"none;skip:after=-2;fastvar\"] [--attentions \"exact;svd:rank=8\"]\n"
       "            [the model's sampling flags]\n"
       "                                       speed and closeness to the exact run, per method\n"
+      "  calibrate MODEL [--target-mass 0.95] [--generations 4] [--seed S] [--shape band|square]\n"
+      "            [--drop-below X] [--out widths.json] [the model's sampling flags]\n"
+      "                                       VAR: per layer, head, scale and key block the smallest\n"
+      "                                       window keeping that share of softmax mass (LiteVAR);\n"
+      "                                       use it as --attention window:widths=widths.json\n"
       "  demo                                 a short tour: threshold numbers and a small benchmark\n"
       "\n"
       "--accel SPEC (generate, inspect, eval, bench generate): acceleration methods joined by '+':\n"
       "  skip:after=K, cfg-drop[:from=K][:guidance=G], FlowAR steps:n=N | steps:per=N0,N1,...,\n"
-      "  VAR fastvar[:cache=SIDE][:prune=SIDE@SHARE,...], code:drafter=MODEL[:switch=K] (CoDe: MODEL\n"
-      "  drafts scales 0..K-1, the loaded model refines the rest); [D] = extrapolated (spec/acceleration.md)\n"
+      "  VAR fastvar[:cache=SIDE][:prune=SIDE@SHARE,...], VAR cfg-share[:from=K],\n"
+      "  code:drafter=MODEL[:switch=K] (CoDe: MODEL drafts scales 0..K-1, the loaded model refines the rest);\n"
+      "  [D] = extrapolated (spec/acceleration.md)\n"
       "  (K a scale index, negative from the end; none = the exact run)\n"
       "--fit: a picture that is not square is centre-cropped (crop, the default) or letterboxed onto\n"
       "its border's mean colour (pad) before it is resampled to the model's side.\n"
@@ -100,8 +106,10 @@ int run_command(const std::string& command, Args& args) {
   if (command == "criterion") return command_criterion(args);
   if (command == "eval") return command_eval(args);
   if (command == "pareto") return command_pareto(args);
+  if (command == "calibrate") return command_calibrate(args);
   throw Error("unknown command '" + command +
-              "' (try: generate, replay, encode, edit, inspect, criterion, eval, pareto, attention, threshold, bench, demo)");
+              "' (try: generate, replay, encode, edit, inspect, criterion, eval, pareto, calibrate, attention, threshold, "
+              "bench, demo)");
 }
 
 }  // namespace vs::cli

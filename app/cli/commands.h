@@ -51,5 +51,6 @@ int bench_generate(Args& args);  // `bench generate`
 int bench_attention(Args& args);  // `bench attention`
 int command_eval(Args& args);     // quality of a Fashion-MNIST generator
 int command_pareto(Args& args);   // acceleration methods × attention variants: speed and quality
+int command_calibrate(Args& args);  // window widths keeping a share of softmax mass (LiteVAR)
 
 }  // namespace vs::cli

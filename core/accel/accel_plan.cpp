@@ -74,6 +74,13 @@ AccelPlan plan_accel(const AccelSpec& spec, const PlanTarget& target) {
       refuse(spec, target, "code:switch=" + std::to_string(plan.code_switch) + " comes after the last scale sampled (" +
                                std::to_string(plan.last_scale) + ")");
   }
+  // cfg-share may start one past the last scale: its null setting.
+  plan.share_cfg_from = spec.share_cfg_from ? scale_index(spec, target, "cfg-share:from", *spec.share_cfg_from, true) : K;
+  if (spec.share_cfg_from && target.flowar)
+    refuse(spec, target, "cfg-share shares VAR's attention between the CFG halves; FlowAR has no port of it");
+  if (spec.share_cfg_from && plan.prunes())
+    refuse(spec, target, "cfg-share cannot join fastvar: each CFG half keeps its own tokens, so there is no one "
+                         "attention map to share");
   if (!target.flowar) {
     if (spec.guidance) refuse(spec, target, "cfg-drop:guidance is FlowAR's guidance interval; VAR has none");
     if (spec.steps || !spec.steps_per_scale.empty()) refuse(spec, target, "steps: is FlowAR's; VAR has no Euler steps");

@@ -32,6 +32,7 @@ struct AccelPlan {
   // CoDe: the drafter model and how many scales it drafts (0: none; the exact run).
   std::string code_drafter;
   int code_switch = 0;
+  int share_cfg_from = 0;  // cfg-share: the first scale sharing CFG's attention (num_scales: none)
   bool skips_scales(int num_scales) const { return last_scale < num_scales - 1; }
   bool prunes() const { return !prune_ratio.empty(); }
 };

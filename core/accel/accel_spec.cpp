@@ -88,6 +88,8 @@ void read_method(const std::string& method, AccelSpec& spec) {
     spec.code_drafter = params.get_text("drafter");
     if (spec.code_drafter.empty()) params.fail("code needs drafter=MODEL (a shipped name or a checkpoint path)");
     if (params.has("switch")) spec.code_switch = params.get_int("switch", -2, -kMaxIndex, kMaxIndex);
+  } else if (name == "cfg-share") {
+    spec.share_cfg_from = params.get_int("from", 0, -kMaxIndex, kMaxIndex);
   } else {
     params.fail("unknown method '" + name + "'");
   }
@@ -98,7 +100,7 @@ void read_method(const std::string& method, AccelSpec& spec) {
 
 std::string valid_accel_specs() {
   return "none, skip:after=K, cfg-drop[:from=K][:guidance=G], steps:n=N | steps:per=N0,N1,..., "
-         "fastvar[:cache=SIDE][:prune=SIDE@SHARE,...], code:drafter=MODEL[:switch=K] "
+         "fastvar[:cache=SIDE][:prune=SIDE@SHARE,...], cfg-share[:from=K], code:drafter=MODEL[:switch=K] "
          "(joined by '+'; K a scale index, negative from the end)";
 }
 

@@ -16,6 +16,9 @@
 //                                 scales 0…N−1, the loaded model refines N… after a
 //                                 teacher-forced prefill; default N = -2 (the last two
 //                                 scales refined, the spec's d30 → d16 with N = 8 of 10)
+//   cfg-share[:from=K]            VAR: from scale K on (default 0, every scale) the
+//                                 unconditional rows take the conditional rows' attention
+//                                 probabilities over their own values (LiteVAR's ASC, §4)
 // Scale indices are 0-based; a negative one counts from the end (-1 = the last scale).
 // Defaults: skip after=-2 (the last scale skipped), cfg-drop from=-1 (the last scale).
 // Rules and their provenance: provenance.h.
@@ -39,9 +42,10 @@ struct AccelSpec {
   std::vector<std::pair<int, double>> fastvar_prune;  // (side, share pruned); empty: the default
   std::string code_drafter;        // CoDe: the drafter model; empty: no CoDe
   std::optional<int> code_switch;  // CoDe: the first scale the loaded model samples
+  std::optional<int> share_cfg_from;  // cfg-share: the first scale that shares
   bool none() const {
     return !skip_after && !uncond_from && !guidance && steps == 0 && steps_per_scale.empty() && !fastvar &&
-           code_drafter.empty();
+           code_drafter.empty() && !share_cfg_from;
   }
 };
 

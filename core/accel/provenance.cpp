@@ -22,6 +22,9 @@ std::vector<std::string> extrapolations(const AccelSpec& spec, bool flowar) {
   if (!spec.code_drafter.empty() && flowar)
     lines.push_back("code on FlowAR [D]: collaborative decoding was reported on VAR (d30 drafts, d16 refines); the "
                     "FlowAR split is the spec's extrapolation");
+  if (spec.share_cfg_from && *spec.share_cfg_from != 0)
+    lines.push_back("cfg-share:from [D]: LiteVAR shares the CFG halves' attention in every scale; starting at a later "
+                    "scale is ours");
   return lines;
 }
 

@@ -12,6 +12,18 @@
 
 namespace vs::attention {
 
+// Where a call sits in a model, for variants whose rule depends on it (window: widths per
+// layer, head and query scale; acceleration.md §4, §8). Callers that do not know a field
+// leave its default; the theory variants ignore all of it.
+struct CallSite {
+  int layer = -1;  // block index within its module; -1: unknown
+  int scale = -1;  // scale index of the queries; -1: unknown or VAR's teacher-forced pass
+  // A KV-cache step of VAR: the sides of the scales whose tokens the keys are, coarse to
+  // fine (their squares sum to Lk; the queries are the last scale's). Empty elsewhere: a
+  // block-causal structure carries its own sides.
+  std::vector<int> key_sides;
+};
+
 struct Options {
   // Softmax scale applied to q·k; a negative value means 1/sqrt(d).
   float scale = -1.0f;
@@ -25,6 +37,7 @@ struct Options {
   double target_error = 1e-3;
   // Upper bound on scratch memory a variant may allocate (refuse above it).
   int64_t max_scratch_bytes = int64_t(8) << 30;
+  CallSite site;
 };
 
 struct Result {

@@ -14,7 +14,9 @@ namespace vs::attention {
 std::string valid_variant_specs() {
   return "exact, poly:degree=G[:basis=taylor|chebyshev][:form=auto|plain|squared], "
          "poly:auto[:eps=E][:basis=taylor|chebyshev][:max_rank=R], performer:features=M[:seed=S], "
-         "nystrom:landmarks=M, svd:rank=R";
+         "nystrom:landmarks=M, svd:rank=R, "
+         "window:w=W[:w_prev=W][:exact=E][:prev=P][:shape=band|square][:logits=exclude|zero], "
+         "window:widths=FILE[:logits=exclude|zero]";
 }
 
 std::unique_ptr<Variant> make_variant(const std::string& spec) {
@@ -25,6 +27,7 @@ std::unique_ptr<Variant> make_variant(const std::string& spec) {
   if (name == "performer") return make_performer(params);
   if (name == "nystrom") return make_nystrom(params);
   if (name == "svd") return make_svd(params);
+  if (name == "window") return make_window(params);
   throw Error("attention variant '" + spec + "': unknown name '" + name +
               "'; valid variants: " + valid_variant_specs());
 }

@@ -14,5 +14,8 @@ std::unique_ptr<Variant> make_poly(SpecParams& params);
 std::unique_ptr<Variant> make_performer(SpecParams& params);  // performer:features=M[:seed=S]
 std::unique_ptr<Variant> make_nystrom(SpecParams& params);    // nystrom:landmarks=M
 std::unique_ptr<Variant> make_svd(SpecParams& params);        // svd:rank=R
+// window:w=W[:w_prev=W][:exact=E][:prev=P][:shape=band|square][:logits=exclude|zero],
+// window:widths=FILE[:logits=exclude|zero]
+std::unique_ptr<Variant> make_window(SpecParams& params);
 
 }  // namespace vs::attention

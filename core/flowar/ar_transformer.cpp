@@ -142,6 +142,8 @@ void ArTransformer::block_forward(const ArBlockWeights& b, const Tensor& ada, Te
     const Tensor h = modulated_rms_norm(x, ada, 2, 4);
     const Tensor qkv = nn::linear(h, b.qkv_weight, &b.qkv_bias, "attn.qkv");  // (R, n, 3C)
     Tensor attn_out({R, n, C});
+    // The cached keys are the tokens of scales 0..scale (window attention needs their layout).
+    const std::vector<int> key_sides(config_.scales.begin(), config_.scales.begin() + scale + 1);
     for (int64_t r = 0; r < R; ++r) {
       Tensor q = split_heads(qkv, r, 0, H, hd);
       Tensor k = split_heads(qkv, r, C, H, hd);
@@ -150,7 +152,7 @@ void ArTransformer::block_forward(const ArBlockWeights& b, const Tensor& ada, Te
       apply_rope(k, rope);  // cached keys keep the rotation of their own scale
       cache.append(cache_layer, r, k, v);
       const Tensor out = run_attention(variant, context.observer, ar_site(scale, site_layer, r, R), q,
-                                       cache.keys(cache_layer, r), cache.values(cache_layer, r));
+                                       cache.keys(cache_layer, r), cache.values(cache_layer, r), key_sides);
       merge_heads(out, attn_out, r);
     }
     add_gated(x, nn::linear(attn_out, b.proj_weight, &b.proj_bias, "attn.proj"), ada, 0);

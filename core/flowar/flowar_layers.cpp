@@ -133,10 +133,11 @@ void merge_heads(const Tensor& heads_out, Tensor& out, int64_t r) {
 }
 
 Tensor run_attention(const attention::Variant& variant, observe::Observer* observer,
-                     const observe::Site& site, const Tensor& q, const Tensor& k, const Tensor& v) {
+                     const observe::Site& site, const Tensor& q, const Tensor& k, const Tensor& v,
+                     const std::vector<int>& key_sides) {
   // SDPA's default scale hd^-1/2.
   return observe::observed_attention(variant, observer, site, q, k, v, attention::Structure::plain(),
-                                     1.0f / std::sqrt(float(q.dim(2))))
+                                     1.0f / std::sqrt(float(q.dim(2))), key_sides)
       .out;
 }
 

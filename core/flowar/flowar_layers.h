@@ -3,6 +3,7 @@
 // SwiGLU-with-GELU MLP and multi-head attention through an attention::Variant with RoPE
 // and an optional observer.
 #pragma once
+#include <vector>
 #include <cstdint>
 
 #include "core/attention/attention.h"
@@ -50,8 +51,10 @@ void merge_heads(const Tensor& heads_out, Tensor& out, int64_t r);
 // One attention call (q after RoPE) for batch row `site.row`: asks the observer which
 // probabilities to capture, runs the variant with scale hd^-1/2 and no mask (plain:
 // FlowAR's cache makes block-causal attention plain, flowar.md §4), reports to the
-// observer, and returns the output (H, Lq, hd).
+// observer, and returns the output (H, Lq, hd). `key_sides`: the AR transformer's cached
+// keys are the tokens of scales with these sides (attention::CallSite).
 Tensor run_attention(const attention::Variant& variant, observe::Observer* observer,
-                     const observe::Site& site, const Tensor& q, const Tensor& k, const Tensor& v);
+                     const observe::Site& site, const Tensor& q, const Tensor& k, const Tensor& v,
+                     const std::vector<int>& key_sides = {});
 
 }  // namespace vs::flowar

@@ -61,6 +61,13 @@ void KvCache::append(int layer, int64_t row, const Tensor& new_keys, const Tenso
   }
 }
 
+void KvCache::append_values(int layer, int64_t row, const Tensor& new_values) {
+  Tensor& values = const_cast<Entry&>(at(layer, row)).values;
+  if (new_values.rank() != 3 || new_values.dim(0) != values.dim(0) || new_values.dim(2) != values.dim(2))
+    throw Error("KV cache: appended values " + new_values.shape_str() + " do not fit cache " + values.shape_str());
+  append_tokens(values, new_values);
+}
+
 int64_t KvCache::bytes() const {
   int64_t floats = 0;
   for (const Entry& e : entries_) floats += e.keys.numel() + e.values.numel();

@@ -20,6 +20,9 @@ class KvCache {
   int64_t tokens(int layer, int64_t row) const { return keys(layer, row).dim(1); }
   // Appends (H, n, hd) keys and values; afterwards keys()/values() are (H, old + n, hd).
   void append(int layer, int64_t row, const Tensor& new_keys, const Tensor& new_values);
+  // Appends values only (cfg-share: a row whose attention probabilities are another row's
+  // needs its values, never its keys); tokens() then counts the keys, fewer than the values.
+  void append_values(int layer, int64_t row, const Tensor& new_values);
   const Tensor& keys(int layer, int64_t row) const { return at(layer, row).keys; }      // (H, Lk, hd)
   const Tensor& values(int layer, int64_t row) const { return at(layer, row).values; }  // (H, Lk, hd)
   int64_t bytes() const;  // floats held, in bytes

@@ -4,9 +4,13 @@ namespace vs::observe {
 
 attention::Result observed_attention(const attention::Variant& variant, Observer* observer, const Site& site,
                                      const Tensor& q, const Tensor& k, const Tensor& v,
-                                     const attention::Structure& structure, float softmax_scale) {
+                                     const attention::Structure& structure, float softmax_scale,
+                                     const std::vector<int>& key_sides) {
   attention::Options options;
   options.scale = softmax_scale;
+  options.site.layer = site.block;
+  options.site.scale = site.scale;
+  options.site.key_sides = key_sides;
   if (observer) {
     const ProbabilityRequest request = observer->wants_probabilities(site);
     if (request.capture) {

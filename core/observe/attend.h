@@ -3,6 +3,7 @@
 // (observed_attention), and time a part only when the observer asks (PartTimer).
 #pragma once
 #include <chrono>
+#include <vector>
 
 #include "core/attention/attention.h"
 #include "core/observe/observer.h"
@@ -12,10 +13,13 @@ namespace vs::observe {
 
 // One attention call of the variant on q, k, v (H, L, hd) with `structure` and logit
 // scale `softmax_scale`, reported to `observer` (may be null) at `site`. Returns the
-// variant's result (out (H, Lq, hd), probs only when the observer asked).
+// variant's result (out (H, Lq, hd), probs only when the observer asked). The variant
+// learns the site's block and scale (attention::CallSite) and, for VAR's KV-cache steps,
+// `key_sides`: the sides of the scales the cached keys hold.
 attention::Result observed_attention(const attention::Variant& variant, Observer* observer, const Site& site,
                                      const Tensor& q, const Tensor& k, const Tensor& v,
-                                     const attention::Structure& structure, float softmax_scale);
+                                     const attention::Structure& structure, float softmax_scale,
+                                     const std::vector<int>& key_sides = {});
 
 // Times one part of a model when the observer asks for timings; otherwise reads no clock.
 class PartTimer {

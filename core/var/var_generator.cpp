@@ -72,6 +72,7 @@ class VarGenerator final : public gen::Generator {
     hooks.context.attention = variant.get();
     hooks.context.observer = observer;
     hooks.context.fastvar = fastvar.get();
+    hooks.context.share_cfg_from = plan.share_cfg_from;
     gen::ScaleRelay relay(request, observer, plan.skips_scales(K) ? plan.last_scale : -1);
     hooks.on_scale = [&](const ScaleReport& report) {
       gen::ScaleCode code;

@@ -210,36 +210,68 @@ void VarTransformer::block_forward(int layer, Tensor& x, const Conditioning& cd,
     const Tensor h = modulated_layer_norm(input, ada, 2, 4);
     const Tensor qkv = nn::linear(h, b.qkv_weight, &b.qkv_bias, "attn.mat_qkv");  // (R, n, 3C)
     const float softmax_scale = config_.attn_l2_norm ? 1.0f : 0.25f / std::sqrt(float(hd));  // var.md §3.4
-    for (int64_t r = 0; r < R; ++r) {
-      Tensor q({H, n, hd}), k({H, n, hd}), v({H, n, hd});
+    // Row r's heads (H, n, hd), q and k l2-normalised; with need_qk false only v.
+    struct Heads {
+      Tensor q, k, v;
+    };
+    auto heads_of = [&](int64_t r, bool need_qk) {
+      Heads out{need_qk ? Tensor({H, n, hd}) : Tensor(), need_qk ? Tensor({H, n, hd}) : Tensor(), Tensor({H, n, hd})};
       const float* row = qkv.ptr() + r * n * 3 * C;
       for (int64_t t = 0; t < n; ++t)
         for (int64_t hh = 0; hh < H; ++hh) {
           const float* src = row + t * 3 * C + hh * hd;
           const int64_t dst = (hh * n + t) * hd;
-          std::memcpy(q.ptr() + dst, src, sizeof(float) * hd);
-          std::memcpy(k.ptr() + dst, src + C, sizeof(float) * hd);
-          std::memcpy(v.ptr() + dst, src + 2 * C, sizeof(float) * hd);
+          if (need_qk) {
+            std::memcpy(out.q.ptr() + dst, src, sizeof(float) * hd);
+            std::memcpy(out.k.ptr() + dst, src + C, sizeof(float) * hd);
+          }
+          std::memcpy(out.v.ptr() + dst, src + 2 * C, sizeof(float) * hd);
         }
-      if (config_.attn_l2_norm) {
-        l2_normalize_rows(q, &b.q_multiplier);
-        l2_normalize_rows(k, nullptr);
+      if (need_qk && config_.attn_l2_norm) {
+        l2_normalize_rows(out.q, &b.q_multiplier);
+        l2_normalize_rows(out.k, nullptr);
       }
-      const Tensor* keys = &k;
-      const Tensor* values = &v;
+      return out;
+    };
+    // cfg-share: conditional row r's probabilities also weigh unconditional row r + R/2's values.
+    const bool share = cache && !prune && step >= context.share_cfg_from && R == cache->rows() && R % 2 == 0;
+    const int64_t calls = share ? R / 2 : R;
+    // A KV-cache step's keys are the tokens of scales 0..step (window attention needs their layout).
+    const std::vector<int> key_sides =
+        cache && step >= 0 ? std::vector<int>(config_.patch_nums.begin(), config_.patch_nums.begin() + step + 1)
+                           : std::vector<int>();
+    for (int64_t r = 0; r < calls; ++r) {
+      const Heads heads = heads_of(r, true);
+      const Tensor* keys = &heads.k;
+      const Tensor* values = &heads.v;
+      Tensor both_values;  // cfg-share: (H, Lk, 2·hd), the two rows' values side by side
       if (cache) {
-        cache->append(layer, r, k, v);
+        cache->append(layer, r, heads.k, heads.v);
         keys = &cache->keys(layer, r);
         values = &cache->values(layer, r);
       }
+      if (share) {
+        cache->append_values(layer, r + calls, heads_of(r + calls, false).v);
+        const Tensor& other = cache->values(layer, r + calls);
+        const int64_t lk = values->dim(1);
+        both_values = Tensor({H, lk, 2 * hd});
+        for (int64_t i = 0; i < H * lk; ++i) {
+          std::memcpy(both_values.ptr() + i * 2 * hd, values->ptr() + i * hd, sizeof(float) * hd);
+          std::memcpy(both_values.ptr() + i * 2 * hd + hd, other.ptr() + i * hd, sizeof(float) * hd);
+        }
+        values = &both_values;
+      }
       const attention::Result result = observe::observed_attention(
-          variant, observer, var_site(step, layer, r, R), q, *keys, *values, structure, softmax_scale);
-      // (H, n, hd) -> (n, C), heads concatenated.
-      float* dst_row = attn_out.ptr() + r * n * C;
-      for (int64_t hh = 0; hh < H; ++hh)
-        for (int64_t t = 0; t < n; ++t)
-          std::memcpy(dst_row + t * C + hh * hd, result.out.ptr() + (hh * n + t) * hd,
-                      sizeof(float) * hd);
+          variant, observer, var_site(step, layer, r, R), heads.q, *keys, *values, structure, softmax_scale, key_sides);
+      // (H, n, hd) -> (n, C), heads concatenated; cfg-share's second hd features are row r + R/2's.
+      const int64_t dv = values->dim(2);
+      for (int64_t part = 0; part < dv / hd; ++part) {
+        float* dst_row = attn_out.ptr() + (r + part * calls) * n * C;
+        for (int64_t hh = 0; hh < H; ++hh)
+          for (int64_t t = 0; t < n; ++t)
+            std::memcpy(dst_row + t * C + hh * hd, result.out.ptr() + (hh * n + t) * dv + part * hd,
+                        sizeof(float) * hd);
+      }
     }
     const Tensor projected = nn::linear(attn_out, b.proj_weight, &b.proj_bias, "attn.proj");
     add_branch(0, projected, 0, kept);

@@ -9,6 +9,7 @@
 // one is attached, an observe::Observer.
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -42,6 +43,11 @@ struct ForwardContext {
   observe::Observer* observer = nullptr;
   // FastVAR's token pruning in KV-cache steps (token_pruning.h); null: every token runs.
   FastVarState* fastvar = nullptr;
+  // cfg-share (LiteVAR's ASC, acceleration.md §4): from this scale on, a KV-cache step
+  // whose rows are CFG's whole batch (B conditional rows, then B unconditional, as many as
+  // the cache has) computes the conditional rows' attention probabilities once and applies
+  // them to both halves' values; the unconditional rows' keys are then no longer cached.
+  int share_cfg_from = std::numeric_limits<int>::max();
 };
 
 // Intermediate tensors of a teacher-forced pass, filled on request (parity tests).

@@ -155,4 +155,23 @@ TEST(AccelPlan, FastVarRefusesWhatDoesNotFit) {
             std::string::npos);
 }
 
+TEST(AccelSpec, CfgShareDefaultsToEveryScale) {
+  const AccelSpec spec = parse_accel("cfg-share");
+  EXPECT_FALSE(spec.none());
+  EXPECT_EQ(plan_accel(spec, kVar).share_cfg_from, 0);
+  EXPECT_EQ(plan_accel(parse_accel("cfg-share:from=-2"), kVar).share_cfg_from, 4);
+  // Its null setting: one past the last scale, as with no spec at all.
+  EXPECT_EQ(plan_accel(parse_accel("cfg-share:from=6"), kVar).share_cfg_from, 6);
+  EXPECT_EQ(plan_accel(parse_accel("none"), kVar).share_cfg_from, 6);
+  EXPECT_TRUE(contains(message_of([] { parse_accel("cfg-share:from=x"); }), "from=x is not an integer"));
+  EXPECT_TRUE(contains(message_of([] { parse_accel("cfg-share:to=2"); }), "unknown parameter 'to' for cfg-share"));
+  EXPECT_TRUE(contains(message_of([] { plan_accel(parse_accel("cfg-share:from=7"), kVar); }),
+                       "cfg-share:from=7 is outside [-6, 6]"));
+  EXPECT_TRUE(contains(message_of([] { plan_accel(parse_accel("cfg-share"), kFlowAr); }), "FlowAR has no port of it"));
+  EXPECT_TRUE(contains(message_of([] { plan_accel(parse_accel("cfg-share+fastvar"), kVar); }),
+                       "cfg-share cannot join fastvar"));
+  // With fastvar pruning nothing (every share 0) there is nothing to refuse.
+  EXPECT_EQ(plan_accel(parse_accel("cfg-share+fastvar:prune=6@0"), kVar).share_cfg_from, 0);
+}
+
 }  // namespace

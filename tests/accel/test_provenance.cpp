@@ -26,4 +26,11 @@ TEST(Provenance, EachMethodSaysWhatIsExtrapolated) {
   EXPECT_NE(flowar[1].find("steps [D]"), std::string::npos);
 }
 
+TEST(Provenance, CfgShareIsLiteVarsOnVarUnlessItStartsLater) {
+  EXPECT_TRUE(extrapolations(parse_accel("cfg-share"), false).empty());
+  const auto later = extrapolations(parse_accel("cfg-share:from=5"), false);
+  ASSERT_EQ(later.size(), 1u);
+  EXPECT_NE(later[0].find("cfg-share:from [D]"), std::string::npos);
+}
+
 }  // namespace

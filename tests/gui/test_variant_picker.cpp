@@ -24,14 +24,30 @@ TEST(VariantPicker, PolyDefaultsToAutoWithItsTarget) {
 
 TEST(VariantPicker, EveryChoiceParses) {
   VariantPicker picker;
-  for (int family = 0; family <= 4; ++family)
+  for (int family = 0; family <= 5; ++family)
     for (bool automatic : {true, false})
       for (float eps : {1e-4f, 3e-3f, 0.3f}) {
         picker.family = family;
         picker.poly_auto = automatic;
         picker.poly_eps = eps;
+        picker.window_square = automatic;
+        picker.window_zero_logits = !automatic;
         EXPECT_NO_THROW(attention::make_variant(picker.spec())) << picker.spec();
       }
+}
+
+TEST(VariantPicker, WindowIsLiteVarsBandUnlessAskedOtherwise) {
+  VariantPicker picker;
+  picker.family = 5;
+  EXPECT_EQ(picker.spec(), "window:w=8:w_prev=2");
+  picker.window_square = true;
+  picker.window_zero_logits = true;
+  EXPECT_EQ(picker.spec(), "window:w=8:w_prev=2:shape=square:logits=zero");
+  Settings settings;
+  picker.save(settings, "compare.variant");
+  VariantPicker loaded;
+  loaded.load(settings, "compare.variant");
+  EXPECT_EQ(loaded.spec(), picker.spec());
 }
 
 TEST(VariantPicker, SettingsRoundTripAndBadValuesFallBack) {

@@ -17,7 +17,7 @@ namespace {
 
 // Methods to start from; the text field takes any spec (varscope-cli's --accel).
 const char* const kPresets[] = {"fastvar", "skip:after=-2", "cfg-drop", "fastvar+skip:after=-2", "steps:n=10",
-                                "steps:per=25,12,6", "cfg-drop:guidance=0.5"};
+                                "steps:per=25,12,6", "cfg-drop:guidance=0.5", "cfg-share"};
 
 std::string format_ms(double ms) {
   char text[32];

@@ -24,6 +24,9 @@ std::string VariantPicker::spec() const {
     case 2: return "performer:features=" + std::to_string(performer_features);
     case 3: return "nystrom:landmarks=" + std::to_string(nystrom_landmarks);
     case 4: return "svd:rank=" + std::to_string(svd_rank);
+    case 5:
+      return "window:w=" + std::to_string(window_current) + ":w_prev=" + std::to_string(window_previous) +
+             (window_square ? ":shape=square" : "") + (window_zero_logits ? ":logits=zero" : "");
     default: return "exact";
   }
 }
@@ -57,7 +60,8 @@ bool VariantPicker::set_spec(const std::string& spec) {
 
 bool VariantPicker::draw(const char* label) {
   ImGui::PushID(label);
-  static const char* names[] = {"exact softmax", "poly (Alman–Song)", "performer", "nyström", "svd (low rank)"};
+  static const char* names[] = {"exact softmax", "poly (Alman–Song)", "performer", "nyström", "svd (low rank)",
+                                "window (LiteVAR)"};
   bool changed = ImGui::Combo(label, &family, names, IM_ARRAYSIZE(names));
   ImGui::Indent();
   switch (family) {
@@ -75,6 +79,15 @@ bool VariantPicker::draw(const char* label) {
     case 2: changed |= ImGui::SliderInt("features", &performer_features, 4, 512); break;
     case 3: changed |= ImGui::SliderInt("landmarks", &nystrom_landmarks, 2, 256); break;
     case 4: changed |= ImGui::SliderInt("rank", &svd_rank, 1, 128); break;
+    case 5:
+      changed |= ImGui::SliderInt("w (own scale)", &window_current, 0, 64);
+      changed |= ImGui::SliderInt("w (earlier scales)", &window_previous, 0, 64);
+      changed |= ImGui::Checkbox("square window [D, ours]", &window_square);
+      changed |= ImGui::Checkbox("zero logits (LiteVAR's code)", &window_zero_logits);
+      ImGui::TextDisabled(window_square ? "|Δrow|, |Δcol| ≤ w after mapping between scales; scales 0-2 exact"
+                                        : "|i·n_b/n_q − j| ≤ w on raster indices; scales 0-2 exact");
+      if (window_zero_logits) ImGui::TextDisabled("masked keys get logit 0, not −∞: every pair is still computed");
+      break;
     default: break;
   }
   ImGui::Unindent();
@@ -83,7 +96,7 @@ bool VariantPicker::draw(const char* label) {
 }
 
 void VariantPicker::load(const Settings& s, const std::string& p) {
-  family = std::clamp(s.get_int(p + ".family", family), 0, 4);
+  family = std::clamp(s.get_int(p + ".family", family), 0, 5);
   poly_auto = s.get_bool(p + ".poly_auto", poly_auto);
   const double eps = s.get_double(p + ".poly_eps", poly_eps);
   if (std::isfinite(eps)) poly_eps = std::clamp(float(eps), 1e-4f, 0.3f);
@@ -92,6 +105,10 @@ void VariantPicker::load(const Settings& s, const std::string& p) {
   performer_features = std::clamp(s.get_int(p + ".performer_features", performer_features), 4, 512);
   nystrom_landmarks = std::clamp(s.get_int(p + ".nystrom_landmarks", nystrom_landmarks), 2, 256);
   svd_rank = std::clamp(s.get_int(p + ".svd_rank", svd_rank), 1, 128);
+  window_current = std::clamp(s.get_int(p + ".window_current", window_current), 0, 64);
+  window_previous = std::clamp(s.get_int(p + ".window_previous", window_previous), 0, 64);
+  window_square = s.get_bool(p + ".window_square", window_square);
+  window_zero_logits = s.get_bool(p + ".window_zero_logits", window_zero_logits);
 }
 
 void VariantPicker::save(Settings& s, const std::string& p) const {
@@ -103,6 +120,10 @@ void VariantPicker::save(Settings& s, const std::string& p) const {
   s.set_int(p + ".performer_features", performer_features);
   s.set_int(p + ".nystrom_landmarks", nystrom_landmarks);
   s.set_int(p + ".svd_rank", svd_rank);
+  s.set_int(p + ".window_current", window_current);
+  s.set_int(p + ".window_previous", window_previous);
+  s.set_bool(p + ".window_square", window_square);
+  s.set_bool(p + ".window_zero_logits", window_zero_logits);
 }
 
 }  // namespace vs::gui

@@ -11,12 +11,16 @@
 namespace vs::gui {
 
 struct VariantPicker {
-  int family = 0;  // 0 exact, 1 poly, 2 performer, 3 nystrom, 4 svd
+  int family = 0;  // 0 exact, 1 poly, 2 performer, 3 nystrom, 4 svd, 5 window
   bool poly_auto = true;
   float poly_eps = 1e-2f;  // poly:auto's target relative error on exp
   int poly_degree = 2;
   bool poly_chebyshev = true;
   int performer_features = 64, nystrom_landmarks = 32, svd_rank = 16;
+  // window (LiteVAR's MDWA): widths of the query's own scale and of earlier scales; the
+  // square shape is ours [D]; zero logits reproduce the published code (no compute saved).
+  int window_current = 8, window_previous = 2;
+  bool window_square = false, window_zero_logits = false;
 
   std::string spec() const;
   // Shows `spec` (a spec core's make_variant accepts, e.g. --compare's) in the widgets:
