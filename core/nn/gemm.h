@@ -1,7 +1,7 @@
 // Single-precision matrix products for the models' linear layers and convolutions: a
 // cache-blocked GEMM with a register-tiled micro-kernel (AVX-512 or AVX2+FMA, chosen at
 // compile time; a portable kernel elsewhere) and weights packed once at load, in float32
-// or in bfloat16 (gemm_bf16.h: AVX512_BF16 dot products where the CPU has them).
+// or in bfloat16 (bf16_kernel.h: AMX or AVX512_BF16 where the CPU has them).
 //
 // Why not Eigen's product: on the 2-core machines this project targets, Eigen re-packs the
 // weight matrix on every call (13% of FlowAR sampling in perf) and its two-thread split
@@ -70,9 +70,9 @@ class PackedWeight {
 };
 
 // C (M × N, row stride ldc) = A (M × K, row stride lda) · Wᵀ, plus bias[N] when bias is
-// non-null. N = W.out_features(), K = W.in_features(). A bfloat16 W runs the AVX512_BF16
-// kernel where this CPU has it (A is then rounded to bfloat16 too; sums stay float32),
-// else the float32 kernel on panels widened as they are read.
+// non-null. N = W.out_features(), K = W.in_features(). A bfloat16 W runs the kernel
+// bf16_kernel_for(K) names: AMX or AVX512_BF16 where the CPU has them (A is then rounded
+// to bfloat16 too; sums stay float32), else the float32 kernel on widened panels.
 void gemm_packed(int64_t M, const float* A, int64_t lda, const PackedWeight& W, const float* bias,
                  float* C, int64_t ldc);
 
