@@ -26,6 +26,7 @@
 #include "core/generator/generator.h"
 #include "core/generator/random_generator.h"
 #include "core/io/output_file.h"
+#include "core/nn/bf16_kernel.h"
 
 namespace vs::cli {
 namespace {
@@ -91,6 +92,7 @@ int bench_generate(Args& args) {
   std::string spec_flag;
   const std::string spec = random_spec(args, spec_flag);
   const io::ModelRef ref = spec.empty() ? model_ref_flag(args) : io::ModelRef{};
+  const WeightPrecision precision = spec.empty() ? ref.precision : precision_flag(args);
   const std::vector<int> scales = patch_nums_flag(args);
   const std::string json_path = args.get("json", "");
   const uint64_t seed = static_cast<uint64_t>(args.get_int("seed", 0, 0, 1L << 62));
@@ -102,7 +104,7 @@ int bench_generate(Args& args) {
   progress_line("bench generate", "%s", spec.empty() ? "loading the model" : ("building random " + spec + " weights").c_str());
   const auto t0 = std::chrono::steady_clock::now();
   const std::unique_ptr<gen::Generator> generator =
-      spec.empty() ? gen::open_generator(ref, scales) : gen::open_random_generator(spec, scales);
+      spec.empty() ? gen::open_generator(ref, scales) : gen::open_random_generator(spec, scales, precision);
   const double load_ms = elapsed_ms_since(t0);
   const gen::ModelInfo& info = generator->info();
   gen::SamplingRequest request = generator->default_request();
@@ -114,6 +116,8 @@ int bench_generate(Args& args) {
   request.decode_final = false;  // the decode is timed on its own below
   std::printf("model: %s; %s in %.0f ms\n", info.description.c_str(),
               spec.empty() ? "loaded" : ("random " + spec + " weights built").c_str(), load_ms);
+  std::printf("weights: %s Linear weights %.0f MiB (bfloat16 kernel: %s)\n", precision_name(info.precision),
+              double(info.linear_weight_bytes) / (1 << 20), nn::gemm_bf16_kernel_name());
   std::printf("sampling: %s\n", gen::describe_request(request).c_str());
   for (const std::string& line : accel::extrapolations(accel::parse_accel(request.accel), is_flowar(*generator)))
     std::printf("note: %s\n", line.c_str());
@@ -177,6 +181,9 @@ int bench_generate(Args& args) {
     std::string json = "{\"machine\":" + machine_info_json(machine) + ",\"model\":" + json_string(info.name) +
                        ",\"family\":" + json_string(gen::family_name(info.family)) + ",\"describe\":" +
                        json_string(info.description) + ",\"random_weights\":" + (spec.empty() ? "false" : "true") +
+                       ",\"precision\":" + json_string(precision_name(info.precision)) +
+                       ",\"linear_weight_mib\":" + json_number(double(info.linear_weight_bytes) / (1 << 20)) +
+                       ",\"bf16_kernel\":" + json_string(nn::gemm_bf16_kernel_name()) +
                        ",\"image_side\":" + std::to_string(info.image_side) + ",\"request\":" +
                        request_json(request) + ",\"cfg\":" + json_number(request.cfg) + ",\"steps\":" +
                        std::to_string(observer.euler_steps) + ",\"load_ms\":" + json_number(load_ms) +

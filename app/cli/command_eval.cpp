@@ -75,6 +75,7 @@ int command_eval(Args& args) {
   const std::string classifier_name = args.get("classifier", "fmnist-classifier");
   const std::string data_dir = args.get("data-dir", eval::fmnist_directory());
   const std::string json_path = args.get("json", "");
+  const WeightPrecision precision = precision_flag(args);
 
   nn::flush_denormals_on_all_threads();
   // Cheap checks first: the classifier and the data set, before any generation.
@@ -87,7 +88,9 @@ int command_eval(Args& args) {
   const eval::FmnistSplit test = eval::load_fmnist(data_dir, false);
   const eval::FmnistSplit train = eval::load_fmnist(data_dir, true);
 
-  const std::unique_ptr<gen::Generator> generator = gen::open_generator(model_name, vae_override);
+  io::ModelRef ref = io::resolve_model(model_name, vae_override);
+  ref.precision = precision;
+  const std::unique_ptr<gen::Generator> generator = gen::open_generator(ref);
   const gen::ModelInfo& info = generator->info();
   gen::SamplingRequest request = generator->default_request();
   read_sampling_options(args, info, request);
@@ -133,7 +136,8 @@ int command_eval(Args& args) {
   const double generation_s = elapsed_ms_since(generation_start) / 1000;
   const eval::QualityReport generated = generated_meter.finish(reference);
 
-  std::printf("model       %s (%s, %s)\n", info.name.c_str(), gen::family_name(info.family), info.model_path.c_str());
+  std::printf("model       %s (%s, %s, %s weights)\n", info.name.c_str(), gen::family_name(info.family),
+              info.model_path.c_str(), precision_name(info.precision));
   std::printf("sampling    %s, seed %ld, %ld images per class\n", gen::describe_request(request).c_str(), seed, per_class);
   std::printf("classifier  %s: test accuracy %.4f on %lld test images\n\n", classifier.path().c_str(), test_accuracy,
               (long long)test.count);
@@ -152,6 +156,7 @@ int command_eval(Args& args) {
     std::string json = "{\"command\":\"eval\",\"model\":" + json_string(info.name) +
                        ",\"model_path\":" + json_string(info.model_path) + ",\"vae_path\":" + json_string(info.vae_path) +
                        ",\"family\":" + json_string(gen::family_name(info.family)) +
+                       ",\"precision\":" + json_string(precision_name(info.precision)) +
                        ",\"samples_per_class\":" + std::to_string(per_class) + ",\"seed\":" + std::to_string(seed) +
                        ",\"sampling\":" + request_json(request);
     json += ",\"classifier\":{\"path\":" + json_string(classifier.path()) +

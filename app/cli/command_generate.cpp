@@ -53,9 +53,9 @@ int command_generate(Args& args) {
                                               std::to_string(scale) + ".png";
     return join_path(scales_dir, name);
   };
-  std::fprintf(stderr, "%s (%s): %s, seed %llu\n", generator->info().name.c_str(),
-               gen::family_name(generator->info().family), gen::describe_request(request).c_str(),
-               (unsigned long long)request.seed);
+  std::fprintf(stderr, "%s (%s, %s weights): %s, seed %llu\n", generator->info().name.c_str(),
+               gen::family_name(generator->info().family), precision_name(generator->info().precision),
+               gen::describe_request(request).c_str(), (unsigned long long)request.seed);
   for (const std::string& line : accel::extrapolations(accel::parse_accel(request.accel), is_flowar(*generator)))
     std::fprintf(stderr, "note: %s\n", line.c_str());
   GenerationProgress progress(scale_png, count);

@@ -143,6 +143,8 @@ int command_inspect(Args& args) {
     watches.push_back(flow);
   }
   ensure_directory(out_dir);
+  std::printf("model: %s (%s), %s Linear weights %.1f MiB\n", info.name.c_str(), gen::family_name(info.family),
+              precision_name(info.precision), double(info.linear_weight_bytes) / (1 << 20));
 
   InspectObserver observer(watches);
   for (const Watch& w : watches)

@@ -122,6 +122,7 @@ int command_pareto(Args& args) {
   std::string spec_flag;
   const std::string random = random_spec(args, spec_flag);
   const io::ModelRef ref = random.empty() ? model_ref_flag(args) : io::ModelRef{};
+  const WeightPrecision precision = random.empty() ? ref.precision : precision_flag(args);
   const std::vector<int> scales = patch_nums_flag(args);
   const std::vector<std::string> methods = split_list(args.get("methods", "none"), "methods");
   const std::vector<std::string> attentions = split_list(args.get("attentions", "exact"), "attentions");
@@ -134,7 +135,7 @@ int command_pareto(Args& args) {
   const MachineInfo machine = machine_info();
   if (!random.empty()) check_random_model_memory(random, "pareto " + spec_flag);
   const std::unique_ptr<gen::Generator> generator =
-      random.empty() ? gen::open_generator(ref, scales) : gen::open_random_generator(random, scales);
+      random.empty() ? gen::open_generator(ref, scales) : gen::open_random_generator(random, scales, precision);
   const gen::ModelInfo& info = generator->info();
   gen::SamplingRequest base = generator->default_request();
   read_sampling_options(args, info, base);

@@ -50,10 +50,12 @@ std::string usage() {
       "                                       runtime scaling of attention variants beside their\n"
       "                                       cost model at this machine's GEMM rate, with slopes\n"
       "  bench gemm [--size N]                this machine's float32 GEMM rate and exact attention's\n"
-      "  bench generate [--depth 16 | --flowar-size S|L|H] [--random-weights | MODEL] [--json OUT]\n"
+      "  bench generate [--depth 16 | --flowar-size S|L|H] [--random-weights | MODEL] [--precision P]\n"
+      "            [--json OUT]"
       "            [--class 207 --seed 0] [the model's sampling flags]\n"
       "                                       time a full generation per module and part, peak memory\n"
-      "  eval --model fmnist-var [--samples-per-class 100] [--cfg X] [--seed S] [--json OUT]\n"
+      "  eval --model fmnist-var [--samples-per-class 100] [--cfg X] [--seed S] [--precision P]\n"
+      "            [--json OUT]\n"
       "                                       class accuracy and Frechet distance of generated images\n"
       "  pareto (MODEL | --depth 16 | --flowar-size S) [--images 8] [--seed S] [--json OUT] [--csv OUT]\n"
       "            [--methods \"none;skip:after=-2;fastvar\"] [--attentions \"exact;svd:rank=8\"]\n"
@@ -75,7 +77,9 @@ std::string usage() {
       "--fit: a picture that is not square is centre-cropped (crop, the default) or letterboxed onto\n"
       "its border's mean colour (pad) before it is resampled to the model's side.\n"
       "MODEL: --model NAME|PATH (a shipped name, or a checkpoint whose tokenizer sits beside it\n"
-      "as <stem>-vae.safetensors or is given by --vae), or --var V --vae E, or --flowar F --vae E.\n"
+      "as <stem>-vae.safetensors or is given by --vae), or --var V --vae E, or --flowar F --vae E;\n"
+      "with --precision fp32|bf16: the transformers' Linear weights in float32 (the default and\n"
+      "the reference) or bfloat16 (half the memory, float32 sums; AVX512_BF16 where the CPU has it).\n"
       "Errors print one line and exit with code 2.\n";
 }
 

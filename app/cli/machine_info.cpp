@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "app/cli/json_writer.h"
+#include "core/nn/bf16_kernel.h"
 
 namespace vs::cli {
 
@@ -35,6 +36,8 @@ MachineInfo machine_info() {
 #endif
   if (info.simd.empty()) info.simd = "baseline ";
   info.simd.pop_back();
+  for (nn::Bf16Kernel k : {nn::Bf16Kernel::kAmx, nn::Bf16Kernel::kAvx512Bf16, nn::Bf16Kernel::kWiden})
+    if (nn::bf16_kernel_available(k)) info.bf16 += std::string(info.bf16.empty() ? "" : " ") + nn::bf16_kernel_name(k);
 #if defined(__clang__)
   info.compiler = "Clang " __clang_version__;
 #elif defined(__GNUC__)
@@ -45,12 +48,13 @@ MachineInfo machine_info() {
 
 std::string machine_info_line(const MachineInfo& info) {
   return "machine: " + info.cpu + " | " + std::to_string(info.threads) + " threads | SIMD " +
-         info.simd + " | " + info.compiler;
+         info.simd + " | bf16 kernels " + info.bf16 + " | " + info.compiler;
 }
 
 std::string machine_info_json(const MachineInfo& info) {
   return "{\"cpu\":" + json_string(info.cpu) + ",\"threads\":" + std::to_string(info.threads) +
-         ",\"simd\":" + json_string(info.simd) + ",\"compiler\":" + json_string(info.compiler) + "}";
+         ",\"simd\":" + json_string(info.simd) + ",\"bf16_kernels\":" + json_string(info.bf16) +
+         ",\"compiler\":" + json_string(info.compiler) + "}";
 }
 
 }  // namespace vs::cli

@@ -94,7 +94,8 @@ io::ModelRef model_ref_flag(Args& args) {
   if (given > 1) throw Error("give one of --model, --var and --flowar, not several");
 
   const std::string& named = !by_name.empty() ? by_name : !var.empty() ? var : flowar;
-  const io::ModelRef ref = io::resolve_model(named, vae);
+  io::ModelRef ref = io::resolve_model(named, vae);
+  ref.precision = precision_flag(args);
   if (ref.kind != io::ModelKind::kVarTransformer && ref.kind != io::ModelKind::kFlowAr)
     throw Error(ref.model_path + " is a " + io::model_kind_name(ref.kind) + ", not a VAR or FlowAR transformer" +
                 (ref.kind == io::ModelKind::kClassifier ? std::string() : " (a tokenizer goes in --vae)"));
@@ -110,6 +111,14 @@ io::ModelRef model_ref_flag(Args& args) {
     throw Error("no tokenizer for " + ref.model_path + ": give --vae E (none found beside it as " + ref.name +
                 "-vae.safetensors)");
   return ref;
+}
+
+WeightPrecision precision_flag(Args& args) {
+  try {
+    return parse_precision(args.get("precision", "fp32"));
+  } catch (const Error& e) {
+    throw Error(std::string("--precision: ") + e.what());
+  }
 }
 
 std::vector<int> patch_nums_flag(Args& args) {

@@ -29,8 +29,11 @@ std::string request_json(const gen::SamplingRequest& request);
 // each with `--vae E` or the tokenizer found beside it as <stem>-vae.safetensors. One
 // vs::Error when none or several are given, when the file is not a generator (a
 // tokenizer, a classifier), when --var names a FlowAR file or --flowar a VAR file, or when
-// no tokenizer is given or found.
+// no tokenizer is given or found. --precision (precision_flag) goes into the reference.
 io::ModelRef model_ref_flag(Args& args);
+
+// --precision fp32|bf16 (default fp32): how the transformers' Linear weights are stored.
+WeightPrecision precision_flag(Args& args);
 
 // --patch-nums 1,2,3: the model's scale schedule overridden (empty when not given).
 std::vector<int> patch_nums_flag(Args& args);

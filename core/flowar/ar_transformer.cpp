@@ -19,19 +19,20 @@ observe::Site ar_site(int scale, int block, int64_t row = 0, int64_t rows = 1) {
   return observe::Site::at(observe::Module::kAr, scale, block, row, rows);
 }
 
-ArBlockWeights take_block(io::WeightReader& t, const std::string& p, int64_t C, int64_t hidden) {
+ArBlockWeights take_block(io::WeightReader& t, const std::string& p, int64_t C, int64_t hidden,
+                          WeightPrecision precision) {
   ArBlockWeights b;
-  b.ada_lin_weight = t.take(p + "ada_lin.1.weight", {6 * C, C});
+  b.ada_lin_weight = nn::PackedWeight(t.take(p + "ada_lin.1.weight", {6 * C, C}), precision);
   b.ada_lin_bias = t.take(p + "ada_lin.1.bias", {6 * C});
-  b.qkv_weight = nn::PackedWeight(t.take(p + "attn.qkv.weight", {3 * C, C}));
+  b.qkv_weight = nn::PackedWeight(t.take(p + "attn.qkv.weight", {3 * C, C}), precision);
   b.qkv_bias = t.take(p + "attn.qkv.bias", {3 * C});
-  b.proj_weight = nn::PackedWeight(t.take(p + "attn.proj.weight", {C, C}));
+  b.proj_weight = nn::PackedWeight(t.take(p + "attn.proj.weight", {C, C}), precision);
   b.proj_bias = t.take(p + "attn.proj.bias", {C});
-  b.mlp.fc1_g_weight = nn::PackedWeight(t.take(p + "mlp.fc1_g.weight", {hidden, C}));
+  b.mlp.fc1_g_weight = nn::PackedWeight(t.take(p + "mlp.fc1_g.weight", {hidden, C}), precision);
   b.mlp.fc1_g_bias = t.take(p + "mlp.fc1_g.bias", {hidden});
-  b.mlp.fc1_x_weight = nn::PackedWeight(t.take(p + "mlp.fc1_x.weight", {hidden, C}));
+  b.mlp.fc1_x_weight = nn::PackedWeight(t.take(p + "mlp.fc1_x.weight", {hidden, C}), precision);
   b.mlp.fc1_x_bias = t.take(p + "mlp.fc1_x.bias", {hidden});
-  b.mlp.fc2_weight = nn::PackedWeight(t.take(p + "mlp.fc2.weight", {C, hidden}));
+  b.mlp.fc2_weight = nn::PackedWeight(t.take(p + "mlp.fc2.weight", {C, hidden}), precision);
   b.mlp.fc2_bias = t.take(p + "mlp.fc2.bias", {C});
   t.drop(p + "attn.rope.freqs");
   return b;
@@ -39,7 +40,7 @@ ArBlockWeights take_block(io::WeightReader& t, const std::string& p, int64_t C, 
 
 }  // namespace
 
-ArWeights take_ar_weights(const FlowArConfig& c, io::WeightReader& t) {
+ArWeights take_ar_weights(const FlowArConfig& c, io::WeightReader& t, WeightPrecision precision) {
   const int64_t C = c.ar_width, L = c.tokens(), hidden = c.ar_mlp_hidden;
   ArWeights w;
   w.rope_freqs = rope_frequencies(c.ar_head_dim());
@@ -51,12 +52,12 @@ ArWeights take_ar_weights(const FlowArConfig& c, io::WeightReader& t) {
   w.decoder_pos = t.take("decoder_pos_embed_learned", {1, L, C});
   w.diffusion_pos = t.take("diffusion_pos_embed_learned", {1, L, C});
   for (int i = 0; i < c.encoder_depth; ++i)
-    w.encoder_blocks.push_back(take_block(t, "encoder_blocks." + std::to_string(i) + ".", C, hidden));
+    w.encoder_blocks.push_back(take_block(t, "encoder_blocks." + std::to_string(i) + ".", C, hidden, precision));
   w.encoder_norm = t.take("encoder_norm.weight", {C});
-  w.decoder_embed_weight = nn::PackedWeight(t.take("decoder_embed.weight", {C, C}));
+  w.decoder_embed_weight = nn::PackedWeight(t.take("decoder_embed.weight", {C, C}), precision);
   w.decoder_embed_bias = t.take("decoder_embed.bias", {C});
   for (int i = 0; i < c.decoder_depth; ++i)
-    w.decoder_blocks.push_back(take_block(t, "decoder_blocks." + std::to_string(i) + ".", C, hidden));
+    w.decoder_blocks.push_back(take_block(t, "decoder_blocks." + std::to_string(i) + ".", C, hidden, precision));
   w.decoder_norm = t.take("decoder_norm.weight", {C});
   t.drop("mask");  // the block-causal training mask; the cache makes it unnecessary
   return w;
@@ -197,6 +198,15 @@ Tensor ArTransformer::forward_scale(const Tensor& x_in, const ArConditioning& cd
   x = rms_norm(x, &weights_.decoder_norm);
   add_position_rows(x, weights_.diffusion_pos, begin);
   return x;
+}
+
+int64_t linear_weight_bytes(const ArWeights& w) {
+  int64_t bytes = w.decoder_embed_weight.bytes();
+  for (const auto* blocks : {&w.encoder_blocks, &w.decoder_blocks})
+    for (const ArBlockWeights& b : *blocks)
+      bytes += b.ada_lin_weight.bytes() + b.qkv_weight.bytes() + b.proj_weight.bytes() + b.mlp.fc1_g_weight.bytes() +
+               b.mlp.fc1_x_weight.bytes() + b.mlp.fc2_weight.bytes();
+  return bytes;
 }
 
 }  // namespace vs::flowar

@@ -21,7 +21,7 @@ namespace vs::flowar {
 
 // {encoder,decoder}_blocks.{i}.*
 struct ArBlockWeights {
-  Tensor ada_lin_weight;  // (6C, C) ada_lin.1.weight (index 0 is the SiLU)
+  nn::PackedWeight ada_lin_weight;  // (6C, C) ada_lin.1.weight (index 0 is the SiLU)
   Tensor ada_lin_bias;    // (6C)
   nn::PackedWeight qkv_weight;      // (3C, C) attn.qkv.weight, rows [q; k; v], head-major
   Tensor qkv_bias;        // (3C)
@@ -47,8 +47,12 @@ struct ArWeights {
   std::vector<float> rope_freqs;  // (hd/4) attn.rope.freqs (recomputed when absent)
 };
 
-// Takes the AR keys (and drops the `mask` and rope buffers) out of a checkpoint.
-ArWeights take_ar_weights(const FlowArConfig& config, io::WeightReader& taker);
+// Takes the AR keys (and drops the `mask` and rope buffers) out of a checkpoint, every
+// Linear weight packed in `precision`.
+ArWeights take_ar_weights(const FlowArConfig& config, io::WeightReader& taker,
+                          WeightPrecision precision = WeightPrecision::kFp32);
+// Bytes of the packed Linear weights (every nn::PackedWeight above).
+int64_t linear_weight_bytes(const ArWeights& weights);
 
 // Per-call choices: attention variant (null = exact) and an optional observer. Observer
 // sites: step = scale index, layer = encoder block i or encoder_depth + decoder block i.
@@ -80,6 +84,7 @@ class ArTransformer {
   ArTransformer(FlowArConfig config, ArWeights weights);
 
   const FlowArConfig& config() const { return config_; }
+  const ArWeights& weights() const { return weights_; }
 
   // Labels (R): 0..num_classes-1, or negative / num_classes for the null class.
   ArConditioning condition(const std::vector<int64_t>& labels) const;

@@ -34,6 +34,8 @@ class FlowArGenerator final : public gen::Generator {
         {observe::Module::kFlownet, config.flow_depth, config.flow_heads, config.flow_head_dim(),
          config.flow_block == FlownetBlock::kV2}};
     info_.description = config.describe();
+    info_.linear_weight_bytes = model_->linear_weight_bytes();
+    info_.precision = model_->ar.weights().decoder_embed_weight.precision();
   }
 
   const gen::ModelInfo& info() const override { return info_; }

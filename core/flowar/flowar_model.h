@@ -17,11 +17,16 @@ struct FlowArModel {
   ArTransformer ar;
   Flownet flownet;
 
-  // Consumes the checkpoint's tensors. Throws one vs::Error listing key problems.
-  static FlowArModel from_checkpoint(io::Checkpoint checkpoint,
-                                     const std::vector<int>& scales_override = {});
+  // Consumes the checkpoint's tensors; Linear weights are stored in `precision`. Throws
+  // one vs::Error listing key problems.
+  static FlowArModel from_checkpoint(io::Checkpoint checkpoint, const std::vector<int>& scales_override = {},
+                                     WeightPrecision precision = WeightPrecision::kFp32);
   // .pth (official FlowAR-S/L/H) or .safetensors.
-  static FlowArModel load(const std::string& path, const std::vector<int>& scales_override = {});
+  static FlowArModel load(const std::string& path, const std::vector<int>& scales_override = {},
+                          WeightPrecision precision = WeightPrecision::kFp32);
+
+  // Bytes of the AR transformer's and the flownet's packed Linear weights.
+  int64_t linear_weight_bytes() const;
 };
 
 }  // namespace vs::flowar

@@ -26,31 +26,32 @@ observe::Site flownet_site(const FlownetCondition& cd, int euler_step, int block
 
 constexpr int kTimeFeatures = 256;
 
-FlownetBlockWeights take_block(io::WeightReader& t, const std::string& p, const FlowArConfig& c) {
+FlownetBlockWeights take_block(io::WeightReader& t, const std::string& p, const FlowArConfig& c,
+                               WeightPrecision precision) {
   const int64_t D = c.flow_width, C = c.ar_width, hidden = c.flow_mlp_hidden;
   FlownetBlockWeights b;
-  b.qkv_weight = nn::PackedWeight(t.take(p + "attn.qkv.weight", {3 * D, D}));
-  b.proj_weight = nn::PackedWeight(t.take(p + "attn.proj.weight", {D, D}));
+  b.qkv_weight = nn::PackedWeight(t.take(p + "attn.qkv.weight", {3 * D, D}), precision);
+  b.proj_weight = nn::PackedWeight(t.take(p + "attn.proj.weight", {D, D}), precision);
   b.proj_bias = t.take(p + "attn.proj.bias", {D});
   t.drop(p + "attn.rope.freqs");
-  b.mlp.fc1_g_weight = nn::PackedWeight(t.take(p + "mlp.fc1_g.weight", {hidden, D}));
+  b.mlp.fc1_g_weight = nn::PackedWeight(t.take(p + "mlp.fc1_g.weight", {hidden, D}), precision);
   b.mlp.fc1_g_bias = t.take(p + "mlp.fc1_g.bias", {hidden});
-  b.mlp.fc1_x_weight = nn::PackedWeight(t.take(p + "mlp.fc1_x.weight", {hidden, D}));
+  b.mlp.fc1_x_weight = nn::PackedWeight(t.take(p + "mlp.fc1_x.weight", {hidden, D}), precision);
   b.mlp.fc1_x_bias = t.take(p + "mlp.fc1_x.bias", {hidden});
-  b.mlp.fc2_weight = nn::PackedWeight(t.take(p + "mlp.fc2.weight", {D, hidden}));
+  b.mlp.fc2_weight = nn::PackedWeight(t.take(p + "mlp.fc2.weight", {D, hidden}), precision);
   b.mlp.fc2_bias = t.take(p + "mlp.fc2.bias", {D});
   if (c.flow_block == FlownetBlock::kV1) {
-    b.ada_lin_weight = nn::PackedWeight(t.take(p + "ada_lin.weight", {6 * D, D}));
+    b.ada_lin_weight = nn::PackedWeight(t.take(p + "ada_lin.weight", {6 * D, D}), precision);
     b.ada_lin_bias = t.take(p + "ada_lin.bias", {6 * D});
     return b;
   }
-  b.ada_lin_attn_weight = nn::PackedWeight(t.take(p + "ada_lin_attn.weight", {3 * D, D}));
+  b.ada_lin_attn_weight = nn::PackedWeight(t.take(p + "ada_lin_attn.weight", {3 * D, D}), precision);
   b.ada_lin_attn_bias = t.take(p + "ada_lin_attn.bias", {3 * D});
-  b.ada_lin_mlp_weight = nn::PackedWeight(t.take(p + "ada_lin_mlp.weight", {3 * D, D}));
+  b.ada_lin_mlp_weight = nn::PackedWeight(t.take(p + "ada_lin_mlp.weight", {3 * D, D}), precision);
   b.ada_lin_mlp_bias = t.take(p + "ada_lin_mlp.bias", {3 * D});
-  b.cross_q_weight = nn::PackedWeight(t.take(p + "crossattn.q.weight", {D, D}));
-  b.cross_kv_weight = nn::PackedWeight(t.take(p + "crossattn.kv.weight", {2 * D, C}));
-  b.cross_proj_weight = nn::PackedWeight(t.take(p + "crossattn.proj.weight", {D, D}));
+  b.cross_q_weight = nn::PackedWeight(t.take(p + "crossattn.q.weight", {D, D}), precision);
+  b.cross_kv_weight = nn::PackedWeight(t.take(p + "crossattn.kv.weight", {2 * D, C}), precision);
+  b.cross_proj_weight = nn::PackedWeight(t.take(p + "crossattn.proj.weight", {D, D}), precision);
   b.cross_proj_bias = t.take(p + "crossattn.proj.bias", {D});
   t.drop(p + "crossattn.rope.freqs");
   b.norm2_1 = t.take(p + "norm2_1.weight", {D});
@@ -69,7 +70,7 @@ Tensor silu_of_sum(const Tensor& c, const Tensor& t) {
 
 }  // namespace
 
-FlownetWeights take_flownet_weights(const FlowArConfig& c, io::WeightReader& t) {
+FlownetWeights take_flownet_weights(const FlowArConfig& c, io::WeightReader& t, WeightPrecision precision) {
   const int64_t D = c.flow_width, C = c.ar_width, T = c.latent_channels;
   FlownetWeights w;
   w.rope_freqs = rope_frequencies(c.flow_head_dim());
@@ -77,13 +78,14 @@ FlownetWeights take_flownet_weights(const FlowArConfig& c, io::WeightReader& t) 
   w.time_fc1_bias = t.take("flownet.time_embed.mlp.0.bias", {D});
   w.time_fc2_weight = t.take("flownet.time_embed.mlp.2.weight", {D, D});
   w.time_fc2_bias = t.take("flownet.time_embed.mlp.2.bias", {D});
-  w.cond_embed_weight = nn::PackedWeight(t.take("flownet.cond_embed.weight", {D, C}));
+  w.cond_embed_weight = nn::PackedWeight(t.take("flownet.cond_embed.weight", {D, C}), precision);
   w.cond_embed_bias = t.take("flownet.cond_embed.bias", {D});
   w.input_proj_weight = t.take("flownet.input_proj.weight", {D, T});
   w.input_proj_bias = t.take("flownet.input_proj.bias", {D});
   for (int i = 0; i < c.flow_depth; ++i)
-    w.blocks.push_back(take_block(t, "flownet.res_blocks." + std::to_string(i) + ".", c));
-  w.final_ada_weight = nn::PackedWeight(t.take("flownet.final_layer.adaLN_modulation.1.weight", {2 * D, D}));
+    w.blocks.push_back(take_block(t, "flownet.res_blocks." + std::to_string(i) + ".", c, precision));
+  w.final_ada_weight =
+      nn::PackedWeight(t.take("flownet.final_layer.adaLN_modulation.1.weight", {2 * D, D}), precision);
   w.final_ada_bias = t.take("flownet.final_layer.adaLN_modulation.1.bias", {2 * D});
   w.final_linear_weight = t.take("flownet.final_layer.linear.weight", {T, D});
   w.final_linear_bias = t.take("flownet.final_layer.linear.bias", {T});
@@ -239,6 +241,16 @@ Tensor Flownet::velocity(const Tensor& x_t, int64_t time_integer, const FlownetC
                                 "final_layer.adaLN_modulation.1");
   return nn::linear(modulated_rms_norm(x, mod, 1, 0), weights_.final_linear_weight,
                     &weights_.final_linear_bias, "final_layer.linear");
+}
+
+int64_t linear_weight_bytes(const FlownetWeights& w) {
+  int64_t bytes = w.cond_embed_weight.bytes() + w.final_ada_weight.bytes();
+  for (const FlownetBlockWeights& b : w.blocks)
+    bytes += b.qkv_weight.bytes() + b.proj_weight.bytes() + b.mlp.fc1_g_weight.bytes() + b.mlp.fc1_x_weight.bytes() +
+             b.mlp.fc2_weight.bytes() + b.ada_lin_weight.bytes() + b.ada_lin_attn_weight.bytes() +
+             b.ada_lin_mlp_weight.bytes() + b.cross_q_weight.bytes() + b.cross_kv_weight.bytes() +
+             b.cross_proj_weight.bytes();
+  return bytes;
 }
 
 }  // namespace vs::flowar

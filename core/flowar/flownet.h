@@ -61,7 +61,11 @@ struct FlownetWeights {
   std::vector<float> rope_freqs;  // (hd/4)
 };
 
-FlownetWeights take_flownet_weights(const FlowArConfig& config, io::WeightReader& taker);
+// Every Linear weight packed in `precision` as it is taken.
+FlownetWeights take_flownet_weights(const FlowArConfig& config, io::WeightReader& taker,
+                                    WeightPrecision precision = WeightPrecision::kFp32);
+// Bytes of the packed Linear weights (every nn::PackedWeight above).
+int64_t linear_weight_bytes(const FlownetWeights& weights);
 
 // DiT sinusoidal embedding of an integer time, float32 as the reference computes it:
 // freq_j = exp(−ln(10000)·j/half), [cos(t·freq), sin(t·freq)] (cos first), size `dim`.
@@ -94,6 +98,7 @@ class Flownet {
   Flownet(FlowArConfig config, FlownetWeights weights);
 
   const FlowArConfig& config() const { return config_; }
+  const FlownetWeights& weights() const { return weights_; }
 
   FlownetCondition prepare(const Tensor& z, int scale, int64_t row_offset = 0,
                            int64_t rows_total = -1) const;

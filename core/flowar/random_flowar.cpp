@@ -206,8 +206,8 @@ io::Checkpoint random_flowar_checkpoint(const FlowArConfig& config, uint64_t see
   return ckpt;
 }
 
-FlowArModel random_flowar(const std::string& size, uint64_t seed) {
-  return FlowArModel::from_checkpoint(random_flowar_checkpoint(official_flowar_config(size), seed));
+FlowArModel random_flowar(const std::string& size, uint64_t seed, WeightPrecision precision) {
+  return FlowArModel::from_checkpoint(random_flowar_checkpoint(official_flowar_config(size), seed), {}, precision);
 }
 
 KlVae random_kl_vae(uint64_t seed) {

@@ -28,7 +28,7 @@ int64_t flowar_parameter_count(const FlowArConfig& config);
 // N(0, 0.02²) matrices and embeddings, zero biases and unit norm weights; each tensor
 // has its own stream of `seed`, so the model is the same on every run.
 io::Checkpoint random_flowar_checkpoint(const FlowArConfig& config, uint64_t seed);
-FlowArModel random_flowar(const std::string& size, uint64_t seed);
+FlowArModel random_flowar(const std::string& size, uint64_t seed, WeightPrecision precision = WeightPrecision::kFp32);
 
 // The official kl16 layout (ch 128, ch_mult 1,1,2,2,4, z 16) with N(0, 1/fan_in) convs,
 // zero biases and unit GroupNorm weights, so decoded activations stay finite.

@@ -90,7 +90,9 @@ class CollaborativeGenerator final : public Generator {
   std::shared_ptr<const Generator> drafter_for(const std::string& name, const std::string& spec) const {
     std::lock_guard<std::mutex> lock(mutex_);
     if (drafter_ && drafter_name_ == name) return drafter_;
-    std::shared_ptr<const Generator> opened = open_generator(io::resolve_model(name));
+    io::ModelRef ref = io::resolve_model(name);
+    ref.precision = info().precision;  // the drafter's weights in the loaded model's precision
+    std::shared_ptr<const Generator> opened = open_generator(ref);
     check_drafter(info(), opened->info(), spec);
     drafter_ = std::move(opened), drafter_name_ = name;
     return drafter_;

@@ -15,6 +15,7 @@
 
 #include "core/observe/observer.h"
 #include "core/tensor.h"
+#include "core/weight_precision.h"
 
 namespace vs::io {
 struct ModelRef;
@@ -44,6 +45,8 @@ struct ModelInfo {
   std::vector<ModuleInfo> modules;
   int codebook_size = 0;                 // token ids per scale come from [0, codebook_size); 0: latent tokens
   std::string description;               // one line: the architecture's numbers
+  WeightPrecision precision = WeightPrecision::kFp32;  // the transformers' Linear weights
+  int64_t linear_weight_bytes = 0;       // bytes of those weights as stored (the generator's own count)
   // Estimated floating-point work of one image with CFG, sampling and decode (var.md §7 for
   // VAR); 0 where no formula is written down (FlowAR) or the opener did not estimate it.
   double sample_flops = 0, decode_flops = 0;

@@ -29,7 +29,8 @@ ModelInfo reference_info(const io::ModelRef& ref) {
 std::unique_ptr<Generator> open_generator(const io::ModelRef& ref, const std::vector<int>& scales) {
   ModelInfo info = reference_info(ref);
   if (ref.kind == io::ModelKind::kVarTransformer) {
-    auto model = std::make_shared<const var::VarModel>(var::VarModel::load(ref.model_path, ref.vae_path, scales));
+    auto model = std::make_shared<const var::VarModel>(
+        var::VarModel::load(ref.model_path, ref.vae_path, scales, ref.precision));
     info.sample_flops = var_sample_flops(model->config());
     info.decode_flops = var_decode_flops(model->image_side());
     return with_collaborative_decoding(var::make_var_generator(std::move(model), std::move(info)));
@@ -37,7 +38,8 @@ std::unique_ptr<Generator> open_generator(const io::ModelRef& ref, const std::ve
   // The VAE first: its loader holds the checkpoint and a copy at once, so loading it
   // before the larger transformer keeps the peak lower.
   auto vae = std::make_shared<const flowar::KlVae>(flowar::KlVae::load(ref.vae_path));
-  auto model = std::make_shared<const flowar::FlowArModel>(flowar::FlowArModel::load(ref.model_path, scales));
+  auto model =
+      std::make_shared<const flowar::FlowArModel>(flowar::FlowArModel::load(ref.model_path, scales, ref.precision));
   return with_collaborative_decoding(flowar::make_flowar_generator(std::move(model), std::move(vae), std::move(info)));
 }
 

@@ -189,10 +189,10 @@ std::unique_ptr<ParityReplay> open_parity_replay(const io::ModelRef& ref, const 
   ModelInfo info = reference_info(ref);
   if (ref.kind == io::ModelKind::kVarTransformer)
     return std::make_unique<VarReplay>(
-        std::make_shared<const var::VarModel>(var::VarModel::load(ref.model_path, ref.vae_path, scales)), std::move(info));
+        std::make_shared<const var::VarModel>(var::VarModel::load(ref.model_path, ref.vae_path, scales, ref.precision)), std::move(info));
   // The VAE first: its loader holds the checkpoint and a copy at once (open_generator).
   auto vae = std::make_shared<const flowar::KlVae>(flowar::KlVae::load(ref.vae_path));
-  auto model = std::make_shared<const flowar::FlowArModel>(flowar::FlowArModel::load(ref.model_path, scales));
+  auto model = std::make_shared<const flowar::FlowArModel>(flowar::FlowArModel::load(ref.model_path, scales, ref.precision));
   return std::make_unique<FlowArReplay>(std::move(model), std::move(vae), std::move(info));
 }
 

@@ -38,9 +38,10 @@ ModelInfo random_info(const std::string& spec) {
 
 }  // namespace
 
-std::unique_ptr<Generator> open_random_generator(const std::string& spec, const std::vector<int>& scales) {
+std::unique_ptr<Generator> open_random_generator(const std::string& spec, const std::vector<int>& scales,
+                                                 WeightPrecision precision) {
   if (const int depth = var_depth(spec)) {
-    auto model = std::make_shared<const var::VarModel>(var::VarModel::random(depth, 1, scales));
+    auto model = std::make_shared<const var::VarModel>(var::VarModel::random(depth, 1, scales, precision));
     ModelInfo info = random_info(spec);
     info.sample_flops = var_sample_flops(model->config());
     info.decode_flops = var_decode_flops(model->image_side());
@@ -51,7 +52,7 @@ std::unique_ptr<Generator> open_random_generator(const std::string& spec, const 
   if (!scales.empty()) throw Error("random model '" + spec + "': the scales of FlowAR's official shapes are fixed");
   // The VAE first: its loader copies the checkpoint, so the peak stays lower this way.
   auto vae = std::make_shared<const flowar::KlVae>(flowar::random_kl_vae(2));
-  auto model = std::make_shared<const flowar::FlowArModel>(flowar::random_flowar(size, 1));
+  auto model = std::make_shared<const flowar::FlowArModel>(flowar::random_flowar(size, 1, precision));
   return with_collaborative_decoding(flowar::make_flowar_generator(std::move(model), std::move(vae), random_info(spec)));
 }
 

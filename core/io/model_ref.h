@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/io/model_kind.h"
+#include "core/weight_precision.h"
 
 namespace vs::io {
 
@@ -14,6 +15,7 @@ struct ModelRef {
   ModelKind kind = ModelKind::kUnknown;
   std::string model_path;  // the transformer (or classifier) checkpoint
   std::string vae_path;    // its tokenizer; empty when none was found
+  WeightPrecision precision = WeightPrecision::kFp32;  // how the transformers' Linear weights are stored
 };
 
 // Where shipped models live, in search order: $VARSCOPE_MODELS_DIR, an installed copy's

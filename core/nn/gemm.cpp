@@ -12,6 +12,10 @@
 #endif
 
 #include "core/error.h"
+#include "core/io/half.h"
+#include "core/nn/bf16_kernel.h"
+#include "core/nn/gemm_amx.h"
+#include "core/nn/gemm_bf16.h"
 #include "core/parallel.h"
 
 namespace vs::nn {
@@ -34,11 +38,14 @@ constexpr const char* kKernelName = "portable";
 constexpr int64_t kKc = 256;
 constexpr int64_t kMc = kMr * 24;
 
-float* allocate_aligned(int64_t floats) {
-  const size_t bytes = std::max<size_t>(64, ((size_t(floats) * sizeof(float) + 63) / 64) * 64);
+void* allocate_aligned_bytes(size_t size) {
+  const size_t bytes = std::max<size_t>(64, ((size + 63) / 64) * 64);
   void* p = std::aligned_alloc(64, bytes);
   if (!p) throw Error("gemm: out of memory (" + std::to_string(bytes) + " bytes)");
-  return static_cast<float*>(p);
+  return p;
+}
+float* allocate_aligned(int64_t floats) {
+  return static_cast<float*>(allocate_aligned_bytes(size_t(floats) * sizeof(float)));
 }
 
 // Per-thread scratch, grown on demand and kept for the thread's life.
@@ -194,6 +201,22 @@ struct PackedSource {
     return tmp;
   }
 };
+// A bfloat16 weight's pairs widened to float32 (exact: a shift) as each panel is read: the
+// kernel for CPUs without AVX512_BF16. kNr divides kBf16PanelWidth, so a float32 panel
+// lies inside one bfloat16 panel.
+struct Bf16WidenSource {
+  const PackedWeight& w;
+  const float* panel(int64_t j0, int64_t nr, int64_t pc, int64_t kc, float* tmp) const {
+    static_assert(kBf16PanelWidth % kNr == 0, "a float32 panel must lie inside one bfloat16 panel");
+    const uint16_t* src = w.bf16_panel(j0) + 2 * (j0 % kBf16PanelWidth);
+    for (int64_t k = pc; k < pc + kc; ++k) {
+      const uint16_t* pair_row = src + (k / 2) * 2 * kBf16PanelWidth + (k % 2);
+      float* out = tmp + (k - pc) * kNr;
+      for (int64_t j = 0; j < kNr; ++j) out[j] = io::bf16_to_float(pair_row[2 * j]);  // padding reads as zero
+    }
+    return tmp;
+  }
+};
 struct RowMajorSource {
   const float* B;
   int64_t ldb;
@@ -286,11 +309,18 @@ void run(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const Sou
 int gemm_panel_width() { return kNr; }
 const char* gemm_kernel_name() { return kKernelName; }
 
-void PackedWeight::FreeAligned::operator()(float* p) const { std::free(p); }
+void PackedWeight::FreeAligned::operator()(void* p) const { std::free(p); }
 
-PackedWeight::PackedWeight(const float* w, int64_t out_features, int64_t in_features)
-    : out_(out_features), in_(in_features) {
+PackedWeight::PackedWeight(const float* w, int64_t out_features, int64_t in_features, WeightPrecision precision)
+    : out_(out_features), in_(in_features), precision_(precision) {
   if (out_ < 0 || in_ < 0) throw Error("PackedWeight: negative shape");
+  if (precision_ == WeightPrecision::kBf16)
+    pack_bf16(w);
+  else
+    pack_fp32(w);
+}
+
+void PackedWeight::pack_fp32(const float* w) {
   data_.reset(allocate_aligned(std::max<int64_t>(1, out_ * in_)));
   // Packing runs at load, once per weight: both threads share it (and its page faults).
   const int64_t panels = (out_ + kNr - 1) / kNr;
@@ -306,14 +336,44 @@ PackedWeight::PackedWeight(const float* w, int64_t out_features, int64_t in_feat
   }
 }
 
-PackedWeight::PackedWeight(const Tensor& w) : PackedWeight() {
+void PackedWeight::pack_bf16(const float* w) {
+  const int64_t panels = (out_ + kBf16PanelWidth - 1) / kBf16PanelWidth;
+  const int64_t panel_values = bf16_pairs() * 2 * kBf16PanelWidth;
+  bf16_.reset(static_cast<uint16_t*>(allocate_aligned_bytes(size_t(std::max<int64_t>(1, panels * panel_values)) * 2)));
+#pragma omp parallel for schedule(static) if (out_ * in_ > (int64_t(1) << 16))
+  for (int64_t p = 0; p < panels; ++p) {
+    uint16_t* panel = bf16_.get() + p * panel_values;
+    for (int64_t j = 0; j < kBf16PanelWidth; ++j) {
+      const int64_t row = p * kBf16PanelWidth + j;
+      for (int64_t k = 0; k < 2 * bf16_pairs(); ++k)
+        panel[(k / 2) * 2 * kBf16PanelWidth + 2 * j + (k % 2)] =
+            row < out_ && k < in_ ? io::float_to_bf16(w[row * in_ + k]) : uint16_t(0);
+    }
+  }
+}
+
+PackedWeight::PackedWeight(const Tensor& w, WeightPrecision precision) : PackedWeight() {
   if (w.rank() != 2 || w.numel() != shape_numel(w.shape))
     throw Error("PackedWeight: expected a 2-D weight (out, in), got " + w.shape_str());
-  *this = PackedWeight(w.ptr(), w.dim(0), w.dim(1));
+  *this = PackedWeight(w.ptr(), w.dim(0), w.dim(1), precision);
+}
+
+int64_t PackedWeight::bytes() const {
+  if (precision_ == WeightPrecision::kFp32) return out_ * in_ * int64_t(sizeof(float));
+  const int64_t panels = (out_ + kBf16PanelWidth - 1) / kBf16PanelWidth;
+  return panels * bf16_pairs() * 2 * kBf16PanelWidth * int64_t(sizeof(uint16_t));
 }
 
 Tensor PackedWeight::unpack() const {
   Tensor w({out_, in_});
+  if (precision_ == WeightPrecision::kBf16) {
+    for (int64_t j = 0; j < out_; ++j) {
+      const uint16_t* panel = bf16_panel(j) + 2 * (j % kBf16PanelWidth);
+      for (int64_t k = 0; k < in_; ++k)
+        w.data[j * in_ + k] = io::bf16_to_float(panel[(k / 2) * 2 * kBf16PanelWidth + (k % 2)]);
+    }
+    return w;
+  }
   for (int64_t j0 = 0; j0 < out_; j0 += kNr) {
     const int64_t width = std::min<int64_t>(kNr, out_ - j0);
     const float* panel = data_.get() + j0 * in_;
@@ -325,6 +385,13 @@ Tensor PackedWeight::unpack() const {
 
 void gemm_packed(int64_t M, const float* A, int64_t lda, const PackedWeight& W, const float* bias,
                  float* C, int64_t ldc) {
+  if (W.precision() == WeightPrecision::kBf16) {
+    switch (bf16_kernel_for(W.in_features())) {
+      case Bf16Kernel::kAmx: return gemm_bf16_amx(M, A, lda, W, bias, C, ldc);
+      case Bf16Kernel::kAvx512Bf16: return gemm_bf16_dot(M, A, lda, W, bias, C, ldc);
+      default: return run(M, W.out_features(), W.in_features(), A, lda, Bf16WidenSource{W}, bias, C, ldc, true);
+    }
+  }
   run(M, W.out_features(), W.in_features(), A, lda, PackedSource{W}, bias, C, ldc, /*prefer_rows=*/true);
 }
 

@@ -25,6 +25,8 @@ class VarGenerator final : public gen::Generator {
     info_.modules = {{observe::Module::kVar, config.depth, config.heads, config.head_dim(), false}};
     info_.codebook_size = config.vocab;
     info_.description = config.describe();
+    info_.linear_weight_bytes = linear_weight_bytes(model_->transformer.weights());
+    info_.precision = model_->transformer.weights().head_weight.precision();
   }
 
   const gen::ModelInfo& info() const override { return info_; }

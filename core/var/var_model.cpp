@@ -132,7 +132,7 @@ std::vector<int> vae_patch_nums(const io::Checkpoint& vae_checkpoint, const std:
 }
 
 VarModel VarModel::load(const std::string& var_path, const std::string& vae_path,
-                        const std::vector<int>& patch_nums) {
+                        const std::vector<int>& patch_nums, WeightPrecision precision) {
   io::Checkpoint var_ckpt = io::load_checkpoint(var_path);
   const VarConfig config = infer_var_config(var_ckpt, patch_nums);
   io::Checkpoint vae_ckpt = io::load_checkpoint(vae_path);
@@ -143,12 +143,12 @@ VarModel VarModel::load(const std::string& var_path, const std::string& vae_path
                 std::to_string(vae_config.z_channels) + ", vocabulary " + std::to_string(vae_config.vocab));
   // The transformer first: packing its weights frees its checkpoint tensor by tensor, and
   // the VQ-VAE then takes its tensors instead of copying them (peak memory, not speed).
-  VarTransformer transformer(config, std::move(var_ckpt));
+  VarTransformer transformer(config, std::move(var_ckpt), precision);
   Vqvae vae = Vqvae::load(std::move(vae_ckpt), config.patch_nums);
   return VarModel{var_path, vae_path, std::move(transformer), std::move(vae)};
 }
 
-VarModel VarModel::random(int depth, uint64_t seed, const std::vector<int>& patch_nums) {
+VarModel VarModel::random(int depth, uint64_t seed, const std::vector<int>& patch_nums, WeightPrecision precision) {
   if (depth < 1 || depth > 64) throw Error("random VAR: depth must be in [1, 64], got " + std::to_string(depth));
   const VarConfig config = official_var_config(depth, patch_nums);
   const std::string var_name = "random d" + std::to_string(depth) + " VAR";
@@ -163,7 +163,7 @@ VarModel VarModel::random(int depth, uint64_t seed, const std::vector<int>& patc
   vae_builder.official();
   Vqvae vae = Vqvae::load(vae_builder.ckpt, config.patch_nums);
   vae_builder.ckpt.tensors.clear();
-  VarTransformer transformer(config, std::move(var_ckpt));
+  VarTransformer transformer(config, std::move(var_ckpt), precision);
   return VarModel{var_name, vae_name, std::move(transformer), std::move(vae)};
 }
 

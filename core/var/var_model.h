@@ -22,17 +22,19 @@ struct VarModel {
   int image_side() const { return vae.image_side(); }
 
   // Loads both checkpoints (safetensors or .pth). patch_nums as in infer_var_config; the
-  // VAE is built for the transformer's patch_nums. A VAR whose Cvae / vocabulary differs
-  // from the VAE's is one vs::Error naming both files and both numbers.
+  // VAE is built for the transformer's patch_nums; the transformer's Linear weights are
+  // stored in `precision`. A VAR whose Cvae / vocabulary differs from the VAE's is one
+  // vs::Error naming both files and both numbers.
   static VarModel load(const std::string& var_path, const std::string& vae_path,
-                       const std::vector<int>& patch_nums = {});
+                       const std::vector<int>& patch_nums = {}, WeightPrecision precision = WeightPrecision::kFp32);
 
   // A model with random weights in the official shapes (bench generate): VAR of `depth`
   // (C = 64·depth, H = depth, V 4096, Cvae 32, 1000 classes, l2-normalised attention,
   // official 256 px patch_nums) and the official VQ-VAE (ch 160, ch_mult 1,1,2,2,4,
   // z 32). Weights are N(0, 0.02²) for the transformer and N(0, 1/fan_in) for the VAE's
   // convs, so activations stay finite; norms start at weight 1, bias 0.
-  static VarModel random(int depth, uint64_t seed, const std::vector<int>& patch_nums = {});
+  static VarModel random(int depth, uint64_t seed, const std::vector<int>& patch_nums = {},
+                         WeightPrecision precision = WeightPrecision::kFp32);
 };
 
 // patch_nums from a checkpoint's safetensors metadata ("patch_nums": "1,2,3" or a

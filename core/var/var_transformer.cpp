@@ -86,15 +86,15 @@ void l2_normalize_rows(Tensor& t, const std::vector<float>* multipliers) {
 
 }  // namespace
 
-VarTransformer VarTransformer::from_checkpoint(io::Checkpoint checkpoint,
-                                               const std::vector<int>& patch_nums) {
+VarTransformer VarTransformer::from_checkpoint(io::Checkpoint checkpoint, const std::vector<int>& patch_nums,
+                                               WeightPrecision precision) {
   VarConfig config = infer_var_config(checkpoint, patch_nums);
-  return VarTransformer(std::move(config), std::move(checkpoint));
+  return VarTransformer(std::move(config), std::move(checkpoint), precision);
 }
 
-VarTransformer::VarTransformer(VarConfig config, io::Checkpoint checkpoint)
+VarTransformer::VarTransformer(VarConfig config, io::Checkpoint checkpoint, WeightPrecision precision)
     : config_(std::move(config)),
-      weights_(take_var_weights(config_, checkpoint)),
+      weights_(take_var_weights(config_, checkpoint, precision)),
       exact_(attention::make_variant("exact")) {}
 
 const attention::Variant& VarTransformer::attention_of(const ForwardContext& context) const {

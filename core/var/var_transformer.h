@@ -59,10 +59,11 @@ struct TeacherTrace {
 class VarTransformer {
  public:
   // Takes the checkpoint's tensors (move it in to avoid copies). patch_nums as in
-  // infer_var_config. Throws one vs::Error listing missing / unexpected / mis-shaped keys.
-  static VarTransformer from_checkpoint(io::Checkpoint checkpoint,
-                                        const std::vector<int>& patch_nums = {});
-  VarTransformer(VarConfig config, io::Checkpoint checkpoint);
+  // infer_var_config; Linear weights stored in `precision`. Throws one vs::Error listing
+  // missing / unexpected / mis-shaped keys.
+  static VarTransformer from_checkpoint(io::Checkpoint checkpoint, const std::vector<int>& patch_nums = {},
+                                        WeightPrecision precision = WeightPrecision::kFp32);
+  VarTransformer(VarConfig config, io::Checkpoint checkpoint, WeightPrecision precision = WeightPrecision::kFp32);
 
   const VarConfig& config() const { return config_; }
   const VarWeights& weights() const { return weights_; }

@@ -91,7 +91,7 @@ std::vector<std::pair<std::string, Shape>> var_parameter_shapes(const VarConfig&
   return keys;
 }
 
-VarWeights take_var_weights(const VarConfig& cfg, io::Checkpoint& ckpt) {
+VarWeights take_var_weights(const VarConfig& cfg, io::Checkpoint& ckpt, WeightPrecision precision) {
   const int64_t C = cfg.width, L = cfg.tokens();
   // Buffers: optional, verified when present (var.md §5.1).
   std::vector<std::pair<std::string, Shape>> buffers = {{"lvl_1L", {1, L}},
@@ -128,7 +128,7 @@ VarWeights take_var_weights(const VarConfig& cfg, io::Checkpoint& ckpt) {
         w.lvl_pos.data[t * C + c] = lvl.data[scales[t] * C + c] + pos.data[t * C + c];
   }
   if (cfg.shared_aln) {
-    w.shared_ada_weight = take(taken, "shared_ada_lin.1.weight");
+    w.shared_ada_weight = nn::PackedWeight(take(taken, "shared_ada_lin.1.weight"), precision);
     w.shared_ada_bias = take(taken, "shared_ada_lin.1.bias");
   }
   w.blocks.resize(cfg.depth);
@@ -138,7 +138,7 @@ VarWeights take_var_weights(const VarConfig& cfg, io::Checkpoint& ckpt) {
     if (cfg.shared_aln) {
       b.ada_gss = take(taken, p + "ada_gss");
     } else {
-      b.ada_lin_weight = take(taken, p + "ada_lin.1.weight");
+      b.ada_lin_weight = nn::PackedWeight(take(taken, p + "ada_lin.1.weight"), precision);
       b.ada_lin_bias = take(taken, p + "ada_lin.1.bias");
     }
     if (cfg.attn_l2_norm) {
@@ -152,20 +152,28 @@ VarWeights take_var_weights(const VarConfig& cfg, io::Checkpoint& ckpt) {
     b.qkv_bias = Tensor({3 * C});  // the k third stays 0: K has no bias
     std::copy(q_bias.data.begin(), q_bias.data.end(), b.qkv_bias.data.begin());
     std::copy(v_bias.data.begin(), v_bias.data.end(), b.qkv_bias.data.begin() + 2 * C);
-    b.qkv_weight = nn::PackedWeight(take(taken, p + "attn.mat_qkv.weight"));
-    b.proj_weight = nn::PackedWeight(take(taken, p + "attn.proj.weight"));
+    b.qkv_weight = nn::PackedWeight(take(taken, p + "attn.mat_qkv.weight"), precision);
+    b.proj_weight = nn::PackedWeight(take(taken, p + "attn.proj.weight"), precision);
     b.proj_bias = take(taken, p + "attn.proj.bias");
-    b.fc1_weight = nn::PackedWeight(take(taken, p + "ffn.fc1.weight"));
+    b.fc1_weight = nn::PackedWeight(take(taken, p + "ffn.fc1.weight"), precision);
     b.fc1_bias = take(taken, p + "ffn.fc1.bias");
-    b.fc2_weight = nn::PackedWeight(take(taken, p + "ffn.fc2.weight"));
+    b.fc2_weight = nn::PackedWeight(take(taken, p + "ffn.fc2.weight"), precision);
     b.fc2_bias = take(taken, p + "ffn.fc2.bias");
   }
-  w.head_nm_weight = take(taken, "head_nm.ada_lin.1.weight");
+  w.head_nm_weight = nn::PackedWeight(take(taken, "head_nm.ada_lin.1.weight"), precision);
   w.head_nm_bias = take(taken, "head_nm.ada_lin.1.bias");
-  w.head_weight = nn::PackedWeight(take(taken, "head.weight"));
+  w.head_weight = nn::PackedWeight(take(taken, "head.weight"), precision);
   w.head_bias = take(taken, "head.bias");
   ckpt.tensors.clear();
   return w;
+}
+
+int64_t linear_weight_bytes(const VarWeights& w) {
+  int64_t bytes = w.shared_ada_weight.bytes() + w.head_nm_weight.bytes() + w.head_weight.bytes();
+  for (const VarBlockWeights& b : w.blocks)
+    bytes += b.ada_lin_weight.bytes() + b.qkv_weight.bytes() + b.proj_weight.bytes() + b.fc1_weight.bytes() +
+             b.fc2_weight.bytes();
+  return bytes;
 }
 
 }  // namespace vs::var

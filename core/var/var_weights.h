@@ -16,7 +16,7 @@ namespace vs::var {
 
 // blocks.{i}.*
 struct VarBlockWeights {
-  Tensor ada_lin_weight;  // (6C, D) ada_lin.1.weight; empty with shared_aln
+  nn::PackedWeight ada_lin_weight;  // (6C, D) ada_lin.1.weight; empty with shared_aln
   Tensor ada_lin_bias;    // (6C)    ada_lin.1.bias
   Tensor ada_gss;         // (1, 1, 6, C) ada_gss; shared_aln only
   nn::PackedWeight qkv_weight;      // (3C, C) attn.mat_qkv.weight, rows [q; k; v], head-major
@@ -36,10 +36,10 @@ struct VarWeights {
   Tensor word_embed_weight;  // (C, Cvae)
   Tensor word_embed_bias;    // (C)
   Tensor class_emb;          // (num_classes + 1, C); the last row is the null class
-  Tensor shared_ada_weight;  // (6C, D) shared_ada_lin.1.weight; shared_aln only
+  nn::PackedWeight shared_ada_weight;  // (6C, D) shared_ada_lin.1.weight; shared_aln only
   Tensor shared_ada_bias;    // (6C)
   std::vector<VarBlockWeights> blocks;
-  Tensor head_nm_weight;     // (2C, D) head_nm.ada_lin.1.weight, rows [scale; shift]
+  nn::PackedWeight head_nm_weight;     // (2C, D) head_nm.ada_lin.1.weight, rows [scale; shift]
   Tensor head_nm_bias;       // (2C)
   nn::PackedWeight head_weight;        // (V, C)
   Tensor head_bias;          // (V)
@@ -48,8 +48,14 @@ struct VarWeights {
 // The parameters (not buffers) a config expects, with their shapes, in module order.
 std::vector<std::pair<std::string, Shape>> var_parameter_shapes(const VarConfig& config);
 
-// Moves the weights out of `checkpoint` (its tensors are consumed). Throws one vs::Error
-// naming the file and listing up to a few missing, mis-shaped and unexpected keys.
-VarWeights take_var_weights(const VarConfig& config, io::Checkpoint& checkpoint);
+// Moves the weights out of `checkpoint` (its tensors are consumed), every Linear weight
+// packed in `precision` as it is taken. Throws one vs::Error naming the file and listing
+// up to a few missing, mis-shaped and unexpected keys.
+VarWeights take_var_weights(const VarConfig& config, io::Checkpoint& checkpoint,
+                            WeightPrecision precision = WeightPrecision::kFp32);
+
+// Bytes of the packed Linear weights (every nn::PackedWeight above): the part of the
+// transformer that --precision bf16 halves.
+int64_t linear_weight_bytes(const VarWeights& weights);
 
 }  // namespace vs::var

@@ -63,6 +63,9 @@ TEST(AppOptions, ParsesModelAndGenerationFlags) {
   EXPECT_EQ(vs::gui::canonical_panel_name("compare"), "compare");
   EXPECT_THROW(parse({"--workspace", "nope"}), vs::Error);
   EXPECT_THROW(parse({"--class", "-1"}), vs::Error);
+  EXPECT_EQ(parse({}).precision, vs::WeightPrecision::kFp32);
+  EXPECT_EQ(parse({"--precision", "bf16"}).precision, vs::WeightPrecision::kBf16);
+  EXPECT_THROW(parse({"--precision", "int8"}), vs::Error);
 }
 
 TEST(AppOptions, ParsesKeysInFrameOrder) {

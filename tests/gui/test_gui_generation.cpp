@@ -129,3 +129,15 @@ TEST(GuiGeneration, PolyAutoShowsTheDegreeAndRankItChose) {
   EXPECT_EQ(bad.exit_code, 2) << bad.output;
   EXPECT_NE(bad.output.find("banana"), std::string::npos) << bad.output;
 }
+
+TEST(GuiGeneration, OpensAndGeneratesWithBf16Weights) {
+  const std::string model = std::string(VARSCOPE_SOURCE_DIR) + "/assets/models/fmnist-var.safetensors";
+  const std::string report = std::string(GUI_OUTPUT_DIR) + "/gui_test_bf16.json";
+  std::remove(report.c_str());
+  const ProcessResult r = run_gui("--frames 20 --wait-workers 120 --model " + model +
+                                  " --precision bf16 --generate --class 2 --seed 4 --report-json " + report);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const vs::io::json::Value j = vs::io::json::parse(read_text(report));
+  EXPECT_EQ(report_text(j, "panels.generation.precision"), "bf16");
+  EXPECT_EQ(report_text(j, "scales_done"), "7");
+}

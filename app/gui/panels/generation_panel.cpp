@@ -94,6 +94,7 @@ void GenerationPanel::update() {
     if (options_.class_id >= 0) class_id_ = options_.class_id;
     if (options_.seed >= 0) seed_ = (unsigned long long)options_.seed;
     attention_override_ = options_.attention;
+    precision_ = options_.precision;
     ModelPaths start;
     if (!options_.model_path.empty())
       start = {options_.model_path, options_.vae_path, options_.patch_nums};
@@ -123,7 +124,7 @@ void GenerationPanel::open(const ModelPaths& paths) {
     open_error_ = e.what();
     return;
   }
-  session_->open(paths.var_path, paths.vae_path, scales);
+  session_->open(paths.var_path, paths.vae_path, scales, precision_);
   remember_recent(recent_, paths);
 }
 
@@ -189,6 +190,14 @@ void GenerationPanel::draw_model() {
     }
   }
   ImGui::InputTextWithHint("scales", "from the checkpoint, e.g. 1,2,3,4,5,6,8", scales_, sizeof scales_);
+  int precision = precision_ == WeightPrecision::kBf16 ? 1 : 0;
+  if (ImGui::Combo("weights", &precision, "fp32 (reference)\0bf16 (half the memory)\0")) {
+    precision_ = precision == 1 ? WeightPrecision::kBf16 : WeightPrecision::kFp32;
+    if (session_->info()) open({model_path_, vae_path_, scales_});  // the open model in the new precision
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("how the transformers' Linear weights are stored: bfloat16 halves their memory, sums stay "
+                      "float32 (AMX or AVX512_BF16 where the CPU has them)");
   if (ImGui::Button("Open model…  (Ctrl+O)") && model_path_[0]) open({model_path_, vae_path_, scales_});
   if (!recent_.empty()) {
     ImGui::SameLine();
@@ -205,7 +214,8 @@ void GenerationPanel::draw_model() {
     shown_error_ = "Cannot open the model: " + (open_error_.empty() ? session_->load_error() : open_error_);
     error_text(shown_error_);
   } else if (const gen::ModelInfo* info = session_->info()) {
-    ImGui::TextWrapped("%s · %s", gen::family_name(info->family), info->description.c_str());
+    ImGui::TextWrapped("%s · %s · %s weights %.0f MiB", gen::family_name(info->family), info->description.c_str(),
+                       precision_name(info->precision), double(info->linear_weight_bytes) / (1 << 20));
   }
 }
 
@@ -353,7 +363,8 @@ std::string GenerationPanel::report_fields() const {
   const gen::SamplingRequest r = live_request();
   return "\"request\": " + io::json::quote(gen::describe_request(r)) + ", \"class\": " +
          std::to_string(r.labels.front()) + ", \"seed\": " + std::to_string(r.seed) +
-         ", \"error\": " + io::json::quote(shown_error_);
+         ", \"error\": " + io::json::quote(shown_error_) + ", \"precision\": " +
+         io::json::quote(session_->info() ? precision_name(session_->info()->precision) : "");
 }
 
 }  // namespace vs::gui

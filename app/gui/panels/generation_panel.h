@@ -54,6 +54,7 @@ class GenerationPanel : public Panel {
   bool started_ = false;
   std::vector<ModelPaths> shipped_, recent_;
   char model_path_[1024] = {}, vae_path_[1024] = {}, scales_[128] = {};
+  WeightPrecision precision_ = WeightPrecision::kFp32;  // for the next open; a change reopens the model
   std::string export_message_, open_error_;
   std::string shown_error_;  // the error drawn last frame, for the report
   Settings stored_;  // the settings read at start, for the extras of a family opened later

@@ -28,7 +28,8 @@ bool is_random_model(const std::string& path) { return path.rfind(kRandomModelPr
 
 Session::Session(std::function<void()> wake) : wake_(wake), load_job_(wake), gen_job_(wake), capture_job_(wake) {}
 
-void Session::open(const std::string& model_path, const std::string& vae_path, const std::vector<int>& scales) {
+void Session::open(const std::string& model_path, const std::string& vae_path, const std::vector<int>& scales,
+                   WeightPrecision precision) {
   gen_job_.stop();
   capture_job_.stop();
   generate_pending_ = capture_pending_ = false;
@@ -40,17 +41,19 @@ void Session::open(const std::string& model_path, const std::string& vae_path, c
   generator_.reset();
   reset_run();
   const std::string model = model_path_, vae = vae_path_;
-  load_job_.start([model, vae, scales, random](BackgroundJob<std::shared_ptr<const gen::Generator>>::Context& context) {
+  load_job_.start([model, vae, scales, random, precision](BackgroundJob<std::shared_ptr<const gen::Generator>>::Context& context) {
     if (random) {  // "random:var-d16": the official shapes with random weights, refused before allocating
       const std::string spec = model.substr(std::string(kRandomModelPrefix).size());
       check_memory(gen::random_generator_bytes(spec), model);
-      context.publish(std::shared_ptr<const gen::Generator>(gen::open_random_generator(spec, scales)));
+      context.publish(std::shared_ptr<const gen::Generator>(gen::open_random_generator(spec, scales, precision)));
       return;
     }
     // Regular files only (a pipe would block the worker for ever), named in the error.
     io::check_regular_file(model, "model checkpoint");
     io::check_regular_file(vae, "tokenizer (VAE) checkpoint");
-    std::shared_ptr<const gen::Generator> generator = gen::open_generator(io::resolve_model(model, vae), scales);
+    io::ModelRef ref = io::resolve_model(model, vae);
+    ref.precision = precision;
+    std::shared_ptr<const gen::Generator> generator = gen::open_generator(ref, scales);
     context.publish(std::move(generator));
   });
 }

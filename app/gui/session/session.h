@@ -43,8 +43,10 @@ class Session : public GenerationSource {
   explicit Session(std::function<void()> wake = {});
 
   // Loads on a worker; an empty vae_path looks for "<stem>-vae.<ext>" beside the model.
-  // `scales` overrides the checkpoint's scale schedule (empty: the checkpoint's).
-  void open(const std::string& model_path, const std::string& vae_path = "", const std::vector<int>& scales = {});
+  // `scales` overrides the checkpoint's scale schedule (empty: the checkpoint's);
+  // `precision` is how the transformers' Linear weights are stored.
+  void open(const std::string& model_path, const std::string& vae_path = "", const std::vector<int>& scales = {},
+            WeightPrecision precision = WeightPrecision::kFp32);
   void update();  // UI thread, every frame: drains the workers, starts queued work
   bool busy() const override;
 

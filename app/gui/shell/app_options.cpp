@@ -109,6 +109,7 @@ std::string app_usage() {
          "                         or random:var-d16 / random:flowar-S (official shapes, random weights)\n"
          "  --vae PATH             its VQ-VAE (default: <model name>-vae next to it)\n"
          "  --patch-nums LIST      token-map sides when the checkpoint does not say, e.g. 1,2,3,4,5,6,8\n"
+         "  --precision fp32|bf16  the transformers' Linear weights: float32 (default) or bfloat16\n"
          "  --generate             headless: generate once the model is open (use with --wait-workers)\n"
          "  --class C, --seed S    the class and seed of that generation\n"
          "  --select S,L,H[,Q]     select scale S, layer L, head H (and pin query token Q), 1-based\n"
@@ -184,6 +185,12 @@ AppOptions parse_app_options(int argc, const char* const* argv) {
       options.vae_path = value();
     } else if (flag == "--patch-nums") {
       options.patch_nums = value();
+    } else if (flag == "--precision") {
+      try {
+        options.precision = parse_precision(value());
+      } catch (const Error& e) {
+        throw Error("--precision: " + std::string(e.what()));
+      }
     } else if (flag == "--generate") {
       options.generate = true;
     } else if (flag == "--class") {

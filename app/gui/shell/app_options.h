@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "core/weight_precision.h"
+
 namespace vs::gui {
 
 // --keys: a key of the scale strip's shortcuts pressed at one frame (headless tests).
@@ -24,6 +26,7 @@ struct AppOptions {
   bool help = false;
   // VAR model to open at start (else the first shipped pair in assets/models, if any).
   std::string model_path, vae_path, patch_nums;
+  WeightPrecision precision = WeightPrecision::kFp32;  // --precision: the model's Linear weights
   bool generate = false;        // headless: generate once the model is open (interactive: always)
   int class_id = -1, seed = -1; // -1: from the settings
   std::string workspace = "var";  // which panels show: "var" (generation), "theory" or "lessons"
