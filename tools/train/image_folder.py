@@ -35,9 +35,10 @@ def images_below(folder):
 
 
 def clean_class_name(name):
-    """Class names travel as a comma-separated list in the safetensors metadata, which the
-    C++ reader splits on commas and strips of brackets and quotes."""
-    cleaned = "".join(" " if c in ',[]"' else c for c in name).strip()
+    """Class names travel as a list in the safetensors metadata, which the C++ reader
+    splits on commas and strips of brackets and quotes (a backslash would come back
+    doubled from the JSON list)."""
+    cleaned = "".join(" " if c in ',[]"\\' else c for c in name).strip()
     return cleaned or "class"
 
 

@@ -209,7 +209,7 @@ def export(run, vae_path, var_path, model_path, vae_out_path):
               num_classes=c["num_classes"], patch_nums=tuple(c["patch_nums"]), cond_drop_rate=0.0)
     var.load_state_dict(var_ck["model"])
     pn_text = ",".join(str(p) for p in vae.quantize.patch_nums)
-    shared = {"dataset": run.dataset_text(), "class_names": json.dumps(run.class_names), "patch_nums": pn_text,
+    shared = {"dataset": run.dataset_text(), "class_names": json.dumps(run.class_names, ensure_ascii=False), "patch_nums": pn_text,
               "trainer": "varscope-train (tools/train/varscope_train.py)", "seed": run.seed}
     vae_meta = dict(shared, config=json.dumps(dict(vae.config, image_side=run.size, beta=0.25, quant_resi=0.5)),
                     steps=vae_ck["step"], train_seconds=round(vae_ck["seconds"]))
