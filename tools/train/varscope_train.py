@@ -155,7 +155,7 @@ def main(argv=None):
     import torch
     import common
     common.setup(a.seed, threads=a.threads)
-    data = image_folder.to_model_images(images_u8)
+    data = image_folder.ModelImages(images_u8)
     labels = torch.from_numpy(labels_np)
     run = Run(a, work, class_names, len(paths), resized)
     for n in notes:
