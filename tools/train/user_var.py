@@ -101,11 +101,23 @@ def encode_ids(vae, data, batch=128):
     return torch.cat(out, 0)  # (N, L) int64, scales concatenated
 
 
+def prefix_logits(var, labels, var_input, n):
+    """VAR's forward over the first n tokens only (the block-causal mask makes them
+    independent of the rest): logits (B, n, V)."""
+    cond = var.class_emb(labels)
+    x = torch.cat([(cond + var.pos_start[:, 0]).unsqueeze(1), var.word_embed(var_input[:, :n - 1])], 1)
+    x = x + var.pos_1LC[:, :n] + var.lvl_embed(var.lvl_1L[:, :n])
+    mask = var.attn_bias_for_masking[:, :, :n, :n]
+    for b in var.blocks:
+        x = b(x, cond, mask)
+    return var.head(var.head_nm(x, cond))
+
+
 @torch.no_grad()
 def sample(var, vae, labels, cfg=PREVIEW_CFG, generator=None):
-    """VAR's sampler (var.md §4) by full recompute: scale k's logits only see scales < k
-    (block-causal), so later scales may hold anything while k is drawn. CFG ratio ramps
-    with the scale as in the official code; no top-k (the vocabulary is small)."""
+    """VAR's sampler (var.md §4), recomputing the prefix up to the scale being drawn at
+    every scale (no KV cache; later scales are not needed yet). CFG ratio ramps with the
+    scale as in the official code; no top-k (the vocabulary is small)."""
     was_training = var.training
     var.eval()
     pn, B = var.patch_nums, labels.shape[0]
@@ -114,7 +126,7 @@ def sample(var, vae, labels, cfg=PREVIEW_CFG, generator=None):
     begin = 0
     for k, p in enumerate(pn):
         vin = vae.quantize.ids_to_var_input(ids, pn[-1])
-        logits = var(both, vin.repeat(2, 1, 1))[:, begin:begin + p * p]
+        logits = prefix_logits(var, both, vin.repeat(2, 1, 1), begin + p * p)[:, begin:]
         t = cfg * k / max(1, len(pn) - 1)
         guided = (1 + t) * logits[:B] - t * logits[B:]
         ids[k] = torch.multinomial(guided.softmax(-1).reshape(-1, guided.shape[-1]), 1,
