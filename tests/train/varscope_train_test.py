@@ -2,12 +2,15 @@
 
   varscope_train_test.py refusals WORKDIR
   varscope_train_test.py train WORKDIR --family var|flowar --cli BUILD/app/varscope-cli
+  varscope_train_test.py size64 WORKDIR --cli BUILD/app/varscope-cli
 
 `refusals`: each unusable folder or request stops at once with one line on stderr that
 names the problem, and a non-zero exit, before any training. `train`: a generated folder
 of two classes of shapes (24 images each, mixed sizes) trains a tiny model for a fraction
 of a minute, the run resumes when the command is repeated, and varscope-cli generates a
-non-constant image from the exported files.
+non-constant image from the exported files. `size64`: a VAR at 64 px (the 10-scale
+schedule 1..16 in the metadata) with --labels none (one class) trains a few steps and
+varscope-cli generates a 64x64 image from it.
 """
 import json
 import os
@@ -179,6 +182,29 @@ def train(work, family, cli):
     check_png(png, 32)
 
 
+def size64(work, cli):
+    shutil.rmtree(work, ignore_errors=True)
+    images = os.path.join(work, "shapes")
+    shapes_folder(images, per_class=8)
+    model = os.path.join(work, "models", "one.safetensors")
+    rc, out, err = run(["--images", images, "--labels", "none", "--size", "64", "--minutes", "0.1", "--out", model,
+                        "--threads", "1"])
+    print(out[-800:])
+    if rc != 0:
+        fail("training exited %d: %s" % (rc, err[-1500:]))
+    if "1 classes: all (16)" not in out:
+        fail("--labels none did not make one class of 16 images")
+    meta = safetensors_metadata(model)
+    if meta.get("patch_nums") != "1,2,3,4,5,6,8,10,13,16" or json.loads(meta["class_names"]) != ["all"]:
+        fail("metadata patch_nums %r, class_names %r" % (meta.get("patch_nums"), meta.get("class_names")))
+    png = os.path.join(work, "generated.png")
+    gen = subprocess.run([cli, "generate", "--model", model, "--class", "0", "--seed", "1", "--out", png],
+                         capture_output=True, text=True, timeout=120)
+    if gen.returncode != 0:
+        fail("varscope-cli generate exited %d: %s" % (gen.returncode, (gen.stderr or gen.stdout)[-800:]))
+    check_png(png, 64)
+
+
 def main():
     if len(sys.argv) < 3:
         fail(__doc__)
@@ -189,6 +215,8 @@ def main():
         family = sys.argv[sys.argv.index("--family") + 1]
         cli = sys.argv[sys.argv.index("--cli") + 1]
         train(work, family, cli)
+    elif mode == "size64":
+        size64(work, sys.argv[sys.argv.index("--cli") + 1])
     else:
         fail("unknown mode " + mode)
     print("PASS")
