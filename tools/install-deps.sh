@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs, from Debian packages only, whatever VARScope needs that this machine lacks.
 # Idempotent: when everything is present it changes nothing and needs no network.
-# Works as root or through sudo. `--with-training` adds what tools/train and its smoke
-# tests need (PyTorch with a threaded OpenBLAS — without it torch is ~30x slower — and
-# the Fashion-MNIST data set).
+# Works as root or through sudo. `--with-training` adds what tools/train, varscope-train
+# and their tests need (PyTorch with a threaded OpenBLAS — without it torch is ~30x
+# slower —, PIL to read the user's images, and the Fashion-MNIST data set).
 set -euo pipefail
 
 packages=(
@@ -17,7 +17,7 @@ packages=(
   libimgui-dev libglfw3-dev libepoxy-dev fonts-dejavu-core xvfb xauth
 )
 if [ "${1:-}" = "--with-training" ]; then
-  packages+=(python3 python3-numpy python3-torch libopenblas0-pthread dataset-fashion-mnist)
+  packages+=(python3 python3-numpy python3-torch python3-pil libopenblas0-pthread dataset-fashion-mnist)
 fi
 
 missing=()

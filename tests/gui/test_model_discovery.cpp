@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
@@ -69,4 +70,36 @@ TEST(ModelDiscovery, JunkFilesHaveNoKindAndTheFirstVarPairOpens) {
   EXPECT_EQ(default_model_index(shipped), 2);
   shipped[2].kind = ModelKind::kUnknown;
   EXPECT_EQ(default_model_index(shipped), 0);
+}
+
+// varscope-train's `--out NAME` lands in the per-user folder; the explorer lists it after
+// the shipped models.
+TEST(ModelDiscovery, UserModelsFolderFollowsXdgDataHome) {
+  const char* old_xdg = std::getenv("XDG_DATA_HOME");
+  const char* old_home = std::getenv("HOME");
+  const std::string saved_xdg = old_xdg ? old_xdg : "", saved_home = old_home ? old_home : "";
+  const std::string data = std::string(VARSCOPE_BINARY_DIR) + "/model_discovery_user_test";
+  std::system(("rm -rf " + data + " && mkdir -p " + data + "/varscope/models").c_str());
+  for (const char* name : {"mine.safetensors", "mine-vae.safetensors"})
+    std::ofstream(data + "/varscope/models/" + name) << "x";
+
+  setenv("XDG_DATA_HOME", data.c_str(), 1);
+  EXPECT_EQ(user_models_directory(), data + "/varscope/models");
+  const auto dirs = default_model_directories();
+  ASSERT_FALSE(dirs.empty());
+  EXPECT_EQ(dirs.back(), data + "/varscope/models");
+  const auto found = find_shipped_models(dirs);
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(found.back().var_path, data + "/varscope/models/mine.safetensors");
+  EXPECT_EQ(found.back().vae_path, data + "/varscope/models/mine-vae.safetensors");
+
+  unsetenv("XDG_DATA_HOME");
+  setenv("HOME", "/home/someone", 1);
+  EXPECT_EQ(user_models_directory(), "/home/someone/.local/share/varscope/models");
+  unsetenv("HOME");
+  EXPECT_EQ(user_models_directory(), "");
+  EXPECT_EQ(default_model_directories().size(), dirs.size() - 1);
+
+  if (old_xdg) setenv("XDG_DATA_HOME", saved_xdg.c_str(), 1);
+  if (old_home) setenv("HOME", saved_home.c_str(), 1);
 }

@@ -1,5 +1,6 @@
 // Where the explorer finds models: the shipped pairs in assets/models ("<name>.safetensors"
-// with "<name>-vae.safetensors") and the recent list persisted in the settings.
+// with "<name>-vae.safetensors"), the user's own (varscope-train's output folder) and the
+// recent list persisted in the settings.
 #pragma once
 #include <string>
 #include <vector>
@@ -24,8 +25,12 @@ std::vector<ModelPaths> find_shipped_models(const std::vector<std::string>& dire
 // The pair the explorer opens at start: the first VAR pair, else the first FlowAR pair,
 // else none (index -1). Classifiers and unreadable files are never picked.
 int default_model_index(const std::vector<ModelPaths>& shipped);
-// core's io::model_directories(): the one model discovery of the CLI and the explorer.
+// core's io::model_directories() (the one model discovery of the CLI and the explorer),
+// then user_models_directory() when there is one.
 std::vector<std::string> default_model_directories();
+// Where varscope-train writes `--out NAME`: $XDG_DATA_HOME/varscope/models, else
+// $HOME/.local/share/varscope/models; "" when neither variable is set.
+std::string user_models_directory();
 
 // The recent list as one settings value ("var;vae;patch|var;vae;patch"), newest first.
 std::string serialize_recent(const std::vector<ModelPaths>& recent);
