@@ -63,7 +63,15 @@ std::vector<std::string> model_directories() {
 #ifdef VARSCOPE_ASSETS_DIR
   dirs.push_back(std::string(VARSCOPE_ASSETS_DIR) + "/models");  // a build run from elsewhere
 #endif
+  if (const std::string user = user_models_directory(); !user.empty()) dirs.push_back(user);
   return dirs;
+}
+
+std::string user_models_directory() {
+  // The XDG base-directory rule varscope-train follows (tools/train/varscope_train.py).
+  if (const char* data = std::getenv("XDG_DATA_HOME"); data && *data) return std::string(data) + "/varscope/models";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.local/share/varscope/models";
+  return {};
 }
 
 std::vector<std::string> shipped_model_names() {
@@ -86,7 +94,7 @@ std::vector<std::string> shipped_model_names() {
 }
 
 ModelRef resolve_model(const std::string& name_or_path, const std::string& vae_override) {
-  if (name_or_path.empty()) throw Error("--model is empty; give a shipped name or a checkpoint path");
+  if (name_or_path.empty()) throw Error("--model is empty; give a model name or a checkpoint path");
   ModelRef ref;
   const bool looks_like_path = name_or_path.find('/') != std::string::npos || name_or_path.find('.') != std::string::npos;
   if (looks_like_path || is_file(name_or_path)) {
@@ -107,7 +115,7 @@ ModelRef resolve_model(const std::string& name_or_path, const std::string& vae_o
     }
     if (ref.model_path.empty()) {
       const std::vector<std::string> names = shipped_model_names();
-      throw Error("unknown model '" + name_or_path + "': shipped models are " +
+      throw Error("unknown model '" + name_or_path + "': known models are " +
                   (names.empty() ? std::string("(none found in ") + join(model_directories()) + ")" : join(names)) +
                   "; or give a checkpoint path");
     }

@@ -18,13 +18,16 @@ struct ModelRef {
   WeightPrecision precision = WeightPrecision::kFp32;  // how the transformers' Linear weights are stored
 };
 
-// Where shipped models live, in search order: $VARSCOPE_MODELS_DIR, an installed copy's
-// <prefix>/share/varscope/models (found from the running executable), ./assets/models, the
-// source tree's assets/models (a build run from another folder).
+// Where models are looked up by name, in search order: $VARSCOPE_MODELS_DIR, an installed
+// copy's <prefix>/share/varscope/models (found from the running executable), ./assets/models,
+// the source tree's assets/models (a build run from another folder), then the user's own
+// (user_models_directory(), where varscope-train writes).
 std::vector<std::string> model_directories();
+// $XDG_DATA_HOME/varscope/models, else ~/.local/share/varscope/models ("" without HOME).
+std::string user_models_directory();
 // The folder of the running executable ("" when /proc/self/exe cannot be read).
 std::string executable_directory();
-// Names of the shipped models (stems with a "-vae" partner) over model_directories().
+// Names of the known models (stems with a "-vae" partner) over model_directories().
 std::vector<std::string> shipped_model_names();
 // Throws vs::Error naming what was looked for (and the shipped names) when nothing fits,
 // or the file's problem when it is not a model.

@@ -138,6 +138,21 @@ TEST(Session, MissingAndWrongFilesAreErrors) {
   EXPECT_NE(session.load_error().find("fmnist-flowar-vae.safetensors"), std::string::npos) << session.load_error();
 }
 
+// A bare model name opens like the CLI's --model NAME; an unknown one lists the known names.
+TEST(Session, ModelsOpenByName) {
+  Session session;
+  session.open("fmnist-flowar", "");
+  ASSERT_TRUE(settle(session));
+  ASSERT_NE(session.info(), nullptr) << session.load_error();
+  EXPECT_EQ(session.info()->family, vs::gen::Family::kFlowAr);
+  EXPECT_NE(session.model_path().find("fmnist-flowar.safetensors"), std::string::npos);
+  EXPECT_NE(session.vae_path().find("fmnist-flowar-vae.safetensors"), std::string::npos);
+  session.open("no-such-model", "");
+  ASSERT_TRUE(settle(session));
+  EXPECT_EQ(session.info(), nullptr);
+  EXPECT_NE(session.load_error().find("fmnist-var"), std::string::npos) << session.load_error();
+}
+
 // "random:SPEC" opens the official shapes with random weights (no file); a bad spec is an error.
 TEST(Session, RandomWeightModels) {
   Session session;

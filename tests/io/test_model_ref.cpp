@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -35,6 +37,29 @@ TEST(ModelRef, ShippedNameFindsModelAndTokenizer) {
   EXPECT_NE(ref.vae_path.find("fmnist-var-vae.safetensors"), std::string::npos);
   const auto names = vs::io::shipped_model_names();
   EXPECT_NE(std::find(names.begin(), names.end(), "fmnist-var"), names.end());
+}
+
+// A model varscope-train wrote to the user's folder opens by its bare name, like a shipped one.
+TEST(ModelRef, UserModelsOpenByName) {
+  const char* old = std::getenv("XDG_DATA_HOME");
+  const std::string saved = old ? old : "";
+  const std::string data = std::string(VARSCOPE_BINARY_DIR) + "/model_ref_user";
+  const std::string dir = data + "/varscope/models";
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(kModels + "/fmnist-var.safetensors", dir + "/my-shoes.safetensors",
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(kModels + "/fmnist-var-vae.safetensors", dir + "/my-shoes-vae.safetensors",
+                             std::filesystem::copy_options::overwrite_existing);
+  setenv("XDG_DATA_HOME", data.c_str(), 1);
+  EXPECT_EQ(vs::io::user_models_directory(), dir);
+  EXPECT_EQ(vs::io::model_directories().back(), dir);
+  const vs::io::ModelRef ref = vs::io::resolve_model("my-shoes");
+  EXPECT_EQ(ref.model_path, dir + "/my-shoes.safetensors");
+  EXPECT_EQ(ref.vae_path, dir + "/my-shoes-vae.safetensors");
+  const auto names = vs::io::shipped_model_names();
+  EXPECT_NE(std::find(names.begin(), names.end(), "my-shoes"), names.end());
+  if (old) setenv("XDG_DATA_HOME", saved.c_str(), 1);
+  else unsetenv("XDG_DATA_HOME");
 }
 
 TEST(ModelRef, PathFindsTheTokenizerBesideIt) {

@@ -193,10 +193,12 @@ def main(argv=None):
     family.export(run, tok_path, tf_path, model_path, vae_out_path)
     print("\nmodel:     %s\ntokenizer: %s\nsamples:   %s\nlosses:    %s" % (
         model_path, vae_out_path, os.path.join(work, "samples.png"), os.path.join(work, "transformer-loss.csv")))
-    where = "listed in the explorer's model list" if os.path.dirname(model_path) == user_models_dir() else \
-        "open it by path"
+    in_user_folder = os.path.dirname(model_path) == user_models_dir()
+    # In the user's folder the model opens by its name (core/io/model_ref.cpp looks there last).
+    ref = os.path.basename(model_path)[:-len(".safetensors")] if in_user_folder else model_path
+    where = "listed in the explorer's model list, and known by name" if in_user_folder else "open it by path"
     print("open it (%s):\n  varscope --model %s\n"
-          "  varscope-cli generate --model %s --class 0 --seed 1 --out sample.png" % (where, model_path, model_path))
+          "  varscope-cli generate --model %s --class 0 --seed 1 --out sample.png" % (where, ref, ref))
     return 0
 
 

@@ -156,11 +156,25 @@ void GenerationPanel::generate() {
 void GenerationPanel::draw_model() {
   heading("Model");
   if (!shipped_.empty()) {
-    ImGui::TextDisabled("Shipped:");
-    for (size_t i = 0; i < shipped_.size(); ++i) {
-      ImGui::SameLine();
-      if (ImGui::SmallButton(shipped_[i].label().c_str())) open(shipped_[i]);
+    // Shipped models and the user's own (varscope-train's folder), in one list that fits any width.
+    const std::string user_dir = user_models_directory();
+    auto entry = [&](const ModelPaths& m) {
+      const bool yours = !user_dir.empty() && m.var_path.rfind(user_dir + "/", 0) == 0;
+      std::string name = m.label();
+      if (name.size() > 12 && name.compare(name.size() - 12, 12, ".safetensors") == 0) name.resize(name.size() - 12);
+      return name + (m.kind == io::ModelKind::kFlowAr ? " · FlowAR" : " · VAR") + (yours ? " · yours" : " · shipped");
+    };
+    ImGui::SetNextItemWidth(ImGui::CalcItemWidth());
+    if (ImGui::BeginCombo("##known_models", "pick one…")) {
+      for (const ModelPaths& m : shipped_)
+        if (ImGui::Selectable(entry(m).c_str(), m.var_path == model_path_)) open(m);
+      ImGui::EndCombo();
     }
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Shipped models, and the ones varscope-train wrote to %s",
+                        user_dir.empty() ? "(no HOME)" : user_dir.c_str());
+    ImGui::SameLine();
+    ImGui::TextUnformatted("models");
   }
   const float browse_w = ImGui::CalcTextSize("…").x + ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemSpacing.x;
   ImGui::SetNextItemWidth(ImGui::CalcItemWidth() - browse_w);

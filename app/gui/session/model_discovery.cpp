@@ -80,18 +80,7 @@ int default_model_index(const std::vector<ModelPaths>& shipped) {
   return -1;
 }
 
-std::vector<std::string> default_model_directories() {
-  std::vector<std::string> dirs = io::model_directories();
-  if (const std::string user = user_models_directory(); !user.empty()) dirs.push_back(user);
-  return dirs;
-}
-
-std::string user_models_directory() {
-  // The XDG base-directory rule varscope-train follows (tools/train/varscope_train.py).
-  if (const char* data = std::getenv("XDG_DATA_HOME"); data && *data) return std::string(data) + "/varscope/models";
-  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.local/share/varscope/models";
-  return {};
-}
+std::vector<std::string> default_model_directories() { return io::model_directories(); }
 
 std::string serialize_recent(const std::vector<ModelPaths>& recent) {
   std::string text;

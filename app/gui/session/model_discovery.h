@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/io/model_kind.h"
+#include "core/io/model_ref.h"
 
 namespace vs::gui {
 
@@ -25,12 +26,10 @@ std::vector<ModelPaths> find_shipped_models(const std::vector<std::string>& dire
 // The pair the explorer opens at start: the first VAR pair, else the first FlowAR pair,
 // else none (index -1). Classifiers and unreadable files are never picked.
 int default_model_index(const std::vector<ModelPaths>& shipped);
-// core's io::model_directories() (the one model discovery of the CLI and the explorer),
-// then user_models_directory() when there is one.
+// core's io::model_directories() (the one model discovery of the CLI and the explorer,
+// the user's varscope-train folder last).
 std::vector<std::string> default_model_directories();
-// Where varscope-train writes `--out NAME`: $XDG_DATA_HOME/varscope/models, else
-// $HOME/.local/share/varscope/models; "" when neither variable is set.
-std::string user_models_directory();
+using io::user_models_directory;  // where varscope-train writes `--out NAME`
 
 // The recent list as one settings value ("var;vae;patch|var;vae;patch"), newest first.
 std::string serialize_recent(const std::vector<ModelPaths>& recent);

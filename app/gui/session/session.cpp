@@ -35,7 +35,20 @@ void Session::open(const std::string& model_path, const std::string& vae_path, c
   generate_pending_ = capture_pending_ = false;
   model_path_ = model_path;
   const bool random = is_random_model(model_path);
-  vae_path_ = random ? std::string() : vae_path.empty() ? sibling_vae_path(model_path) : vae_path;
+  std::string named_vae;
+  // A bare name ("fmnist-var", a varscope-train model) is looked up like the CLI's --model;
+  // an unknown one is left for the worker's error, which lists the known names.
+  if (!random && model_path.find('/') == std::string::npos && model_path.find('.') == std::string::npos) {
+    try {
+      const io::ModelRef ref = io::resolve_model(model_path);
+      model_path_ = ref.model_path, named_vae = ref.vae_path;
+    } catch (const std::exception&) {
+    }
+  }
+  vae_path_ = random                ? std::string()
+              : !vae_path.empty()   ? vae_path
+              : !named_vae.empty()  ? named_vae
+                                    : sibling_vae_path(model_path_);
   load_error_.clear();
   load_pending_ = true;
   generator_.reset();
@@ -48,6 +61,8 @@ void Session::open(const std::string& model_path, const std::string& vae_path, c
       context.publish(std::shared_ptr<const gen::Generator>(gen::open_random_generator(spec, scales, precision)));
       return;
     }
+    if (model.find('/') == std::string::npos && model.find('.') == std::string::npos)
+      io::resolve_model(model, vae);  // an unknown name: its error lists the known ones
     // Regular files only (a pipe would block the worker for ever), named in the error.
     io::check_regular_file(model, "model checkpoint");
     io::check_regular_file(vae, "tokenizer (VAE) checkpoint");
