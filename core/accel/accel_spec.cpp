@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <set>
-#include <sstream>
 
 #include "core/attention/spec_params.h"
 #include "core/error.h"
+#include "core/number_text.h"
 
 namespace vs::accel {
 
@@ -20,50 +20,27 @@ attention::SpecParams params_of(const std::string& method) {
 // "25,25,12" -> {25, 25, 12}, each in [2, 1000].
 std::vector<int> step_list(attention::SpecParams& params, const std::string& text) {
   std::vector<int> steps;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    size_t used = 0;
-    long value = 0;
-    try {
-      value = std::stol(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != item.size() || value < 2 || value > 1000)
-      params.fail("per=" + text + ": '" + item + "' is not a step count in [2, 1000]");
-    steps.push_back(static_cast<int>(value));
+  for (const std::string& item : split_items(text)) {
+    const std::optional<long> value = parse_whole_long(item);
+    if (!value || *value < 2 || *value > 1000) params.fail("per=" + text + ": '" + item + "' is not a step count in [2, 1000]");
+    steps.push_back(static_cast<int>(*value));
   }
-  if (steps.empty() || text.back() == ',') params.fail("per=" + text + " is not a comma-separated list");
   return steps;
 }
 
 // "13@0.4,16@0.5" -> {(13, 0.4), (16, 0.5)}: sides and the share of tokens pruned.
 std::vector<std::pair<int, double>> prune_list(attention::SpecParams& params, const std::string& text) {
   std::vector<std::pair<int, double>> prune;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    const size_t at = item.find('@');
-    size_t used_side = 0, used_ratio = 0;
-    long side = 0;
-    double ratio = -1;
-    try {
-      if (at != std::string::npos) {
-        side = std::stol(item.substr(0, at), &used_side);
-        ratio = std::stod(item.substr(at + 1), &used_ratio);
-      }
-    } catch (const std::exception&) {
-      used_side = 0;
-    }
-    if (at == std::string::npos || used_side == 0 || used_side != at || used_ratio == 0 ||
-        used_ratio != item.size() - at - 1 || side < 1 || side > kMaxIndex || !(ratio >= 0 && ratio < 1))
+  for (const std::string& item : split_items(text)) {
+    const std::vector<std::string> parts = split_items(item, '@');
+    const std::optional<long> side = parts.size() == 2 ? parse_whole_long(parts[0]) : std::nullopt;
+    const std::optional<double> ratio = parts.size() == 2 ? parse_whole_double(parts[1]) : std::nullopt;
+    if (!side || !ratio || *side < 1 || *side > kMaxIndex || !(*ratio >= 0 && *ratio < 1))
       params.fail("prune=" + text + ": '" + item + "' is not SIDE@SHARE with a share in [0, 1)");
     for (const auto& [seen, unused] : prune)
-      if (seen == side) params.fail("prune=" + text + " names side " + std::to_string(side) + " twice");
-    prune.emplace_back(static_cast<int>(side), ratio);
+      if (seen == *side) params.fail("prune=" + text + " names side " + std::to_string(*side) + " twice");
+    prune.emplace_back(static_cast<int>(*side), *ratio);
   }
-  if (prune.empty() || text.back() == ',') params.fail("prune=" + text + " is not a comma-separated list");
   return prune;
 }
 
