@@ -90,6 +90,7 @@ class FlowArGenerator final : public gen::Generator {
     hooks.cancel = request.cancel;
     hooks.decode_each_scale = request.decode_each_scale && vae_;
     hooks.previews_at_scale_side = request.previews_at_scale_side;
+    hooks.preview_max_side = request.preview_max_side;
     hooks.ar_context = {variant.get(), observer};
     hooks.flow_context = {variant.get(), observer};
     if (observer)

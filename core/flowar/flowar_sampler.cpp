@@ -180,7 +180,11 @@ FlowArSampleResult sample_flowar(const FlowArModel& model, const std::vector<int
     Tensor preview;
     if (vae && hooks.decode_each_scale && hooks.on_scale) {
       const Tensor maps = tokens_to_maps(result.samples.back());
-      preview = config.scales[k] == config.full_side() || hooks.previews_at_scale_side
+      const int side = config.scales[k];
+      const bool capped = hooks.previews_at_scale_side && hooks.preview_max_side > 0 && side > hooks.preview_max_side &&
+                          side < config.full_side();
+      preview = capped ? vae->decode_tokens(nn::interpolate_area(maps, hooks.preview_max_side, hooks.preview_max_side))
+                : side == config.full_side() || hooks.previews_at_scale_side
                     ? vae->decode_tokens(maps)
                     : vae->decode_tokens(nn::interpolate_bicubic(maps, config.full_side(), config.full_side()));
       if (k + 1 == K) last_preview = preview;

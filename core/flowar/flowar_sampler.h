@@ -61,6 +61,7 @@ struct FlowArSamplerHooks {
   std::function<void(int scale, int step, int steps)> on_step;  // progress, after each step
   bool decode_each_scale = false;  // costly: one VAE decode per scale (needs a VAE)
   bool previews_at_scale_side = false;  // decode each scale's tokens at their own side, not resampled to the full
+  int preview_max_side = 0;             // > 0: and at most at this side (not the last scale)
   // Called with each scale's initial noise (B, s², 16) (conditional rows); may overwrite
   // it (parity replay injects the reference's noise here).
   std::function<void(int scale, Tensor& noise)> inject_noise;

@@ -108,6 +108,9 @@ struct SamplingRequest {
   // of the full side; the last scale at full size), not from the full-size latent — about
   // 2.7 full decodes for VAR's 10 scales instead of 10. The explorer's previews.
   bool previews_at_scale_side = false;
+  // With previews_at_scale_side: > 0 caps a preview's token side (the last scale excepted),
+  // so the large intermediate scales of a big model preview at low cost.
+  int preview_max_side = 0;
   bool decode_final = true;        // SampleResult::image01
   EditRequest edit;                // zero-shot editing; inactive by default
   const std::atomic<bool>* cancel = nullptr;  // checked before every scale (and Euler step)

@@ -149,8 +149,9 @@ SampleResult autoregressive_infer_cfg(const VarTransformer& model, const Vqvae& 
       Tensor image;
       if (hooks.decode_each_scale) {
         const int64_t full = result.f_hat.dim(3);
+        const int preview = hooks.preview_max_side > 0 ? std::min(side, hooks.preview_max_side) : side;
         image = hooks.previews_at_scale_side && side < full
-                    ? vae.decode_fhat_01(nn::interpolate_area(result.f_hat, int(side), int(side)))
+                    ? vae.decode_fhat_01(nn::interpolate_area(result.f_hat, preview, preview))
                     : vae.decode_fhat_01(result.f_hat);
       }
       const ScaleReport report{si, side, K, result.ids.back(), result.f_hat,

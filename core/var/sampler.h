@@ -47,6 +47,7 @@ struct SamplerHooks {
   std::function<bool(const ScaleReport&)> on_scale;     // return false to stop
   bool decode_each_scale = false;                       // costly: one VAE decode per scale
   bool previews_at_scale_side = false;                  // decode f_hat area-resampled to the scale's side
+  int preview_max_side = 0;                             // > 0: and at most to this side (not the last scale)
   // Called after the draw with the scale's ids (B·pn²); may overwrite them (parity
   // replay injects the reference's ids here). Under more_smooth the drawn ids are not
   // what f_hat is built from (var.md §4.3), so injection then only changes the report.

@@ -71,6 +71,7 @@ class VarGenerator final : public gen::Generator {
     hooks.cancel = request.cancel;
     hooks.decode_each_scale = request.decode_each_scale;
     hooks.previews_at_scale_side = request.previews_at_scale_side;
+    hooks.preview_max_side = request.preview_max_side;
     hooks.context.attention = variant.get();
     hooks.context.observer = observer;
     hooks.context.fastvar = fastvar.get();

@@ -47,6 +47,8 @@ namespace vs::gui {
 
 // The longest wait between two frames while workers run and nothing else happens.
 constexpr double kBusyRedrawSeconds = 1.0 / 15;
+// The shortest gap between two frames that only show worker results (input draws at once).
+constexpr double kBusyMinFrameSeconds = 1.0 / 20;
 
 namespace {
 
@@ -642,6 +644,14 @@ int App::run() {
       // software OpenGL took most of a core from the two the generation needs (issue 13).
       // Headless runs wait the same way, so their timings are the interactive ones.
       glfwWaitEventsTimeout(kBusyRedrawSeconds);
+      // A worker's results can come faster than frames are worth drawing: coalesce them to
+      // one frame per kBusyMinFrameSeconds unless the user is doing something (input
+      // draws at once), so a short generation is not slowed by a redraw per scale.
+      for (;;) {
+        const double since = std::chrono::duration<double>(std::chrono::steady_clock::now() - last_frame_end).count();
+        if (g_event_seen || g_stop_signal || since >= kBusyMinFrameSeconds) break;
+        glfwWaitEventsTimeout(kBusyMinFrameSeconds - since);
+      }
       settle_frames = 3;                 // and the frames after the last result
     } else if (headless()) {
       glfwPollEvents();

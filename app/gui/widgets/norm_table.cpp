@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <string>
+#include <tuple>
 
 #include "app/gui/widgets/zone_gauge.h"
 #include "core/theory/threshold.h"
@@ -22,6 +24,27 @@ int zone_index(theory::Zone zone) {
   }
 }
 
+// threshold_report searches for the least degree numerically (milliseconds a head); the
+// table redraws every frame with up to blocks × heads rows, so reports are kept by their
+// inputs (UI thread only) — recomputing them took most of a core while a d16 generated.
+struct CachedReport {
+  theory::ThresholdReport report;
+  std::string error;
+};
+const CachedReport& cached_report(int64_t keys, int head_dim, double beta, double epsilon) {
+  static std::map<std::tuple<int64_t, int, double, double>, CachedReport> cache;
+  const auto key = std::make_tuple(keys, head_dim, beta, epsilon);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  if (cache.size() > 20000) cache.clear();  // bounded: a long session sees many runs
+  CachedReport entry;
+  try {
+    entry.report = theory::threshold_report(keys, head_dim, beta, epsilon);
+  } catch (const std::exception& e) {
+    entry.error = e.what();
+  }
+  return cache.emplace(key, std::move(entry)).first->second;
+}
+
 }  // namespace
 
 bool draw_norm_table(const char* id, const std::vector<observe::HeadStats>& stats, int head_dim, double epsilon,
@@ -37,20 +60,21 @@ bool draw_norm_table(const char* id, const std::vector<observe::HeadStats>& stat
     ImGui::TableSetupColumn(h, ImGuiTableColumnFlags_WidthFixed, std::max(ImGui::CalcTextSize(h).x, number_w * 0.6f));
   ImGui::TableHeadersRow();
   bool any_clicked = false;
-  for (const observe::HeadStats& s : stats) {
+  // Only the rows on screen are laid out (a d16 has 256 heads a scale).
+  ImGuiListClipper clipper;
+  clipper.Begin(int(stats.size()));
+  while (clipper.Step())
+  for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+    const observe::HeadStats& s = stats[size_t(row)];
     const attention::HeadNorms& n = s.norms;
     ImGui::TableNextRow();
     const int z = zone_index(n.zone);
     if (z >= 0) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, zone_color(z, 60));
     if (s.site.block == selected.block && s.head == selected.head)
       ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, IM_COL32(255, 210, 80, 50));
-    theory::ThresholdReport report;
-    std::string report_error;
-    try {
-      report = theory::threshold_report(s.keys, head_dim, n.beta, epsilon);
-    } catch (const std::exception& e) {
-      report_error = e.what();
-    }
+    const CachedReport& cached = cached_report(s.keys, head_dim, n.beta, epsilon);
+    const theory::ThresholdReport& report = cached.report;
+    const std::string& report_error = cached.error;
     ImGui::TableNextColumn();
     const bool cross = s.site.kind == observe::AttentionKind::kCross;
     ImGui::PushID(int(s.site.block * 2000 + s.head * 2 + cross));
