@@ -10,6 +10,7 @@
 // of a hypothesis, not reproductions; the output says which.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <limits>
@@ -34,6 +35,10 @@
 #include "core/error.h"
 #include "core/generator/accel_target.h"
 #include "core/eval/classifier.h"
+#include "app/cli/process_memory.h"
+#include "core/io/output_file.h"
+#include "core/eval/sample_quality.h"
+#include "core/eval/fmnist_idx.h"
 #include "core/generator/describe.h"
 #include "core/generator/generator.h"
 #include "core/generator/random_generator.h"
@@ -93,6 +98,7 @@ struct Row {
   Tensor stack;                   // every image, (N, 3, H, W)
   double psnr = 0;
   bool accuracy = false;
+  double frechet = std::numeric_limits<double>::quiet_NaN();  // to the test split's features; NaN: not measured
   double ms() const { return (sample_ms + decode_ms) / images; }
 };
 
@@ -126,7 +132,9 @@ int command_pareto(Args& args) {
   const std::vector<int> scales = patch_nums_flag(args);
   const std::vector<std::string> methods = split_list(args.get("methods", "none"), "methods");
   const std::vector<std::string> attentions = split_list(args.get("attentions", "exact"), "attentions");
-  const long images = args.get_int("images", 8, 1, 10000);
+  const long images_flag = args.get_int("images", 0, 1, 10000);
+  const long per_class = args.get_int("samples-per-class", 0, 1, 1000);
+  if (images_flag && per_class) throw Error("give one of --images N and --samples-per-class N");
   const long seed = args.get_int("seed", 0, 0, std::numeric_limits<long>::max());
   const std::string json_path = args.get("json", ""), csv_path = args.get("csv", "");
   const std::string classifier_name = args.get("classifier", "fmnist-classifier");
@@ -150,6 +158,7 @@ int command_pareto(Args& args) {
     check.accel = m;
     gen::accel_plan(info, check);
   }
+  const long images = per_class ? per_class * std::max(1, info.num_classes) : images_flag ? images_flag : 8;
   for (const std::string& a : attentions) attention::make_variant(a);
   // The judge of 32 px Fashion-MNIST generators, where it fits.
   std::optional<eval::Classifier> classifier;
@@ -157,6 +166,19 @@ int command_pareto(Args& args) {
     const io::ModelRef judge = io::resolve_model(classifier_name);
     if (judge.kind == io::ModelKind::kClassifier) classifier = eval::Classifier::load(judge.model_path);
     if (classifier && classifier->num_classes() != info.num_classes) classifier.reset();
+  }
+  // The Fréchet distance's reference: the classifier's features of the whole test split
+  // (as `eval`), where the dataset is installed.
+  std::optional<eval::Gaussian> reference;
+  if (classifier) {
+    try {
+      const eval::FmnistSplit test = eval::load_fmnist(eval::fmnist_directory(), false);
+      std::vector<int64_t> all(size_t(test.count));
+      for (int64_t i = 0; i < test.count; ++i) all[size_t(i)] = i;
+      reference = eval::fit_gaussian(classifier->predict(eval::fmnist_images01(test, all)).features);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "pareto: no Fréchet distance (%s)\n", e.what());
+    }
   }
 
   std::printf("%s\n", machine_info_line(machine).c_str());
@@ -221,11 +243,20 @@ int command_pareto(Args& args) {
       row.psnr = accel::psnr01(row.stack, exact_row.stack);
       rows.push_back(std::move(row));
     }
+  // Fréchet distance of each row's images (labels i mod classes) to the test split.
+  if (reference && images >= 2)
+    for (Row& row : rows) {
+      std::vector<int64_t> labels;
+      for (long i = 0; i < images; ++i) labels.push_back(i % info.num_classes);
+      eval::QualityMeter meter(classifier->num_classes(), classifier->feature_dim());
+      meter.add(classifier->predict(row.stack), labels);
+      row.frechet = meter.finish(*reference).frechet;
+    }
 
   // The table.
   const char* closeness_name = flowar ? "lat err" : "agree %";
-  std::printf("\n%-40s %-14s %9s %9s %8s %8s %10s %9s %8s %7s %8s %6s\n", "method", "attention", "ms/image", "sample",
-              "decode", "speed-up", "attn calls", "pairs M", "KV MiB", closeness_name, "PSNR dB", "acc");
+  std::printf("\n%-40s %-14s %9s %9s %8s %8s %10s %9s %8s %7s %8s %6s %7s\n", "method", "attention", "ms/image", "sample",
+              "decode", "speed-up", "attn calls", "pairs M", "KV MiB", closeness_name, "PSNR dB", "acc", "FD");
   for (const Row& row : rows) {
     double closeness = 0;
     for (double c : row.closeness) closeness += c;
@@ -233,11 +264,17 @@ int command_pareto(Args& args) {
     if (!flowar) closeness *= 100;
     char accuracy[16] = "-";
     if (row.accuracy) std::snprintf(accuracy, sizeof accuracy, "%.2f", double(row.correct) / row.images);
-    std::printf("%-40s %-14s %9.1f %9.1f %8.1f %7.2fx %10.0f %9.3f %8.3f %7.3f %8.2f %6s\n", row.accel.c_str(),
+    char frechet[16] = "-";
+    if (!std::isnan(row.frechet)) std::snprintf(frechet, sizeof frechet, "%.2f", row.frechet);
+    std::printf("%-40s %-14s %9.1f %9.1f %8.1f %7.2fx %10.0f %9.3f %8.3f %7.3f %8.2f %6s %7s\n", row.accel.c_str(),
                 row.attention.c_str(), row.ms(), row.sample_ms / row.images, row.decode_ms / row.images,
                 exact_row.ms() / row.ms(), double(row.calls) / row.images, row.pairs / row.images / 1e6,
-                row.kv_bytes / row.images / (1 << 20), closeness, row.psnr, accuracy);
+                row.kv_bytes / row.images / (1 << 20), closeness, row.psnr, accuracy, frechet);
   }
+  if (reference)
+    std::printf("FD: Fréchet distance of the %ld images' classifier features to the test split (as eval; noisy "
+                "below a few hundred images)\n", images);
+  std::printf("peak RSS of the whole run: %.0f MiB\n", peak_rss_mib());
   std::printf("%s: mean over the scales the method ran (scale by scale in the JSON)\n", closeness_name);
   for (const std::string& m : methods)
     for (const std::string& line : accel::extrapolations(accel::parse_accel(m), flowar))
@@ -262,29 +299,29 @@ int command_pareto(Args& args) {
               (flowar ? "latent_relative_error_per_scale" : "token_agreement_per_scale") +
               "\":" + json_array(row.closeness) + ",\"psnr_db\":" + json_number(row.psnr) +
               ",\"class_accuracy\":" + (row.accuracy ? json_number(double(row.correct) / row.images) : "null") +
+              ",\"frechet_distance\":" + json_number(row.frechet) +
               ",\"extrapolations\":[";
       const std::vector<std::string> notes = accel::extrapolations(accel::parse_accel(row.accel), flowar);
       for (size_t n = 0; n < notes.size(); ++n) json += (n ? "," : "") + json_string(notes[n]);
       json += "]}";
     }
-    json += "]}\n";
-    std::ofstream out(json_path);
-    out << json;
-    if (!out.flush()) throw Error(json_path + ": cannot write");
+    json += "],\"peak_rss_mib\":" + json_number(peak_rss_mib()) + "}\n";
+    io::write_file_atomically(json_path, json);
     std::printf("wrote %s\n", json_path.c_str());
   }
   if (!csv_path.empty()) {
-    std::ofstream out(csv_path);
+    std::ostringstream out;
     out << "accel,attention,ms_per_image,sample_ms_per_image,decode_ms_per_image,speedup,attention_calls_per_image,"
-           "attention_pairs_per_image,kv_cache_bytes_per_image,scales_run,psnr_db,class_accuracy\n";
+           "attention_pairs_per_image,kv_cache_bytes_per_image,scales_run,psnr_db,class_accuracy,frechet_distance\n";
     for (const Row& row : rows)
       out << '"' << row.accel << "\",\"" << row.attention << "\"," << json_number(row.ms()) << ','
           << json_number(row.sample_ms / row.images) << ',' << json_number(row.decode_ms / row.images) << ','
           << json_number(exact_row.ms() / row.ms()) << ',' << json_number(double(row.calls) / row.images) << ','
           << json_number(row.pairs / row.images) << ',' << json_number(row.kv_bytes / row.images) << ','
           << row.scales_run << ',' << json_number(row.psnr) << ','
-          << (row.accuracy ? json_number(double(row.correct) / row.images) : "") << '\n';
-    if (!out.flush()) throw Error(csv_path + ": cannot write");
+          << (row.accuracy ? json_number(double(row.correct) / row.images) : "") << ','
+          << (std::isnan(row.frechet) ? "" : json_number(row.frechet)) << '\n';
+    io::write_file_atomically(csv_path, out.str());
     std::printf("wrote %s\n", csv_path.c_str());
   }
   return 0;

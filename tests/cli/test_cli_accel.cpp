@@ -121,6 +121,19 @@ TEST(CliPareto, TablesEveryMethodAgainstTheExactRun) {
   EXPECT_TRUE(contains(text, "\"extrapolations\":[\"fastvar [D]")) << text;
   EXPECT_TRUE(contains(run.output, "note (fastvar): fastvar [D]")) << run.output;
   EXPECT_EQ(lines(read_bytes(csv)), 4);  // header + 3 rows
+  // Fréchet distance to the test split for every row (a number, not null), and peak memory.
+  EXPECT_TRUE(contains(text, "\"frechet_distance\":")) << text;
+  EXPECT_FALSE(contains(text, "\"frechet_distance\":null")) << text;
+  EXPECT_TRUE(contains(text, "\"peak_rss_mib\":")) << text;
+  EXPECT_TRUE(contains(run.output, "peak RSS")) << run.output;
+}
+
+TEST(CliPareto, SamplesPerClassCoversEveryClass) {
+  const std::string json = temp_path("pareto_per_class.json");
+  const auto run = run_cli("pareto --model fmnist-var --samples-per-class 1 --json " + json, Capture::kStdout);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_TRUE(contains(read_bytes(json), "\"images\":10,")) << read_bytes(json);
+  EXPECT_EQ(run_cli("pareto --model fmnist-var --images 2 --samples-per-class 1", Capture::kStderr).exit_code, 2);
 }
 
 TEST(CliPareto, BadListsAreRefusedBeforeAnyTiming) {
