@@ -91,6 +91,8 @@ IMAGES = {  # name -> (bytes, what it tests)
     "jpeg_truncated.jpg": (jpeg(0xC0, 64, 64, eoi=False), "baseline JPEG cut after its frame header"),
     "jpeg_65500x65500.jpg": (jpeg(0xC0, 65500, 65500), "baseline frame declaring 65500 x 65500"),
     "jpeg_progressive_65500.jpg": (jpeg(0xC2, 65500, 65500), "progressive frame declaring 65500 x 65500"),
+    "jpeg_progressive_4096_tiny.jpg": (jpeg(0xC2, 4096, 4096),
+                                       "progressive 4096 x 4096 (within budget) in 60 bytes (stb gave a blank image)"),
     "jpeg_zero_height.jpg": (jpeg(0xC0, 64, 0), "height 0 (a DNL marker would follow)"),
     "jpeg_no_scan.jpg": (jpeg(0xC0, 64, 64, scan=False), "frame header, no scan (stb gave a blank image)"),
     "jpeg_arithmetic.jpg": (jpeg(0xC9, 64, 64), "arithmetic-coded frame"),
@@ -232,6 +234,9 @@ def main():
     inf_var = os.path.join(out, "inf_var.safetensors")
     read_as("var", "inf_weight", inf_var, plant(os.path.join(assets, "fmnist-var.safetensors"), inf_var,
                                                 float("inf"), "head"))
+    minus_inf_var = os.path.join(out, "minus_inf_var.safetensors")
+    read_as("var", "minus_inf_weight", minus_inf_var, plant(os.path.join(assets, "fmnist-var.safetensors"),
+                                                            minus_inf_var, float("-inf"), "blocks"))
     nan_vae = os.path.join(out, "nan_codebook.safetensors")
     read_as("vae", "nan_codebook", nan_vae, plant(var_vae, nan_vae, float("nan"), "embedding"))
     nan_flowar = os.path.join(out, "nan_flowar.safetensors")
