@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/nn/gemm_split.h"
 #include "core/parallel.h"
 
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__)
@@ -179,31 +180,9 @@ void gemm_bf16_amx(int64_t M, const float* A, int64_t lda, const PackedWeight& W
       for (int64_t j = 0; j < N; ++j) C[i * ldc + j] = bias ? bias[j] : 0.0f;
     return;
   }
-  int threads = omp_in_parallel() ? 1 : omp_get_max_threads();
-  if (2.0 * double(M) * double(N) * double(K) < 4e6) threads = 1;
-  // By rows when there are enough of them (each thread then reads all of W once per row
-  // block), else by column panels.
-  const int64_t panels = (N + kNr - 1) / kNr;
-  const bool by_rows = M >= int64_t(threads) * kMc / 2;
-  if (threads <= 1) {
-    gemm_block(0, M, 0, N, A, lda, W, bias, C, ldc);
-    return;
-  }
-  ParallelErrors errors("gemm (AMX)");
-#pragma omp parallel num_threads(threads)
-  errors.run([&] {
-    const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
-    if (by_rows) {
-      const int64_t per = ((M + nt - 1) / nt + kBlockRows - 1) / kBlockRows * kBlockRows;
-      const int64_t m0 = std::min(M, t * per), m1 = std::min(M, m0 + per);
-      if (m1 > m0) gemm_block(m0, m1, 0, N, A, lda, W, bias, C, ldc);
-    } else {
-      const int64_t per = (panels + nt - 1) / nt;
-      const int64_t n0 = std::min(N, t * per * kNr), n1 = std::min(N, n0 + per * kNr);
-      if (n1 > n0) gemm_block(0, M, n0, n1, A, lda, W, bias, C, ldc);
-    }
+  split_gemm("gemm (AMX)", M, N, K, kBlockRows, kMc / 2, kNr, [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+    gemm_block(m0, m1, n0, n1, A, lda, W, bias, C, ldc);
   });
-  errors.rethrow_if_failed();
 #else
   throw Error("gemm: this build has no AMX kernel");
 #endif
