@@ -14,6 +14,15 @@ std::optional<long> parse_whole_long(const std::string& text) {
   return value;
 }
 
+std::optional<unsigned long long> parse_whole_unsigned(const std::string& text) {
+  if (text.empty() || text.front() < '0' || text.front() > '9') return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long value = std::strtoull(text.c_str(), &end, 10);
+  if (errno == ERANGE || end != text.c_str() + text.size()) return std::nullopt;
+  return value;
+}
+
 std::optional<double> parse_whole_double(const std::string& text) {
   if (text.empty() || text.front() == ' ' || text.front() == '\t') return std::nullopt;
   char* end = nullptr;
@@ -32,6 +41,12 @@ std::vector<std::string> split_items(const std::string& text, char separator) {
     if (end == std::string::npos) return items;
     begin = end + 1;
   }
+}
+
+std::string trim_spaces(const std::string& text) {
+  const size_t begin = text.find_first_not_of(' ');
+  if (begin == std::string::npos) return {};
+  return text.substr(begin, text.find_last_not_of(' ') - begin + 1);
 }
 
 }  // namespace vs

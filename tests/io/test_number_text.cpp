@@ -16,6 +16,14 @@ TEST(NumberText, WholeNumbersOnly) {
   for (const char* bad : {"", "0.5.", "x", " 1", "1e999"}) EXPECT_FALSE(vs::parse_whole_double(bad).has_value()) << bad;
 }
 
+TEST(NumberText, UnsignedUpToTwoToThe64) {
+  EXPECT_EQ(vs::parse_whole_unsigned("18446744073709551615"), 18446744073709551615ULL);
+  for (const char* bad : {"-1", "", "+3", "18446744073709551616", "1 "})
+    EXPECT_FALSE(vs::parse_whole_unsigned(bad).has_value()) << bad;
+  EXPECT_EQ(vs::trim_spaces("  0, 1 "), "0, 1");
+  EXPECT_EQ(vs::trim_spaces("   "), "");
+}
+
 TEST(NumberText, EveryItemIsKept) {
   EXPECT_EQ(vs::split_items("1,2,3"), (std::vector<std::string>{"1", "2", "3"}));
   EXPECT_EQ(vs::split_items(""), (std::vector<std::string>{""}));

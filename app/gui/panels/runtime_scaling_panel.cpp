@@ -15,6 +15,7 @@
 #include "core/attention/cost_model.h"
 #include "core/attention/scaling_fits.h"
 #include "core/error.h"
+#include "core/number_text.h"
 
 namespace vs::gui {
 
@@ -25,19 +26,13 @@ namespace {
 // Parses "8,12,16" into sides; throws vs::Error naming the bad piece.
 std::vector<int> parse_sides(const std::string& text) {
   std::vector<int> sides;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    const size_t comma = std::min(text.find(',', pos), text.size());
-    std::string piece = text.substr(pos, comma - pos);
-    piece.erase(0, piece.find_first_not_of(' '));
-    piece.erase(piece.find_last_not_of(' ') + 1);
-    char* end = nullptr;
-    const long side = std::strtol(piece.c_str(), &end, 10);
-    if (piece.empty() || *end != '\0' || side < 1 || side > vs::attention::kMaxScalingSide)
+  for (const std::string& item : split_items(text)) {
+    const std::string piece = trim_spaces(item);
+    const std::optional<long> side = parse_whole_long(piece);
+    if (!side || *side < 1 || *side > vs::attention::kMaxScalingSide)
       throw Error("sides: '" + piece + "' is not a side in [1, " + std::to_string(vs::attention::kMaxScalingSide) +
                   "] (write e.g. 16,32,64)");
-    sides.push_back(int(side));
-    pos = comma + 1;
+    sides.push_back(int(*side));
   }
   std::sort(sides.begin(), sides.end());
   sides.erase(std::unique(sides.begin(), sides.end()), sides.end());

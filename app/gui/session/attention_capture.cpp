@@ -42,6 +42,13 @@ class MapObserver : public gen::GenerationObserver {
 
 }  // namespace
 
+std::string missing_call_message(const CaptureKey& key) {
+  return std::string("the run made no ") + observe::module_name(key.module) + " " +
+         observe::attention_kind_name(key.kind) + "-attention call at scale " + std::to_string(key.scale + 1) +
+         (key.euler_step >= 0 ? ", Euler step " + std::to_string(key.euler_step + 1) : "") + ", block " +
+         std::to_string(key.block + 1);
+}
+
 AttentionMap capture_attention(const gen::Generator& generator, gen::SamplingRequest request,
                                const gen::Pyramid& pyramid, const CaptureKey& key, bool want_grid,
                                const std::atomic<bool>* cancel) {
@@ -76,10 +83,7 @@ AttentionMap capture_attention(const gen::Generator& generator, gen::SamplingReq
   const gen::SampleResult result = generator.sample(request, &pausing);
   if (result.cancelled || (cancel && cancel->load())) throw Error("the capture was cancelled");
   if (!observer.found)
-    throw Error(std::string("the run made no ") + observe::module_name(key.module) + " " +
-                observe::attention_kind_name(key.kind) + "-attention call at scale " + std::to_string(key.scale + 1) +
-                (key.euler_step >= 0 ? ", Euler step " + std::to_string(key.euler_step + 1) : "") + ", block " +
-                std::to_string(key.block + 1));
+    throw Error(missing_call_message(key));
   AttentionMap map = std::move(observer.map);
   map.key = key;
   if (grid && grid->complete()) map.grid = grid;

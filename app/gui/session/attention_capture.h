@@ -44,6 +44,10 @@ struct AttentionMap {
 // Refused above this (all heads of one map), before any work.
 constexpr int64_t kCaptureBytes = int64_t(256) << 20;
 
+// "the run made no var self-attention call at scale 3, block 2": a replay that never
+// reached the call `key` names.
+std::string missing_call_message(const CaptureKey& key);
+
 // Replays `request` (the run's own) with pyramid[0, key.scale) kept, up to key.scale, and
 // returns the map; want_grid also fills the thumbnails. Throws vs::Error when the map
 // would exceed kCaptureBytes, the run made no such call, or it was cancelled.

@@ -90,10 +90,7 @@ AttentionPair capture_attention_pair(const gen::Generator& generator, gen::Sampl
   const gen::SampleResult result = generator.sample(request, &pausing);
   if (result.cancelled || (cancel && cancel->load())) throw Error("the capture was cancelled");
   if (!observer.found)
-    throw Error(std::string("the run made no ") + observe::module_name(key.module) + " " +
-                observe::attention_kind_name(key.kind) + "-attention call at scale " + std::to_string(key.scale + 1) +
-                (key.euler_step >= 0 ? ", Euler step " + std::to_string(key.euler_step + 1) : "") + ", block " +
-                std::to_string(key.block + 1));
+    throw Error(missing_call_message(key));
   AttentionPair pair = std::move(observer.pair);
   pair.key = key, pair.head = head;
   pair.approx_spec = approx->spec();

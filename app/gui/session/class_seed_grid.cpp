@@ -7,6 +7,7 @@
 #include "app/gui/export/export_folder.h"
 #include "app/gui/workers/pausing_observer.h"
 #include "core/error.h"
+#include "core/number_text.h"
 #include "core/io/image_io.h"
 
 namespace vs::gui {
@@ -17,19 +18,13 @@ namespace {
 std::vector<unsigned long long> parse_list(const std::string& text, const char* field, unsigned long long max_value,
                                            int max_count) {
   std::vector<unsigned long long> values;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    const size_t comma = std::min(text.find(',', pos), text.size());
-    std::string piece = text.substr(pos, comma - pos);
-    piece.erase(0, piece.find_first_not_of(' '));
-    piece.erase(piece.find_last_not_of(' ') + 1);
-    char* end = nullptr;
-    const unsigned long long value = std::strtoull(piece.c_str(), &end, 10);
-    if (piece.empty() || piece[0] == '-' || *end != '\0' || value > max_value)
+  for (const std::string& item : split_items(text)) {
+    const std::string piece = trim_spaces(item);
+    const std::optional<unsigned long long> value = parse_whole_unsigned(piece);
+    if (!value || *value > max_value)
       throw Error(std::string(field) + ": '" + piece + "' is not a number in [0, " + std::to_string(max_value) +
                   "] (write e.g. 0,1,2,3)");
-    values.push_back(value);
-    pos = comma + 1;
+    values.push_back(*value);
   }
   if (int(values.size()) > max_count)
     throw Error(std::string(field) + ": " + std::to_string(values.size()) + " given, at most " +
