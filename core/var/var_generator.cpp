@@ -43,6 +43,9 @@ class VarGenerator final : public gen::Generator {
                   " and as many prefix scales (" + std::to_string(request.prefix.size()) + " given)");
     const std::unique_ptr<attention::Variant> variant = attention::make_variant(request.attention);
     const accel::AccelPlan plan = gen::accel_plan(info_, request);
+    // FastVAR drops keys from the cache; a window is defined over every scale's keys.
+    if (plan.prunes() && variant->spec().rfind("window", 0) == 0)
+      throw Error("VAR: " + variant->spec() + " needs every cached key, and fastvar drops some; run one of the two");
     std::unique_ptr<FastVarState> fastvar;
     if (plan.prunes())
       fastvar = std::make_unique<FastVarState>(model_->config().depth, info_.scales, plan.fastvar_cache_scale,

@@ -115,6 +115,18 @@ TEST(WindowGeneration, CfgShareRunsOneCallPerImageAndChangesNothingWhereTheHalve
   for (float x : both.image01.data) ASSERT_TRUE(std::isfinite(x));
 }
 
+// Refused before any scale runs (it used to fail at the first pruned scale).
+TEST(WindowGeneration, WindowWithFastVarIsRefusedUpFront) {
+  struct Scales : vs::gen::GenerationObserver {
+    int seen = 0;
+    bool on_scale(const vs::gen::ScaleEvent&) override { return ++seen, true; }
+  } scales;
+  EXPECT_NE(vs::test::message_of([&] { var().sample(request("window:w=4", "fastvar"), &scales); })
+                .find("fastvar drops some"),
+            std::string::npos);
+  EXPECT_EQ(scales.seen, 0);
+}
+
 TEST(WindowGeneration, CfgShareRefusesWhatItCannotShare) {
   EXPECT_NE(vs::test::message_of([] { var().sample(request("exact", "cfg-share+fastvar")); })
                 .find("cfg-share cannot join fastvar"),
