@@ -23,6 +23,23 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+def _missing_packages():
+    """Debian packages whose modules this Python cannot import (one clear line, not a traceback)."""
+    missing = []
+    for module, package in (("numpy", "python3-numpy"), ("PIL", "python3-pil"), ("torch", "python3-torch")):
+        try:
+            __import__(module)
+        except ImportError:
+            missing.append(package)
+    return missing
+
+
+if __name__ == "__main__" and _missing_packages():
+    sys.stderr.write("varscope-train: needs %s; install them with tools/install-deps.sh --with-training\n"
+                     % ", ".join(_missing_packages()))
+    sys.exit(1)
+
 import image_folder  # noqa: E402
 from image_folder import FolderError  # noqa: E402
 
