@@ -16,6 +16,17 @@ def setup(seed, threads=2):
     torch.manual_seed(seed)
 
 
+def transformer_adamw(model, lr, weight_decay):
+    """AdamW with weight decay on the weight matrices only (not positions, embeddings, norms
+    or biases), betas (0.9, 0.95): the optimiser of every transformer the tools train."""
+    def decays(name, p):
+        return p.dim() > 1 and "pos_" not in name and "emb" not in name
+    decay = [p for n, p in model.named_parameters() if decays(n, p)]
+    other = [p for n, p in model.named_parameters() if not decays(n, p)]
+    return torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay}, {"params": other, "weight_decay": 0.0}],
+                             lr=lr, betas=(0.9, 0.95))
+
+
 def save_checkpoint(path, **state):
     tmp = path + ".tmp"
     torch.save(state, tmp)

@@ -89,10 +89,7 @@ def main():
                    tokens_dim=mean.shape[1])
     model.init_weights()
     ema = copy.deepcopy(model.state_dict())
-    decay = [p for n, p in model.named_parameters() if p.dim() > 1 and "pos_" not in n and "emb" not in n]
-    other = [p for n, p in model.named_parameters() if not (p.dim() > 1 and "pos_" not in n and "emb" not in n)]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.02}, {"params": other, "weight_decay": 0.0}],
-                            lr=a.lr, betas=(0.9, 0.95))
+    opt = common.transformer_adamw(model, a.lr, 0.02)
     ckpt_path = os.path.join(a.out, "ckpt.pt")
     gen = torch.Generator().manual_seed(a.seed)
     step, seconds = 0, 0.0

@@ -87,10 +87,7 @@ def main():
     model = VAR(depth=a.depth, width=a.width, heads=a.width // 64, vocab=vae.quantize.vocab,
                 cvae=vae.quantize.z, num_classes=10, patch_nums=pn)
     model.init_weights()
-    decay = [p for n, p in model.named_parameters() if p.dim() > 1 and "pos_" not in n and "emb" not in n]
-    other = [p for n, p in model.named_parameters() if not (p.dim() > 1 and "pos_" not in n and "emb" not in n)]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": other, "weight_decay": 0.0}],
-                            lr=a.lr, betas=(0.9, 0.95))
+    opt = common.transformer_adamw(model, a.lr, 0.05)
     ckpt_path = os.path.join(a.out, "ckpt.pt")
     gen = torch.Generator().manual_seed(a.seed)
     step, seconds = 0, 0.0

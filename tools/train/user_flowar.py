@@ -125,10 +125,7 @@ def train_transformer(run, data, labels, vae_path, budget_s, on_samples):
                    scales=scales, tokens_dim=mean.shape[1])
     model.init_weights()
     ema = copy.deepcopy(model.state_dict())
-    matrices = [p for n, p in model.named_parameters() if p.dim() > 1 and "pos_" not in n and "emb" not in n]
-    rest = [p for n, p in model.named_parameters() if not (p.dim() > 1 and "pos_" not in n and "emb" not in n)]
-    opt = torch.optim.AdamW([{"params": matrices, "weight_decay": 0.02}, {"params": rest, "weight_decay": 0.0}],
-                            lr=FLOWAR_LR, betas=(0.9, 0.95))
+    opt = common.transformer_adamw(model, FLOWAR_LR, 0.02)
     path = os.path.join(run.work, "transformer.pt")
     phase = Phase("transformer", path, budget_s)
     gen = torch.Generator().manual_seed(run.seed + 1)

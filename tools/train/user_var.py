@@ -159,10 +159,7 @@ def train_transformer(run, data, labels, vae_path, budget_s, on_samples):
     model = VAR(depth=VAR_DEPTH, width=VAR_WIDTH, heads=VAR_WIDTH // 64, vocab=vae.quantize.vocab,
                 cvae=vae.quantize.z, num_classes=run.num_classes, patch_nums=pn)
     model.init_weights()
-    matrices = [p for n, p in model.named_parameters() if p.dim() > 1 and "pos_" not in n and "emb" not in n]
-    rest = [p for n, p in model.named_parameters() if not (p.dim() > 1 and "pos_" not in n and "emb" not in n)]
-    opt = torch.optim.AdamW([{"params": matrices, "weight_decay": 0.05}, {"params": rest, "weight_decay": 0.0}],
-                            lr=VAR_LR, betas=(0.9, 0.95))
+    opt = common.transformer_adamw(model, VAR_LR, 0.05)
     path = os.path.join(run.work, "transformer.pt")
     phase = Phase("transformer", path, budget_s)
     gen = torch.Generator().manual_seed(run.seed + 1)
