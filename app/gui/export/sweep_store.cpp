@@ -203,12 +203,17 @@ std::string store_sweep(const std::string& path, const std::string& json) {
   return "";
 }
 
-bool load_scaling_sweep(const std::string& path, StoredScalingSweep* sweep, std::string* error) {
+namespace {
+
+// Reads `path` and parses it; false without an error when there is no file, false with a
+// one-line error naming the file when it cannot be used.
+template <class Sweep, class Parse>
+bool load_sweep(const std::string& path, Sweep* sweep, std::string* error, Parse parse) {
   error->clear();
   std::string text;
   if (!read_file(path, &text)) return false;
   try {
-    *sweep = parse_scaling_sweep(text);
+    *sweep = parse(text);
     return true;
   } catch (const std::exception& e) {
     *error = path + ": " + e.what();
@@ -216,17 +221,14 @@ bool load_scaling_sweep(const std::string& path, StoredScalingSweep* sweep, std:
   }
 }
 
+}  // namespace
+
+bool load_scaling_sweep(const std::string& path, StoredScalingSweep* sweep, std::string* error) {
+  return load_sweep(path, sweep, error, parse_scaling_sweep);
+}
+
 bool load_phase_sweep(const std::string& path, StoredPhaseSweep* sweep, std::string* error) {
-  error->clear();
-  std::string text;
-  if (!read_file(path, &text)) return false;
-  try {
-    *sweep = parse_phase_sweep(text);
-    return true;
-  } catch (const std::exception& e) {
-    *error = path + ": " + e.what();
-    return false;
-  }
+  return load_sweep(path, sweep, error, parse_phase_sweep);
 }
 
 std::string sweep_timestamp() {
