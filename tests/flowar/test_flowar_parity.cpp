@@ -24,9 +24,12 @@
 #include "core/flowar/rope.h"
 #include "core/observe/observer.h"
 #include "core/io/checkpoint.h"
+#include "tests/support/parity_helpers.h"
 
 namespace vs::flowar {
 namespace {
+
+using vs::test::relative_error;
 
 const std::string kFixtures = std::string(VARSCOPE_SHARED_DIR) + "/fixtures/flowar/";
 
@@ -40,18 +43,6 @@ struct Fixture {
 
 const Fixture kV1{"v1_tiny", "flowar.pth", "vae.ckpt", 10, 3.0, 0.9, FlownetBlock::kV1, 2e-3};
 const Fixture kV2{"v2_tiny", "flowar.safetensors", "vae.safetensors", 25, 2.4, 0.7, FlownetBlock::kV2, 1e-4};
-
-// max |a − b| / max |b|.
-double relative_error(const Tensor& a, const Tensor& b) {
-  EXPECT_EQ(a.shape, b.shape);
-  if (a.shape != b.shape) return INFINITY;
-  double diff = 0, mag = 0;
-  for (int64_t i = 0; i < a.numel(); ++i) {
-    diff = std::max(diff, double(std::fabs(a.data[i] - b.data[i])));
-    mag = std::max(mag, double(std::fabs(b.data[i])));
-  }
-  return diff / std::max(mag, 1e-12);
-}
 
 std::vector<int64_t> labels_of(const io::Checkpoint& expected) {
   std::vector<int64_t> labels;

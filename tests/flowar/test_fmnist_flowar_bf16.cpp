@@ -19,42 +19,19 @@
 #include "core/flowar/flowar_model.h"
 #include "core/io/checkpoint.h"
 #include "core/nn/bf16_kernel.h"
+#include "tests/support/parity_helpers.h"
 
 namespace vs::flowar {
 namespace {
+
+using vs::test::relative_error;
+using vs::test::int_values;
+using vs::test::token_slice;
 
 const std::string kModels = std::string(VARSCOPE_SOURCE_DIR) + "/assets/models/";
 const std::string kExpected =
     std::string(VARSCOPE_SOURCE_DIR) + "/tests/data/fmnist_flowar_parity/expected.safetensors";
 constexpr double kTolerance = 2e-2;
-
-// max |a − b| / max |b|.
-double relative_error(const Tensor& a, const Tensor& b) {
-  EXPECT_EQ(a.shape, b.shape);
-  if (a.shape != b.shape) return INFINITY;
-  double diff = 0, mag = 0;
-  for (int64_t i = 0; i < a.numel(); ++i) {
-    diff = std::max(diff, double(std::fabs(a.data[i] - b.data[i])));
-    mag = std::max(mag, double(std::fabs(b.data[i])));
-  }
-  return diff / std::max(mag, 1e-12);
-}
-
-std::vector<int64_t> int_values(const Tensor& t) {
-  std::vector<int64_t> out;
-  for (float v : t.data) out.push_back(static_cast<int64_t>(std::lround(v)));
-  return out;
-}
-
-// Tokens [begin, begin + n) of x (B, L, C) -> (B, n, C).
-Tensor token_slice(const Tensor& x, int64_t begin, int64_t n) {
-  const int64_t B = x.dim(0), L = x.dim(1), C = x.dim(2);
-  Tensor out({B, n, C});
-  for (int64_t b = 0; b < B; ++b)
-    std::copy(x.data.begin() + (b * L + begin) * C, x.data.begin() + (b * L + begin + n) * C,
-              out.data.begin() + b * n * C);
-  return out;
-}
 
 std::string key(const char* name, int k) { return std::string(name) + "_" + std::to_string(k); }
 
