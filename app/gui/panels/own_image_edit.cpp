@@ -25,11 +25,20 @@ const ImU32 kBoxColor = IM_COL32(255, 220, 90, 255);
 
 }  // namespace
 
+const std::vector<float>& OwnImagePanel::last_scale_keep() const {
+  const int last = own_.scales().back().side;
+  if (keep_serial_ != mask_.serial() || keep_task_ != int(task_) || keep_side_ != last) {
+    keep_ = mask_.keep_mask(last, task_);
+    keep_serial_ = mask_.serial(), keep_task_ = int(task_), keep_side_ = last;
+  }
+  return keep_;
+}
+
 std::vector<uint8_t> OwnImagePanel::generated_at_scale(int scale) const {
   const int n = num_scales();
   if (scale < 0 || scale >= n || mask_.side() == 0) return {};
   const int last = own_.scales().back().side;
-  const std::vector<uint8_t> keep = gen::keep_at_side(mask_.keep_mask(last, task_), last, own_.scales()[scale].side);
+  const std::vector<uint8_t> keep = gen::keep_at_side(last_scale_keep(), last, own_.scales()[scale].side);
   std::vector<uint8_t> generated(keep.size());
   for (size_t t = 0; t < keep.size(); ++t) generated[t] = keep[t] ? 0 : 1;
   return generated;
@@ -60,7 +69,7 @@ gen::SamplingRequest OwnImagePanel::edit_request() const {
 void OwnImagePanel::start_edit() {
   if (!can_regenerate() || mask_.side() == 0) return;
   edit_message_.clear();
-  own_.edit(mask_.keep_mask(own_.scales().back().side, task_), edit_request(), edit_count_);
+  own_.edit(last_scale_keep(), edit_request(), edit_count_);
 }
 
 void OwnImagePanel::export_edit() {

@@ -76,6 +76,9 @@ class OwnImagePanel : public Panel {
   void draw_edit_results(float side);
   // The tokens of scale `scale` an edit generates (side² flags), from the mask as painted.
   std::vector<uint8_t> generated_at_scale(int scale) const;
+  // The keep mask at the last scale for the mask as painted and the task, recomputed only
+  // when either changes (the token grids ask for it every frame).
+  const std::vector<float>& last_scale_keep() const;
   int generated_tokens() const;  // at the last scale
   // Paints token (row, col) of scale `scale` as the mouse says (left: paint, right: erase).
   void paint_token(int scale, int row, int col);
@@ -107,6 +110,9 @@ class OwnImagePanel : public Panel {
 
   Mode mode_ = Mode::kRegenerate;
   PaintMask mask_;
+  mutable uint64_t keep_serial_ = ~uint64_t(0);  // last_scale_keep()'s inputs
+  mutable int keep_task_ = -1, keep_side_ = -1;
+  mutable std::vector<float> keep_;
   EditTask task_ = EditTask::kInpaint;
   int edit_class_ = 0, edit_count_ = 2;
   float brush_ = 3.0f;        // brush radius in image pixels
